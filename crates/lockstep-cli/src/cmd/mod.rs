@@ -1,0 +1,8 @@
+//! One module per subcommand.
+
+pub mod demo;
+pub mod disclose;
+pub mod eval;
+pub mod inspect;
+pub mod investigate;
+pub mod simulate;

@@ -1,0 +1,52 @@
+//! `lockstep`: find, attribute, act on and disclose coordinated inauthentic behaviour.
+//!
+//! One file per subcommand under `cmd/`; this file only parses the command line and dispatches.
+//! Front-ends hold no detection logic: every subcommand calls the library crates.
+
+mod cmd;
+
+use clap::{Parser, Subcommand};
+
+/// Lockstep finds accounts acting in lockstep, separates inauthentic operations from organic
+/// coordination, attributes them and writes reports and disclosure datasets.
+#[derive(Parser, Debug)]
+#[command(name = "lockstep", version, about, long_about = None, max_term_width = 100)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Read input files and describe them: format, rows, accounts, posts, time range, layers supported.
+    Inspect(cmd::inspect::Args),
+    /// Generate a labelled synthetic world (a state operation against a protest movement).
+    Simulate(cmd::simulate::Args),
+    /// Simulate the default world and run the main pipeline on it.
+    Demo(cmd::demo::Args),
+    /// The main job: detect, test, cluster, score and report coordinated networks.
+    Investigate(cmd::investigate::Args),
+    /// Precision, recall and F1 of an investigation against labels.
+    Eval(cmd::eval::Args),
+    /// Write a privacy-hashed transparency dataset for selected networks.
+    Disclose(cmd::disclose::Args),
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Inspect(a) => cmd::inspect::run(a),
+        Command::Simulate(a) => cmd::simulate::run(a),
+        Command::Demo(a) => cmd::demo::run(a),
+        Command::Investigate(a) => cmd::investigate::run(a),
+        Command::Eval(a) => cmd::eval::run(a),
+        Command::Disclose(a) => cmd::disclose::run(a),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! Lockstep machine-readable outputs: CSV, GEXF, GraphML, JSON, Parquet.

@@ -1,0 +1,1 @@
+//! Lockstep graphs: the fused coordination graph, communities, layout.

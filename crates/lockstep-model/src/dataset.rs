@@ -1,0 +1,680 @@
+//! The columnar `Dataset` and its builder.
+
+use crate::ids::{AccountId, PostId, Sym};
+use crate::interner::Interner;
+use crate::list::ListColumn;
+use crate::time::Resolution;
+use hashbrown::HashMap;
+use serde::{Deserialize, Serialize};
+
+/// What a post is. Reposts count only in the `repost` layer (DESIGN §5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PostKind {
+    /// An original post.
+    Original,
+    /// A repost / retweet / share of another post.
+    Repost,
+    /// A reply to another post.
+    Reply,
+    /// A quote post (repost with own text).
+    Quote,
+}
+
+impl PostKind {
+    /// All kinds, in display order.
+    pub const ALL: [PostKind; 4] = [
+        PostKind::Original,
+        PostKind::Repost,
+        PostKind::Reply,
+        PostKind::Quote,
+    ];
+
+    /// Lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PostKind::Original => "original",
+            PostKind::Repost => "repost",
+            PostKind::Reply => "reply",
+            PostKind::Quote => "quote",
+        }
+    }
+}
+
+/// Profile fields of an account; every field optional (`Sym::NONE` / `None` = unknown).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Profile {
+    /// Handle without `@`.
+    pub screen_name: Sym,
+    /// Display name.
+    pub display_name: Sym,
+    /// Creation time, UTC seconds.
+    pub created_at: Option<i64>,
+    /// Follower count.
+    pub followers: Option<u64>,
+    /// Following count.
+    pub following: Option<u64>,
+    /// Account/profile language code.
+    pub language: Sym,
+    /// Self-reported location.
+    pub location: Sym,
+    /// Profile description / bio.
+    pub description: Sym,
+    /// Profile URL.
+    pub profile_url: Sym,
+    /// Platform (e.g. `twitter`, `facebook`), when known.
+    pub platform: Sym,
+}
+
+/// The accounts table, one row per [`AccountId`]. An account referenced only as a retweet target or
+/// reply target still gets a row (with an unknown profile) so every reference resolves.
+#[derive(Clone, Debug, Default)]
+pub struct Accounts {
+    /// External id (opaque).
+    pub external_id: Vec<Sym>,
+    /// Handle.
+    pub screen_name: Vec<Sym>,
+    /// Display name.
+    pub display_name: Vec<Sym>,
+    /// Creation time (UTC seconds).
+    pub created_at: Vec<Option<i64>>,
+    /// Followers.
+    pub followers: Vec<Option<u64>>,
+    /// Following.
+    pub following: Vec<Option<u64>>,
+    /// Language.
+    pub language: Vec<Sym>,
+    /// Reported location.
+    pub location: Vec<Sym>,
+    /// Description.
+    pub description: Vec<Sym>,
+    /// Profile url.
+    pub profile_url: Vec<Sym>,
+    /// Platform.
+    pub platform: Vec<Sym>,
+    /// True when a profile row (users file, or profile columns of a post) described this account.
+    pub has_profile: Vec<bool>,
+}
+
+impl Accounts {
+    /// Number of accounts.
+    pub fn len(&self) -> usize {
+        self.external_id.len()
+    }
+
+    /// True when there are no accounts.
+    pub fn is_empty(&self) -> bool {
+        self.external_id.is_empty()
+    }
+
+    fn push_empty(&mut self, external: Sym) {
+        self.external_id.push(external);
+        self.screen_name.push(Sym::NONE);
+        self.display_name.push(Sym::NONE);
+        self.created_at.push(None);
+        self.followers.push(None);
+        self.following.push(None);
+        self.language.push(Sym::NONE);
+        self.location.push(Sym::NONE);
+        self.description.push(Sym::NONE);
+        self.profile_url.push(Sym::NONE);
+        self.platform.push(Sym::NONE);
+        self.has_profile.push(false);
+    }
+
+    /// Fills the known fields of `p` into row `a`; fields `p` leaves unknown keep their value.
+    fn merge_profile(&mut self, a: AccountId, p: &Profile) {
+        let i = a.idx();
+        fn set(col: &mut [Sym], i: usize, v: Sym) {
+            if !v.is_none() {
+                col[i] = v;
+            }
+        }
+        set(&mut self.screen_name, i, p.screen_name);
+        set(&mut self.display_name, i, p.display_name);
+        set(&mut self.language, i, p.language);
+        set(&mut self.location, i, p.location);
+        set(&mut self.description, i, p.description);
+        set(&mut self.profile_url, i, p.profile_url);
+        set(&mut self.platform, i, p.platform);
+        if p.created_at.is_some() {
+            self.created_at[i] = p.created_at;
+        }
+        if p.followers.is_some() {
+            self.followers[i] = p.followers;
+        }
+        if p.following.is_some() {
+            self.following[i] = p.following;
+        }
+        self.has_profile[i] = true;
+    }
+}
+
+/// One post as a reader hands it to the builder (borrowed, no allocation per row needed).
+#[derive(Clone, Debug, Default)]
+pub struct PostRecord<'a> {
+    /// External post id (may be empty when the source has none; the builder then numbers it).
+    pub external_id: &'a str,
+    /// External id of the author.
+    pub account: &'a str,
+    /// UTC seconds.
+    pub time: i64,
+    /// Original / repost / reply / quote.
+    pub kind: Option<PostKind>,
+    /// Full text as published.
+    pub text: &'a str,
+    /// Post language.
+    pub language: &'a str,
+    /// Client / app.
+    pub client: &'a str,
+    /// External id of the reposted post.
+    pub repost_of: &'a str,
+    /// External id of the author of the reposted post.
+    pub repost_of_account: &'a str,
+    /// External id of the replied-to post.
+    pub reply_to: &'a str,
+    /// External id of the replied-to account.
+    pub reply_to_account: &'a str,
+    /// External id of the quoted post.
+    pub quote_of: &'a str,
+    /// Hashtags without `#`, in order of appearance.
+    pub hashtags: &'a [&'a str],
+    /// URLs as published (expanded where the source has them).
+    pub urls: &'a [&'a str],
+    /// Mentioned account ids (or handles when ids are unknown).
+    pub mentions: &'a [&'a str],
+    /// Media / image hash, when the source has one.
+    pub media: &'a [&'a str],
+    /// Latitude / longitude.
+    pub lat_lon: Option<(f32, f32)>,
+}
+
+/// The posts table, one row per [`PostId`].
+#[derive(Clone, Debug, Default)]
+pub struct Posts {
+    /// External id.
+    pub external_id: Vec<Sym>,
+    /// Author.
+    pub account: Vec<AccountId>,
+    /// UTC seconds.
+    pub time: Vec<i64>,
+    /// Kind.
+    pub kind: Vec<PostKind>,
+    /// Text.
+    pub text: Vec<Sym>,
+    /// Language.
+    pub language: Vec<Sym>,
+    /// Client.
+    pub client: Vec<Sym>,
+    /// External id of the reposted post (`Sym::NONE` when not a repost).
+    pub repost_of: Vec<Sym>,
+    /// Author of the reposted post, when known.
+    pub repost_of_account: Vec<Option<AccountId>>,
+    /// External id of the replied-to post.
+    pub reply_to: Vec<Sym>,
+    /// Replied-to account, when known.
+    pub reply_to_account: Vec<Option<AccountId>>,
+    /// External id of the quoted post.
+    pub quote_of: Vec<Sym>,
+    /// Hashtags (as published, without `#`).
+    pub hashtags: ListColumn,
+    /// URLs.
+    pub urls: ListColumn,
+    /// Mentioned accounts (external ids or handles, as the source gives them).
+    pub mentions: ListColumn,
+    /// Media hashes.
+    pub media: ListColumn,
+    /// Latitude (NaN when unknown).
+    pub lat: Vec<f32>,
+    /// Longitude (NaN when unknown).
+    pub lon: Vec<f32>,
+    /// Index into [`Dataset::sources`] of the file this post came from.
+    pub source: Vec<u16>,
+}
+
+impl Posts {
+    /// Number of posts.
+    pub fn len(&self) -> usize {
+        self.time.len()
+    }
+
+    /// True when there are no posts.
+    pub fn is_empty(&self) -> bool {
+        self.time.is_empty()
+    }
+}
+
+/// `page_admins`: which account runs which page or group (Facebook-style assets).
+#[derive(Clone, Debug, Default)]
+pub struct PageAdmins {
+    /// External page/group id.
+    pub page: Vec<Sym>,
+    /// Page name.
+    pub page_name: Vec<Sym>,
+    /// `page` or `group`.
+    pub page_kind: Vec<Sym>,
+    /// The admin account.
+    pub account: Vec<AccountId>,
+}
+
+/// `logins`: account, time, ip, device.
+#[derive(Clone, Debug, Default)]
+pub struct Logins {
+    /// Account.
+    pub account: Vec<AccountId>,
+    /// UTC seconds.
+    pub time: Vec<i64>,
+    /// IP address as text (v4 or v6).
+    pub ip: Vec<Sym>,
+    /// Device or user agent.
+    pub device: Vec<Sym>,
+}
+
+/// `ads`: ad submissions.
+#[derive(Clone, Debug, Default)]
+pub struct Ads {
+    /// Advertiser name or id.
+    pub advertiser: Vec<Sym>,
+    /// Payer ("paid for by").
+    pub payer: Vec<Sym>,
+    /// Landing URL.
+    pub landing_url: Vec<Sym>,
+    /// Ad text.
+    pub text: Vec<Sym>,
+    /// Spend.
+    pub spend: Vec<Option<f64>>,
+    /// Currency code.
+    pub currency: Vec<Sym>,
+    /// Submission time, UTC seconds.
+    pub time: Vec<i64>,
+    /// Submitting account when known.
+    pub account: Vec<Option<AccountId>>,
+}
+
+/// What one input file contributed.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct SourceInfo {
+    /// Path as given.
+    pub path: String,
+    /// Detected or forced format name.
+    pub format: String,
+    /// Time resolution of this source's timestamps.
+    pub resolution: Resolution,
+    /// Data rows read (excluding the header).
+    pub rows_read: u64,
+    /// Rows rejected (quarantined in lenient mode).
+    pub rows_rejected: u64,
+    /// Notes for the user (e.g. "exact times recovered from snowflake ids").
+    pub notes: Vec<String>,
+}
+
+/// A whole dataset: accounts, posts, optional tables and the shared string interner.
+#[derive(Clone, Debug, Default)]
+pub struct Dataset {
+    /// Every string, stored once.
+    pub strings: Interner,
+    /// Accounts table.
+    pub accounts: Accounts,
+    /// Posts table.
+    pub posts: Posts,
+    /// Optional: who runs which page or group.
+    pub page_admins: Option<PageAdmins>,
+    /// Optional: login events.
+    pub logins: Option<Logins>,
+    /// Optional: ad submissions.
+    pub ads: Option<Ads>,
+    /// The input files, in reading order.
+    pub sources: Vec<SourceInfo>,
+    account_index: HashMap<Sym, AccountId>,
+    post_index: HashMap<Sym, PostId>,
+}
+
+impl Dataset {
+    /// Resolves a symbol to its string.
+    pub fn str(&self, s: Sym) -> &str {
+        self.strings.resolve(s)
+    }
+
+    /// The account with this external id.
+    pub fn account_by_external(&self, external: &str) -> Option<AccountId> {
+        let s = self.strings.get(external)?;
+        self.account_index.get(&s).copied()
+    }
+
+    /// The post with this external id.
+    pub fn post_by_external(&self, external: &str) -> Option<PostId> {
+        let s = self.strings.get(external)?;
+        self.post_index.get(&s).copied()
+    }
+
+    /// The post with this external-id symbol.
+    pub fn post_by_sym(&self, external: Sym) -> Option<PostId> {
+        self.post_index.get(&external).copied()
+    }
+
+    /// The account with this external-id symbol.
+    pub fn account_by_sym(&self, external: Sym) -> Option<AccountId> {
+        self.account_index.get(&external).copied()
+    }
+
+    /// The coarsest time resolution over all sources (what windows must respect).
+    pub fn resolution(&self) -> Resolution {
+        self.sources
+            .iter()
+            .map(|s| s.resolution)
+            .max()
+            .unwrap_or(Resolution::Second)
+    }
+
+    /// `(min, max)` post time, or `None` when there are no posts.
+    pub fn time_range(&self) -> Option<(i64, i64)> {
+        let min = self.posts.time.iter().copied().min()?;
+        let max = self.posts.time.iter().copied().max()?;
+        Some((min, max))
+    }
+
+    /// Approximate heap bytes of the columnar data (for memory benchmarks).
+    pub fn heap_bytes(&self) -> usize {
+        let p = &self.posts;
+        let a = &self.accounts;
+        self.strings.heap_bytes()
+            + a.len() * (11 * 4 + 3 * 16 + 1)
+            + p.len() * (4 * 9 + 8 + 1 + 2 * 4 + 2 * 4 + 2)
+            + p.hashtags.heap_bytes()
+            + p.urls.heap_bytes()
+            + p.mentions.heap_bytes()
+            + p.media.heap_bytes()
+            + (self.account_index.capacity() + self.post_index.capacity()) * 9
+    }
+}
+
+/// Builds a [`Dataset`] row by row; several files of one dataset (tweets + users) go into one
+/// builder and merge: accounts and posts are identified by their external ids.
+#[derive(Default)]
+pub struct DatasetBuilder {
+    ds: Dataset,
+    scratch: Vec<Sym>,
+    /// Posts whose external id was already present (the first is kept).
+    pub duplicate_posts: u64,
+}
+
+impl DatasetBuilder {
+    /// An empty builder.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The strings interned so far.
+    pub fn strings(&self) -> &Interner {
+        &self.ds.strings
+    }
+
+    /// Interns a string.
+    pub fn intern(&mut self, s: &str) -> Sym {
+        self.ds.strings.intern(s)
+    }
+
+    /// The account with this external id, created (with an unknown profile) if new.
+    /// Returns `None` for an empty id.
+    pub fn account(&mut self, external: &str) -> Option<AccountId> {
+        if external.is_empty() {
+            return None;
+        }
+        let sym = self.ds.strings.intern(external);
+        if let Some(&a) = self.ds.account_index.get(&sym) {
+            return Some(a);
+        }
+        let a = AccountId(self.ds.accounts.len() as u32);
+        self.ds.accounts.push_empty(sym);
+        self.ds.account_index.insert(sym, a);
+        Some(a)
+    }
+
+    /// Merges profile fields into the account with this external id (creating it if new).
+    pub fn set_profile(&mut self, external: &str, profile: &Profile) -> Option<AccountId> {
+        let a = self.account(external)?;
+        self.ds.accounts.merge_profile(a, profile);
+        Some(a)
+    }
+
+    /// Registers an input file; returns its index for [`DatasetBuilder::push_post`].
+    pub fn add_source(&mut self, info: SourceInfo) -> u16 {
+        self.ds.sources.push(info);
+        (self.ds.sources.len() - 1) as u16
+    }
+
+    /// Mutable access to a registered source (to update counts as reading proceeds).
+    pub fn source_mut(&mut self, idx: u16) -> &mut SourceInfo {
+        &mut self.ds.sources[idx as usize]
+    }
+
+    /// Appends a post. A post whose (non-empty) external id was already added is counted in
+    /// [`DatasetBuilder::duplicate_posts`] and skipped; returns `None` then, or when the author is empty.
+    pub fn push_post(&mut self, r: &PostRecord<'_>, source: u16) -> Option<PostId> {
+        let account = self.account(r.account)?;
+        let id = PostId(self.ds.posts.len() as u32);
+        let ext = if r.external_id.is_empty() {
+            Sym::NONE
+        } else {
+            let s = self.ds.strings.intern(r.external_id);
+            if self.ds.post_index.contains_key(&s) {
+                self.duplicate_posts += 1;
+                return None;
+            }
+            self.ds.post_index.insert(s, id);
+            s
+        };
+        let kind = r.kind.unwrap_or(if !r.repost_of.is_empty() {
+            PostKind::Repost
+        } else if !r.reply_to.is_empty() {
+            PostKind::Reply
+        } else if !r.quote_of.is_empty() {
+            PostKind::Quote
+        } else {
+            PostKind::Original
+        });
+        let text = self.ds.strings.intern(r.text);
+        let language = self.ds.strings.intern(r.language);
+        let client = self.ds.strings.intern(r.client);
+        let repost_of = self.ds.strings.intern(r.repost_of);
+        let repost_of_account = self.account(r.repost_of_account);
+        let reply_to = self.ds.strings.intern(r.reply_to);
+        let reply_to_account = self.account(r.reply_to_account);
+        let quote_of = self.ds.strings.intern(r.quote_of);
+        let p = &mut self.ds.posts;
+        p.external_id.push(ext);
+        p.account.push(account);
+        p.time.push(r.time);
+        p.kind.push(kind);
+        p.text.push(text);
+        p.language.push(language);
+        p.client.push(client);
+        p.repost_of.push(repost_of);
+        p.repost_of_account.push(repost_of_account);
+        p.reply_to.push(reply_to);
+        p.reply_to_account.push(reply_to_account);
+        p.quote_of.push(quote_of);
+        let (lat, lon) = r.lat_lon.unwrap_or((f32::NAN, f32::NAN));
+        p.lat.push(lat);
+        p.lon.push(lon);
+        p.source.push(source);
+        for (list, col) in [
+            (r.hashtags, 0u8),
+            (r.urls, 1),
+            (r.mentions, 2),
+            (r.media, 3),
+        ] {
+            self.scratch.clear();
+            for s in list {
+                let sym = self.ds.strings.intern(s);
+                self.scratch.push(sym);
+            }
+            let p = &mut self.ds.posts;
+            match col {
+                0 => p.hashtags.push(&self.scratch),
+                1 => p.urls.push(&self.scratch),
+                2 => p.mentions.push(&self.scratch),
+                _ => p.media.push(&self.scratch),
+            }
+        }
+        Some(id)
+    }
+
+    /// Appends a login event.
+    pub fn push_login(&mut self, account: &str, time: i64, ip: &str, device: &str) {
+        let Some(a) = self.account(account) else {
+            return;
+        };
+        let ip = self.ds.strings.intern(ip);
+        let device = self.ds.strings.intern(device);
+        let l = self.ds.logins.get_or_insert_with(Logins::default);
+        l.account.push(a);
+        l.time.push(time);
+        l.ip.push(ip);
+        l.device.push(device);
+    }
+
+    /// Appends a page/group admin relation.
+    pub fn push_page_admin(&mut self, page: &str, page_name: &str, page_kind: &str, account: &str) {
+        let Some(a) = self.account(account) else {
+            return;
+        };
+        let page = self.ds.strings.intern(page);
+        let page_name = self.ds.strings.intern(page_name);
+        let page_kind = self.ds.strings.intern(page_kind);
+        let t = self.ds.page_admins.get_or_insert_with(PageAdmins::default);
+        t.page.push(page);
+        t.page_name.push(page_name);
+        t.page_kind.push(page_kind);
+        t.account.push(a);
+    }
+
+    /// Appends an ad submission.
+    #[allow(clippy::too_many_arguments)]
+    pub fn push_ad(
+        &mut self,
+        advertiser: &str,
+        payer: &str,
+        landing_url: &str,
+        text: &str,
+        spend: Option<f64>,
+        currency: &str,
+        time: i64,
+        account: &str,
+    ) {
+        let account = self.account(account);
+        let advertiser = self.ds.strings.intern(advertiser);
+        let payer = self.ds.strings.intern(payer);
+        let landing_url = self.ds.strings.intern(landing_url);
+        let text = self.ds.strings.intern(text);
+        let currency = self.ds.strings.intern(currency);
+        let t = self.ds.ads.get_or_insert_with(Ads::default);
+        t.advertiser.push(advertiser);
+        t.payer.push(payer);
+        t.landing_url.push(landing_url);
+        t.text.push(text);
+        t.spend.push(spend);
+        t.currency.push(currency);
+        t.time.push(time);
+        t.account.push(account);
+    }
+
+    /// Number of posts so far.
+    pub fn post_count(&self) -> usize {
+        self.ds.posts.len()
+    }
+
+    /// Finishes: resolves `repost_of_account` from the repost target's author when the source
+    /// gave only the reposted post id and that post is in the dataset.
+    pub fn finish(mut self) -> Dataset {
+        let p = &mut self.ds.posts;
+        for i in 0..p.len() {
+            if p.repost_of_account[i].is_none()
+                && !p.repost_of[i].is_none()
+                && let Some(&orig) = self.ds.post_index.get(&p.repost_of[i])
+            {
+                p.repost_of_account[i] = Some(p.account[orig.idx()]);
+            }
+            if p.reply_to_account[i].is_none()
+                && !p.reply_to[i].is_none()
+                && let Some(&orig) = self.ds.post_index.get(&p.reply_to[i])
+            {
+                p.reply_to_account[i] = Some(p.account[orig.idx()]);
+            }
+        }
+        self.ds
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn build_and_resolve() {
+        let mut b = DatasetBuilder::new();
+        let src = b.add_source(SourceInfo {
+            path: "x.csv".into(),
+            format: "test".into(),
+            resolution: Resolution::Minute,
+            rows_read: 0,
+            rows_rejected: 0,
+            notes: vec![],
+        });
+        let tags = ["hk", "news"];
+        b.push_post(
+            &PostRecord {
+                external_id: "1",
+                account: "alice",
+                time: 100,
+                text: "hello",
+                hashtags: &tags,
+                ..Default::default()
+            },
+            src,
+        );
+        b.push_post(
+            &PostRecord {
+                external_id: "2",
+                account: "bob",
+                time: 160,
+                text: "hello",
+                repost_of: "1",
+                ..Default::default()
+            },
+            src,
+        );
+        assert!(
+            b.push_post(
+                &PostRecord {
+                    external_id: "2",
+                    account: "bob",
+                    ..Default::default()
+                },
+                src
+            )
+            .is_none()
+        );
+        b.set_profile(
+            "alice",
+            &Profile {
+                followers: Some(10),
+                ..Default::default()
+            },
+        );
+        let ds = b.finish();
+        assert_eq!(ds.posts.len(), 2);
+        assert_eq!(ds.accounts.len(), 2);
+        assert_eq!(ds.posts.kind[1], PostKind::Repost);
+        assert_eq!(
+            ds.posts.repost_of_account[1],
+            ds.account_by_external("alice")
+        );
+        assert_eq!(ds.posts.text[0], ds.posts.text[1]);
+        assert_eq!(ds.posts.hashtags.get(0).len(), 2);
+        assert_eq!(ds.str(ds.posts.hashtags.get(0)[1]), "news");
+        assert_eq!(ds.accounts.followers[0], Some(10));
+        assert_eq!(ds.resolution(), Resolution::Minute);
+        assert_eq!(ds.time_range(), Some((100, 160)));
+    }
+}

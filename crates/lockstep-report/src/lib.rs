@@ -1,0 +1,1 @@
+//! Lockstep human-readable outputs: the HTML report with charts and disclosure datasets.

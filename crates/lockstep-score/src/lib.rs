@@ -1,0 +1,1 @@
+//! Lockstep scoring: inauthenticity signals, verdicts, attribution, expansion.

@@ -1,0 +1,1 @@
+//! Lockstep statistics: null models, p-values, fusion, false discovery rate.
