@@ -5,6 +5,7 @@
 
 pub mod layer;
 pub mod pairs;
+pub mod text;
 pub mod trace;
 
 pub use layer::{Layer, Scale};
