@@ -125,7 +125,9 @@ mod tests {
 
     #[test]
     fn ascii_cjk_and_accents_are_kept() {
-        for c in ['a', 'm', '0', '1', 'l', 'I', '中', '国', 'の', '한', 'é', 'ü', 'ж'] {
+        for c in [
+            'a', 'm', '0', '1', 'l', 'I', '中', '国', 'の', '한', 'é', 'ü', 'ж',
+        ] {
             assert_eq!(fold_char(c), None, "{c}");
         }
     }
