@@ -185,6 +185,9 @@ pub struct PostRecord<'a> {
     pub mentions: &'a [&'a str],
     /// Media / image hash, when the source has one.
     pub media: &'a [&'a str],
+    /// Domains the source gives without a URL (e.g. CooRTweet's anonymised `domain_id`); the domain
+    /// layer uses these in addition to the domains of `urls`.
+    pub domains: &'a [&'a str],
     /// Latitude / longitude.
     pub lat_lon: Option<(f32, f32)>,
 }
@@ -224,6 +227,8 @@ pub struct Posts {
     pub mentions: ListColumn,
     /// Media hashes.
     pub media: ListColumn,
+    /// Domains given by the source without a URL (the domain layer adds the domains of `urls`).
+    pub domains: ListColumn,
     /// Latitude (NaN when unknown).
     pub lat: Vec<f32>,
     /// Longitude (NaN when unknown).
@@ -384,6 +389,7 @@ impl Dataset {
             + p.urls.heap_bytes()
             + p.mentions.heap_bytes()
             + p.media.heap_bytes()
+            + p.domains.heap_bytes()
             + (self.account_index.capacity() + self.post_index.capacity()) * 9
     }
 }
@@ -503,6 +509,7 @@ impl DatasetBuilder {
             (r.urls, 1),
             (r.mentions, 2),
             (r.media, 3),
+            (r.domains, 4),
         ] {
             self.scratch.clear();
             for s in list {
@@ -514,7 +521,8 @@ impl DatasetBuilder {
                 0 => p.hashtags.push(&self.scratch),
                 1 => p.urls.push(&self.scratch),
                 2 => p.mentions.push(&self.scratch),
-                _ => p.media.push(&self.scratch),
+                3 => p.media.push(&self.scratch),
+                _ => p.domains.push(&self.scratch),
             }
         }
         Some(id)

@@ -1,0 +1,250 @@
+//! Timestamp parsing without allocation: the archive's `YYYY-MM-DD HH:MM`, `YYYY-MM-DD HH:MM:SS`,
+//! RFC 3339 (`T`, fractions, `Z` or `±HH:MM` offsets), dates, the IRA set's `M/D/YYYY H:MM`, and
+//! Unix seconds (CooRTweet writes them as floats such as `1610870160.0`).
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let m = m as i64;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// `(year, month, day)` of a day count since 1970-01-01.
+pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// Formats UTC seconds as `YYYY-MM-DD HH:MM:SS`.
+pub fn format_utc(t: i64) -> String {
+    let days = t.div_euclid(86_400);
+    let secs = t.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
+}
+
+fn days_in_month(y: i64, m: u32) -> u32 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ => {
+            if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 {
+                29
+            } else {
+                28
+            }
+        }
+    }
+}
+
+/// A small cursor over ASCII digits.
+struct Cur<'a> {
+    s: &'a [u8],
+    i: usize,
+}
+
+impl Cur<'_> {
+    fn digits(&mut self, min: usize, max: usize) -> Option<i64> {
+        let start = self.i;
+        let mut v: i64 = 0;
+        while self.i < self.s.len() && self.i - start < max && self.s[self.i].is_ascii_digit() {
+            v = v * 10 + (self.s[self.i] - b'0') as i64;
+            self.i += 1;
+        }
+        (self.i - start >= min).then_some(v)
+    }
+    fn eat(&mut self, c: u8) -> bool {
+        if self.s.get(self.i) == Some(&c) {
+            self.i += 1;
+            true
+        } else {
+            false
+        }
+    }
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.i).copied()
+    }
+    fn done(&self) -> bool {
+        self.i == self.s.len()
+    }
+}
+
+fn checked(y: i64, mo: i64, d: i64, h: i64, mi: i64, s: i64) -> Option<i64> {
+    if !(1..=12).contains(&mo) || d < 1 || h > 23 || mi > 59 || s > 60 {
+        return None;
+    }
+    if d as u32 > days_in_month(y, mo as u32) {
+        return None;
+    }
+    Some(days_from_civil(y, mo as u32, d as u32) * 86_400 + h * 3600 + mi * 60 + s.min(59))
+}
+
+/// Parses a calendar timestamp to UTC seconds. Accepts `YYYY-MM-DD`, `YYYY-MM-DD HH:MM`,
+/// `YYYY-MM-DD HH:MM:SS[.fff]` with ` ` or `T`, an optional `Z`, ` UTC`, `+HH:MM`, `+HHMM` or
+/// `+HH` offset, and US-style `M/D/YYYY H:MM[:SS]`. Returns `None` for anything else.
+pub fn parse_datetime(s: &[u8]) -> Option<i64> {
+    let s = s.trim_ascii();
+    let mut c = Cur { s, i: 0 };
+    let (y, mo, d);
+    let first = c.digits(1, 4)?;
+    if c.eat(b'/') {
+        mo = first;
+        d = c.digits(1, 2)?;
+        if !c.eat(b'/') {
+            return None;
+        }
+        y = c.digits(4, 4)?;
+    } else {
+        if c.i != 4 || !c.eat(b'-') {
+            return None;
+        }
+        y = first;
+        mo = c.digits(2, 2)?;
+        if !c.eat(b'-') {
+            return None;
+        }
+        d = c.digits(2, 2)?;
+    }
+    if c.done() {
+        return checked(y, mo, d, 0, 0, 0);
+    }
+    if !(c.eat(b' ') || c.eat(b'T')) {
+        return None;
+    }
+    let h = c.digits(1, 2)?;
+    if !c.eat(b':') {
+        return None;
+    }
+    let mi = c.digits(2, 2)?;
+    let mut sec = 0;
+    if c.eat(b':') {
+        sec = c.digits(2, 2)?;
+        if c.eat(b'.') || c.eat(b',') {
+            c.digits(1, 9)?;
+        }
+    }
+    let mut offset = 0i64;
+    match c.peek() {
+        None => {}
+        Some(b'Z') | Some(b'z') => {
+            c.i += 1;
+        }
+        Some(b' ') => {
+            let rest = &s[c.i + 1..];
+            if rest == b"UTC" || rest == b"+0000" || rest == b"GMT" {
+                c.i = s.len();
+            } else {
+                return None;
+            }
+        }
+        Some(sign @ (b'+' | b'-')) => {
+            c.i += 1;
+            let oh = c.digits(2, 2)?;
+            c.eat(b':');
+            let om = if c.done() { 0 } else { c.digits(2, 2)? };
+            if oh > 23 || om > 59 {
+                return None;
+            }
+            let o = oh * 3600 + om * 60;
+            offset = if sign == b'+' { o } else { -o };
+        }
+        _ => return None,
+    }
+    if !c.done() {
+        return None;
+    }
+    checked(y, mo, d, h, mi, sec).map(|t| t - offset)
+}
+
+/// Parses Unix seconds, allowing a fraction (`1610870160.0`, `1610870160.25` -> truncated).
+pub fn parse_unix_seconds(s: &[u8]) -> Option<i64> {
+    let s = s.trim_ascii();
+    let (int, frac) = match memchr::memchr(b'.', s) {
+        Some(i) => (&s[..i], &s[i + 1..]),
+        None => (s, &b""[..]),
+    };
+    if !frac.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let (neg, digits) = match int.first() {
+        Some(b'-') => (true, &int[1..]),
+        _ => (false, int),
+    };
+    if digits.is_empty() || digits.len() > 12 || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let v = digits.iter().fold(0i64, |a, &b| a * 10 + (b - b'0') as i64);
+    Some(if neg { -v } else { v })
+}
+
+/// Parses any accepted calendar form or Unix seconds.
+pub fn parse_any(s: &[u8]) -> Option<i64> {
+    parse_datetime(s).or_else(|| parse_unix_seconds(s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn known_values() {
+        assert_eq!(parse_datetime(b"1970-01-01 00:00"), Some(0));
+        assert_eq!(parse_datetime(b"2016-08-16 11:47:00"), Some(1_471_348_020));
+        assert_eq!(parse_datetime(b"2016-08-16 11:47"), Some(1_471_348_020));
+        assert_eq!(parse_datetime(b"2016-08-16T11:47:00Z"), Some(1_471_348_020));
+        assert_eq!(
+            parse_datetime(b"2016-08-16T11:47:00.123Z"),
+            Some(1_471_348_020)
+        );
+        assert_eq!(
+            parse_datetime(b"2016-08-16T13:47:00+02:00"),
+            Some(1_471_348_020)
+        );
+        assert_eq!(
+            parse_datetime(b"2013-09-28 16:49:36+00:00"),
+            Some(1_380_386_976)
+        );
+        assert_eq!(parse_datetime(b"8/16/2016 11:47"), Some(1_471_348_020));
+        assert_eq!(parse_datetime(b"2017-08-30"), Some(1_504_051_200));
+        assert_eq!(parse_datetime(b"2017-02-30"), None);
+        assert_eq!(parse_datetime(b"2017-13-01"), None);
+        assert_eq!(parse_datetime(b"yesterday"), None);
+        assert_eq!(parse_datetime(b"2016-08-16 25:00"), None);
+        assert_eq!(parse_unix_seconds(b"1610870160.0"), Some(1_610_870_160));
+        assert_eq!(parse_unix_seconds(b"1610870160"), Some(1_610_870_160));
+        assert_eq!(parse_unix_seconds(b"16a"), None);
+        assert_eq!(parse_unix_seconds(b""), None);
+        assert_eq!(format_utc(1_471_348_020), "2016-08-16 11:47:00");
+    }
+
+    proptest! {
+        #[test]
+        fn round_trips(t in -2_000_000_000i64..4_000_000_000i64) {
+            let s = format_utc(t);
+            prop_assert_eq!(parse_datetime(s.as_bytes()), Some(t));
+        }
+
+        #[test]
+        fn never_panics(b in proptest::collection::vec(any::<u8>(), 0..40)) {
+            let _ = parse_any(&b);
+        }
+    }
+}
