@@ -1,0 +1,1 @@
+//! Disclosure datasets (DESIGN §10).

@@ -1,0 +1,170 @@
+//! What the report is drawn from: the pipeline's results in plain types, so the report crate does
+//! not depend on the detection crates and can be driven from files (accounts.csv, clusters.csv,
+//! edges.csv) as well as from memory.
+
+use lockstep_model::AccountId;
+use serde::{Deserialize, Serialize};
+
+/// A cluster's or account's verdict (DESIGN §8).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Coordinated and inauthentic: an operation.
+    Inauthentic,
+    /// Coordinated, but the accounts look genuine (fans, activists, newsrooms).
+    CoordinatedOrganic,
+    /// No finding.
+    #[default]
+    None,
+}
+
+impl Verdict {
+    /// The name used in files: `inauthentic`, `coordinated_organic`, `none`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Inauthentic => "inauthentic",
+            Verdict::CoordinatedOrganic => "coordinated_organic",
+            Verdict::None => "none",
+        }
+    }
+
+    /// Parses a file name of a verdict; empty means `none`. `None` for an unknown word.
+    pub fn parse(s: &str) -> Option<Verdict> {
+        match s.trim() {
+            "inauthentic" => Some(Verdict::Inauthentic),
+            "coordinated_organic" => Some(Verdict::CoordinatedOrganic),
+            "none" | "" => Some(Verdict::None),
+            _ => None,
+        }
+    }
+
+    /// The verdict in words for readers who do not know the codes.
+    pub fn plain(self) -> &'static str {
+        match self {
+            Verdict::Inauthentic => "coordinated inauthentic behaviour",
+            Verdict::CoordinatedOrganic => "coordinated, but apparently authentic",
+            Verdict::None => "no finding",
+        }
+    }
+}
+
+/// An account's role inside an inauthentic cluster.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Produces the content the network pushes.
+    Core,
+    /// Reposts and boosts the core.
+    Amplifier,
+    /// No role (not in an inauthentic cluster).
+    #[default]
+    None,
+}
+
+impl Role {
+    /// The name used in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Core => "core",
+            Role::Amplifier => "amplifier",
+            Role::None => "",
+        }
+    }
+
+    /// Parses a role; empty or `none` is [`Role::None`].
+    pub fn parse(s: &str) -> Option<Role> {
+        match s.trim() {
+            "core" => Some(Role::Core),
+            "amplifier" => Some(Role::Amplifier),
+            "" | "none" => Some(Role::None),
+            _ => None,
+        }
+    }
+}
+
+/// Run-level numbers the dataset alone does not know.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Headline {
+    /// Account pairs tested (the multiple-testing universe), when known.
+    pub pairs_tested: Option<u64>,
+    /// Significant edges kept after FDR control, when known (else the number of `edges`).
+    pub significant_edges: Option<u64>,
+    /// False discovery rate the edges were controlled at.
+    pub fdr: Option<f64>,
+    /// Wall-clock seconds the investigation took.
+    pub runtime_s: Option<f64>,
+}
+
+/// One cluster (candidate network) as the report shows it.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct ClusterReport {
+    /// Cluster id as in `clusters.csv`.
+    pub id: u32,
+    /// The cluster's verdict.
+    pub verdict: Verdict,
+    /// Verdict score in `[0, 1]`.
+    pub score: f64,
+    /// Number of member accounts (`members.len()` when 0).
+    pub size: usize,
+    /// Co-action layers with significant edges inside the cluster (e.g. `repost`, `text`).
+    pub layers: Vec<String>,
+    /// Evidence items, each one plain sentence (e.g. "61% of accounts created within 9 days").
+    pub evidence: Vec<String>,
+    /// Attribution in words ("Origin: ... (confidence ...), because ..."), when any.
+    pub attribution: Option<String>,
+    /// Inferred UTC offset of the cluster's activity, in hours (e.g. `8.0` for UTC+8).
+    pub utc_offset_hours: Option<f32>,
+    /// Median co-action delay inside the cluster, seconds.
+    pub median_delay_s: Option<f64>,
+    /// Member accounts.
+    pub members: Vec<AccountId>,
+}
+
+/// One account's result.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AccountResult {
+    /// The account.
+    pub account: AccountId,
+    /// Its cluster, if any.
+    pub cluster: Option<u32>,
+    /// Its verdict.
+    pub verdict: Verdict,
+    /// Its role.
+    pub role: Role,
+}
+
+/// One significant coordination edge.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct EdgeResult {
+    /// One end.
+    pub a: AccountId,
+    /// Other end (for the directed `amplify` layer: the amplifier of `a`).
+    pub b: AccountId,
+    /// Layer name (`repost`, `text`, `amplify`, ...).
+    pub layer: String,
+    /// Weight: distinct co-acted targets.
+    pub weight: f64,
+    /// Median `|dt|` between the pair's co-actions, seconds.
+    pub median_dt_s: f64,
+}
+
+/// Everything [`crate::render_report`] draws besides the [`lockstep_model::Dataset`].
+#[derive(Clone, Debug, Default)]
+pub struct ReportInput {
+    /// Report title (e.g. the input's name).
+    pub title: String,
+    /// Producer line, e.g. `lockstep 0.1.0`.
+    pub generator: String,
+    /// Run-level counts.
+    pub headline: Headline,
+    /// Clusters, any order (the report sorts by verdict, then score).
+    pub clusters: Vec<ClusterReport>,
+    /// Per-account results (accounts without a cluster may be omitted).
+    pub accounts: Vec<AccountResult>,
+    /// Significant edges.
+    pub edges: Vec<EdgeResult>,
+    /// Network-picture positions, parallel to `accounts`; `None` computes a force layout.
+    pub positions: Option<Vec<(f32, f32)>>,
+    /// Parameters to list in the appendix (`name`, `value`).
+    pub parameters: Vec<(String, String)>,
+}
