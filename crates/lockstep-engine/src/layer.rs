@@ -107,3 +107,19 @@ impl Scale {
         }
     }
 }
+
+impl std::fmt::Display for Scale {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Scale {
+    /// Both scales, burst first.
+    pub const ALL: [Scale; 2] = [Scale::Burst, Scale::Drip];
+
+    /// Parses `burst` / `drip`.
+    pub fn parse(s: &str) -> Option<Scale> {
+        Scale::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}

@@ -50,4 +50,7 @@ pub struct LayerEdges {
     pub target_sizes: Vec<u32>,
     /// Targets whose participant count exceeded the skew cap and were down-weighted / sampled.
     pub capped_targets: u32,
+    /// The ids of those capped targets, sorted (their pairs are neighbour-limited, see
+    /// [`crate::kernel`]).
+    pub capped_target_ids: Vec<u32>,
 }

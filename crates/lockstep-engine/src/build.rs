@@ -1,0 +1,431 @@
+//! Building a layer's [`Trace`] from a [`Dataset`] (DESIGN §5).
+//!
+//! | layer | actions | target key |
+//! |---|---|---|
+//! | `repost` | reposts | the reposted post's external id |
+//! | `text` | non-repost posts with non-empty normalised text | 64-bit xxh3 of [`crate::text::normalize`] |
+//! | `url` | each distinct canonical URL of a non-repost post | xxh3 of [`crate::canon::canonical_url`] |
+//! | `domain` | each distinct registrable domain of a non-repost post's URLs | xxh3 of the domain |
+//! | `hashtag` | each distinct lowercased hashtag of a non-repost post | xxh3 of the tag |
+//! | `hashtag_seq` | non-repost posts with **two or more** hashtags | xxh3 of the ordered lowercased list |
+//! | `reply` | replies | the replied-to post's external id |
+//! | `mention` | each distinct mentioned account of a non-repost post | the mention as given (ids are case-sensitive) |
+//! | `media` | each distinct media hash of a non-repost post | the hash |
+//! | `amplify` | reposts and quotes | the amplified post (directed, owner = its author) |
+//! | `ip` / `device` | login events | the ip / device string |
+//!
+//! Reposts count only in the `repost` (and `amplify`) layers. For `amplify`, when the amplified post
+//! is in the dataset its author and posting time are the owner; when it is not but the source
+//! names the reposted account (`repost_of_account`), the owner is that account and the posting time
+//! is taken as the **earliest observed repost** of that post (a lower bound of the delay is lost:
+//! delays are measured from the first observed repost). Quotes of posts outside the dataset have
+//! no known author and are skipped.
+//!
+//! Events are sorted by `(target, time, account)`; target ids are dense, numbered in order of
+//! first appearance (by post order), so the trace is deterministic for a given dataset.
+
+use crate::canon::{canonical_url, registrable_domain};
+use crate::layer::Layer;
+use crate::trace::{Event, Trace};
+use hashbrown::HashMap;
+use lockstep_model::{AccountId, Dataset, PostKind, Sym};
+use rayon::prelude::*;
+use thiserror::Error;
+use xxhash_rust::xxh3::xxh3_64;
+
+/// Errors building a trace.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum TraceError {
+    /// The layer is built elsewhere (e.g. `similar_text` by the near-duplicate stage).
+    #[error("layer `{0}` is not built by the trace builder")]
+    Unsupported(Layer),
+}
+
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
+
+/// Raw `(key, time, account)` actions before target ids are assigned.
+type Raw = Vec<(u64, i64, AccountId)>;
+
+/// Assigns dense target ids in order of first appearance and sorts.
+fn finish(layer: Layer, raw: Raw) -> Trace {
+    let mut ids: FastMap<u64, u32> = FastMap::default();
+    let mut events: Vec<Event> = Vec::with_capacity(raw.len());
+    for (key, time, account) in raw {
+        let n = ids.len() as u32;
+        let target = *ids.entry(key).or_insert(n);
+        events.push(Event {
+            target,
+            time,
+            account,
+        });
+    }
+    events.par_sort_unstable();
+    events.dedup();
+    Trace {
+        layer: Some(layer),
+        n_targets: ids.len() as u32,
+        events,
+        owner: Vec::new(),
+    }
+}
+
+fn is_repost(ds: &Dataset, i: usize) -> bool {
+    ds.posts.kind[i] == PostKind::Repost
+}
+
+/// Per-post keys computed in parallel (chunks keep post order, so ids stay deterministic).
+fn per_post_keys<F>(ds: &Dataset, f: F) -> Raw
+where
+    F: Fn(usize, &mut Vec<u64>) + Sync,
+{
+    let n = ds.posts.len();
+    let chunk = 65_536;
+    let parts: Vec<Raw> = (0..n.div_ceil(chunk))
+        .into_par_iter()
+        .map(|c| {
+            let mut out = Raw::new();
+            let mut keys = Vec::new();
+            for i in c * chunk..((c + 1) * chunk).min(n) {
+                keys.clear();
+                f(i, &mut keys);
+                keys.sort_unstable();
+                keys.dedup();
+                for &k in &keys {
+                    out.push((k, ds.posts.time[i], ds.posts.account[i]));
+                }
+            }
+            out
+        })
+        .collect();
+    parts.concat()
+}
+
+/// Caches a string-derived key per distinct symbol (hashtags, urls repeat a lot).
+fn sym_keys(
+    ds: &Dataset,
+    syms: &[Sym],
+    f: impl Fn(&str) -> Option<u64> + Sync,
+) -> FastMap<Sym, u64> {
+    let mut distinct: Vec<Sym> = syms.to_vec();
+    distinct.par_sort_unstable();
+    distinct.dedup();
+    distinct
+        .into_par_iter()
+        .filter_map(|s| f(ds.str(s)).map(|k| (s, k)))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect()
+}
+
+/// The layers this dataset has actions for (`similar_text` is built by the text stage).
+pub fn supported_layers(ds: &Dataset) -> Vec<Layer> {
+    let p = &ds.posts;
+    let n = p.len();
+    let any = |f: &dyn Fn(usize) -> bool| (0..n).any(f);
+    let mut out = Vec::new();
+    if any(&|i| p.kind[i] == PostKind::Repost && !p.repost_of[i].is_none()) {
+        out.push(Layer::Repost);
+    }
+    if any(&|i| p.kind[i] != PostKind::Repost && !p.text[i].is_none()) {
+        out.push(Layer::Text);
+    }
+    if p.urls.total_values() > 0 {
+        out.push(Layer::Url);
+        out.push(Layer::Domain);
+    }
+    if p.hashtags.total_values() > 0 {
+        out.push(Layer::Hashtag);
+        if any(&|i| p.hashtags.get(i).len() >= 2) {
+            out.push(Layer::HashtagSeq);
+        }
+    }
+    if any(&|i| !p.reply_to[i].is_none()) {
+        out.push(Layer::Reply);
+    }
+    if p.mentions.total_values() > 0 {
+        out.push(Layer::Mention);
+    }
+    if p.media.total_values() > 0 {
+        out.push(Layer::Media);
+    }
+    if any(&|i| {
+        (p.kind[i] == PostKind::Repost || p.kind[i] == PostKind::Quote)
+            && (p.repost_of_account[i].is_some() || !p.quote_of[i].is_none())
+    }) {
+        out.push(Layer::Amplify);
+    }
+    if let Some(l) = &ds.logins
+        && !l.account.is_empty()
+    {
+        out.push(Layer::Ip);
+        out.push(Layer::Device);
+    }
+    out
+}
+
+/// Builds the trace of one layer.
+pub fn build_trace(ds: &Dataset, layer: Layer) -> Result<Trace, TraceError> {
+    let p = &ds.posts;
+    let trace = match layer {
+        Layer::Repost => finish(
+            layer,
+            per_post_keys(ds, |i, k| {
+                if is_repost(ds, i) && !p.repost_of[i].is_none() {
+                    k.push(p.repost_of[i].0 as u64);
+                }
+            }),
+        ),
+        Layer::Reply => finish(
+            layer,
+            per_post_keys(ds, |i, k| {
+                if !is_repost(ds, i) && !p.reply_to[i].is_none() {
+                    k.push(p.reply_to[i].0 as u64);
+                }
+            }),
+        ),
+        Layer::Text => finish(
+            layer,
+            per_post_keys(ds, |i, k| {
+                if is_repost(ds, i) || p.text[i].is_none() {
+                    return;
+                }
+                let mut s = String::new();
+                crate::text::normalize(ds.str(p.text[i]), &mut s);
+                if !s.is_empty() {
+                    k.push(xxh3_64(s.as_bytes()));
+                }
+            }),
+        ),
+        Layer::Url | Layer::Domain | Layer::Hashtag => {
+            let col = match layer {
+                Layer::Hashtag => &p.hashtags,
+                _ => &p.urls,
+            };
+            let cache = sym_keys(ds, col.values(), |s| match layer {
+                Layer::Url => {
+                    let c = canonical_url(s);
+                    (!c.is_empty()).then(|| xxh3_64(c.as_bytes()))
+                }
+                Layer::Domain => registrable_domain(s).map(|d| xxh3_64(d.as_bytes())),
+                _ => {
+                    let t = s.trim().trim_start_matches('#').to_lowercase();
+                    (!t.is_empty()).then(|| xxh3_64(t.as_bytes()))
+                }
+            });
+            finish(
+                layer,
+                per_post_keys(ds, |i, k| {
+                    if is_repost(ds, i) {
+                        return;
+                    }
+                    k.extend(col.get(i).iter().filter_map(|s| cache.get(s).copied()));
+                }),
+            )
+        }
+        Layer::HashtagSeq => finish(
+            layer,
+            per_post_keys(ds, |i, k| {
+                let tags = p.hashtags.get(i);
+                if is_repost(ds, i) || tags.len() < 2 {
+                    return;
+                }
+                let mut s = String::new();
+                for t in tags {
+                    s.push_str(&ds.str(*t).trim().trim_start_matches('#').to_lowercase());
+                    s.push('\u{1f}');
+                }
+                k.push(xxh3_64(s.as_bytes()));
+            }),
+        ),
+        Layer::Mention | Layer::Media => {
+            let col = if layer == Layer::Mention {
+                &p.mentions
+            } else {
+                &p.media
+            };
+            finish(
+                layer,
+                per_post_keys(ds, |i, k| {
+                    if is_repost(ds, i) {
+                        return;
+                    }
+                    k.extend(
+                        col.get(i)
+                            .iter()
+                            .filter(|s| !s.is_none())
+                            .map(|s| s.0 as u64),
+                    );
+                }),
+            )
+        }
+        Layer::Ip | Layer::Device => {
+            let mut raw = Raw::new();
+            if let Some(l) = &ds.logins {
+                let col = if layer == Layer::Ip { &l.ip } else { &l.device };
+                for ((key, &time), &account) in col.iter().zip(&l.time).zip(&l.account) {
+                    if !key.is_none() {
+                        raw.push((key.0 as u64, time, account));
+                    }
+                }
+            }
+            finish(layer, raw)
+        }
+        Layer::Amplify => amplify_trace(ds),
+        Layer::SimilarText => return Err(TraceError::Unsupported(layer)),
+    };
+    Ok(trace)
+}
+
+/// The directed `amplify` trace (see the module docs for the rule when the original is missing).
+fn amplify_trace(ds: &Dataset) -> Trace {
+    let p = &ds.posts;
+    // key: in-dataset post => post index; outside => (1 << 40) | sym of its external id.
+    let mut raw = Raw::new();
+    let mut owner_of: FastMap<u64, (AccountId, i64)> = FastMap::default();
+    for i in 0..p.len() {
+        let orig = match p.kind[i] {
+            PostKind::Repost => p.repost_of[i],
+            PostKind::Quote => p.quote_of[i],
+            _ => continue,
+        };
+        if orig.is_none() {
+            continue;
+        }
+        let (key, owner) = match ds.post_by_sym(orig) {
+            Some(q) => (q.0 as u64, (p.account[q.idx()], p.time[q.idx()])),
+            None => match (p.kind[i], p.repost_of_account[i]) {
+                (PostKind::Repost, Some(a)) => ((1u64 << 40) | orig.0 as u64, (a, p.time[i])),
+                _ => continue,
+            },
+        };
+        owner_of
+            .entry(key)
+            .and_modify(|o| {
+                if key >= (1 << 40) && owner.1 < o.1 {
+                    o.1 = owner.1;
+                }
+            })
+            .or_insert(owner);
+        raw.push((key, p.time[i], p.account[i]));
+    }
+    let mut ids: FastMap<u64, u32> = FastMap::default();
+    let mut owner: Vec<Option<(AccountId, i64)>> = Vec::new();
+    let mut events = Vec::with_capacity(raw.len());
+    for (key, time, account) in raw {
+        let n = ids.len() as u32;
+        let target = *ids.entry(key).or_insert_with(|| {
+            owner.push(owner_of.get(&key).copied());
+            n
+        });
+        events.push(Event {
+            target,
+            time,
+            account,
+        });
+    }
+    events.par_sort_unstable();
+    events.dedup();
+    Trace {
+        layer: Some(Layer::Amplify),
+        n_targets: ids.len() as u32,
+        events,
+        owner,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lockstep_model::{DatasetBuilder, PostRecord, Resolution, SourceInfo};
+
+    fn ds() -> Dataset {
+        let mut b = DatasetBuilder::new();
+        let src = b.add_source(SourceInfo {
+            path: "t".into(),
+            format: "test".into(),
+            resolution: Resolution::Second,
+            rows_read: 0,
+            rows_rejected: 0,
+            notes: vec![],
+        });
+        let t1 = ["News", "hk"];
+        let t2 = ["news", "HK"];
+        let u1 = ["https://Example.com/a/?utm_source=x"];
+        let u2 = ["https://example.com/a"];
+        b.push_post(
+            &PostRecord {
+                external_id: "1",
+                account: "alice",
+                time: 100,
+                text: "RT @x: Hello   World http://t.co/x",
+                hashtags: &t1,
+                urls: &u1,
+                ..Default::default()
+            },
+            src,
+        );
+        b.push_post(
+            &PostRecord {
+                external_id: "2",
+                account: "bob",
+                time: 110,
+                text: "hello world",
+                hashtags: &t2,
+                urls: &u2,
+                ..Default::default()
+            },
+            src,
+        );
+        b.push_post(
+            &PostRecord {
+                external_id: "3",
+                account: "carol",
+                time: 130,
+                text: "hello world",
+                repost_of: "1",
+                ..Default::default()
+            },
+            src,
+        );
+        b.push_post(
+            &PostRecord {
+                external_id: "4",
+                account: "dave",
+                time: 150,
+                repost_of: "999",
+                repost_of_account: "erin",
+                ..Default::default()
+            },
+            src,
+        );
+        b.finish()
+    }
+
+    #[test]
+    fn layers_share_targets() {
+        let d = ds();
+        let text = build_trace(&d, Layer::Text).unwrap();
+        // The repost is excluded; the two originals normalise to the same text.
+        assert_eq!(text.events.len(), 2);
+        assert_eq!(text.n_targets, 1);
+        let tags = build_trace(&d, Layer::Hashtag).unwrap();
+        assert_eq!(tags.n_targets, 2);
+        assert_eq!(tags.events.len(), 4);
+        let seq = build_trace(&d, Layer::HashtagSeq).unwrap();
+        assert_eq!(seq.n_targets, 1);
+        let url = build_trace(&d, Layer::Url).unwrap();
+        assert_eq!(url.n_targets, 1);
+        let dom = build_trace(&d, Layer::Domain).unwrap();
+        assert_eq!(dom.n_targets, 1);
+        let rep = build_trace(&d, Layer::Repost).unwrap();
+        assert_eq!(rep.n_targets, 2);
+        let amp = build_trace(&d, Layer::Amplify).unwrap();
+        assert_eq!(amp.n_targets, 2);
+        let alice = d.account_by_external("alice").unwrap();
+        let erin = d.account_by_external("erin").unwrap();
+        assert!(amp.owner.contains(&Some((alice, 100))));
+        assert!(amp.owner.contains(&Some((erin, 150))));
+        assert!(supported_layers(&d).contains(&Layer::Amplify));
+        assert!(build_trace(&d, Layer::SimilarText).is_err());
+    }
+}
