@@ -1,1 +1,156 @@
-//! Disclosure datasets (DESIGN §10).
+//! Disclosure datasets (DESIGN §10): the Twitter information-operations archive's `users` and
+//! `tweets` CSV schema for selected networks, with the identifiers of every account below a
+//! follower threshold replaced by a keyed pseudonym (HMAC-SHA256, hex), a per-network summary
+//! in the shape of Meta's coordinated-inauthentic-behaviour reports, a README, and a checker that
+//! scans a disclosure for any identifier that should have been hashed.
+//!
+//! Layout of a disclosure directory:
+//! `README.md`, `tweets.csv`, `users.csv`, `network_accounts.csv`, `summary.md`, `summary.json`.
+
+pub mod archive;
+pub mod check;
+pub mod key;
+pub mod scrub;
+pub mod summary;
+
+pub use check::{Leak, check_disclosure};
+pub use key::{MIN_KEY_BYTES, PseudonymKey};
+pub use scrub::{IdentKind, Pseudonymizer, Sensitive};
+pub use summary::{DisclosureSummary, NetworkSummary};
+
+use crate::input::{Role, Verdict};
+use lockstep_model::{AccountId, Dataset};
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+/// Default follower threshold: accounts with fewer followers (or an unknown count) are hashed.
+pub const DEFAULT_HASH_BELOW: u64 = 5_000;
+
+/// Errors of the disclosure writer and checker.
+#[derive(Debug, Error)]
+pub enum DiscloseError {
+    /// The key is shorter than [`MIN_KEY_BYTES`].
+    #[error(
+        "the pseudonym key has {0} bytes; at least {MIN_KEY_BYTES} are required (e.g. `head -c 32 /dev/urandom > key`)"
+    )]
+    KeyTooShort(usize),
+    /// The key file could not be read.
+    #[error("reading the key file {}: {source}", path.display())]
+    Key {
+        /// The key file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Nothing selected.
+    #[error("no network selected: nothing to disclose")]
+    NoNetworks,
+    /// A network lists an account the dataset does not have.
+    #[error("network {0} lists account #{1}, but the dataset has only {2} accounts")]
+    UnknownAccount(String, u32, usize),
+    /// Writing or reading a file failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// CSV writing or reading failed.
+    #[error("{}: {source}", path.display())]
+    Csv {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: csv::Error,
+    },
+    /// JSON serialisation failed.
+    #[error("writing JSON: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+/// One network to disclose.
+#[derive(Clone, Debug, Default)]
+pub struct Network {
+    /// Its id (the investigation's cluster id).
+    pub id: String,
+    /// Its verdict.
+    pub verdict: Verdict,
+    /// Verdict score, when known.
+    pub score: Option<f64>,
+    /// Member accounts and their roles.
+    pub members: Vec<(AccountId, Role)>,
+    /// Origin in words (e.g. "China"), when attributed.
+    pub origin: Option<String>,
+    /// Target audience in words; derived from post languages and hashtags when `None`.
+    pub target: Option<String>,
+    /// Attribution wording, when any.
+    pub attribution: Option<String>,
+}
+
+/// Disclosure settings.
+#[derive(Clone, Debug)]
+pub struct DiscloseOptions {
+    /// Accounts with fewer followers than this (or unknown) are hashed.
+    pub hash_below: u64,
+    /// Producer line for the README and summary (e.g. `lockstep 0.1.0`).
+    pub generator: String,
+}
+
+impl Default for DiscloseOptions {
+    fn default() -> Self {
+        DiscloseOptions {
+            hash_below: DEFAULT_HASH_BELOW,
+            generator: String::from("lockstep"),
+        }
+    }
+}
+
+/// File names of a disclosure.
+pub mod files {
+    /// Tweets in the archive schema.
+    pub const TWEETS: &str = "tweets.csv";
+    /// Users in the archive schema.
+    pub const USERS: &str = "users.csv";
+    /// `userid,network_id,verdict,role`.
+    pub const NETWORK_ACCOUNTS: &str = "network_accounts.csv";
+    /// Per-network summary, Markdown.
+    pub const SUMMARY_MD: &str = "summary.md";
+    /// Per-network summary, JSON.
+    pub const SUMMARY_JSON: &str = "summary.json";
+    /// What the files are.
+    pub const README: &str = "README.md";
+}
+
+/// Writes the disclosure of `networks` into `out` (created if needed; files of the same names
+/// are overwritten) and returns the summary.
+pub fn disclose(
+    ds: &Dataset,
+    networks: &[Network],
+    key: &PseudonymKey,
+    opts: &DiscloseOptions,
+    out: &Path,
+) -> Result<DisclosureSummary, DiscloseError> {
+    if networks.is_empty() || networks.iter().all(|n| n.members.is_empty()) {
+        return Err(DiscloseError::NoNetworks);
+    }
+    let n = ds.accounts.len();
+    for net in networks {
+        if let Some((a, _)) = net.members.iter().find(|(a, _)| a.idx() >= n) {
+            return Err(DiscloseError::UnknownAccount(net.id.clone(), a.0, n));
+        }
+    }
+    std::fs::create_dir_all(out).map_err(|e| DiscloseError::Io { path: out.to_path_buf(), source: e })?;
+    let p = Pseudonymizer::new(Sensitive::new(ds, opts.hash_below), key);
+    archive::write_archive(&p, networks, out)?;
+    let summary = summary::summarise(ds, networks, &p, opts);
+    let write = |name: &str, text: &str| {
+        let path = out.join(name);
+        std::fs::write(&path, text).map_err(|e| DiscloseError::Io { path, source: e })
+    };
+    let json = serde_json::to_string_pretty(&summary)? + "\n";
+    write(files::SUMMARY_JSON, &json)?;
+    write(files::SUMMARY_MD, &summary::markdown(&summary))?;
+    write(files::README, &summary::readme(&summary))?;
+    Ok(summary)
+}
