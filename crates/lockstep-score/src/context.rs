@@ -1,0 +1,174 @@
+//! Shared precomputation for the signals: each account's posts in time order (a CSR index, no
+//! per-account `Vec`), the groups (clusters) whose members are compared, and time helpers.
+
+use lockstep_model::{AccountId, Dataset};
+
+/// Seconds per day.
+pub const DAY: i64 = 86_400;
+
+/// Groups of accounts compared together by the cluster-level signals (creation bursts, client
+/// concentration, shared schedules): normally the coordination clusters.
+#[derive(Clone, Debug, Default)]
+pub struct Groups {
+    /// Group index of each account (indexed by `AccountId`), `None` when in no group.
+    pub of: Vec<Option<u32>>,
+    /// Members of each group, by group index.
+    pub members: Vec<Vec<AccountId>>,
+    /// The external cluster id of each group (what `CoordinationInput::cluster` holds).
+    pub ids: Vec<u32>,
+}
+
+impl Groups {
+    /// Groups from per-account cluster ids (any `u32`s, not necessarily dense).
+    pub fn from_clusters(n_accounts: usize, cluster: &[Option<u32>]) -> Groups {
+        let mut index: hashbrown::HashMap<u32, u32> = hashbrown::HashMap::new();
+        let mut g = Groups {
+            of: vec![None; n_accounts],
+            members: Vec::new(),
+            ids: Vec::new(),
+        };
+        for (i, c) in cluster.iter().enumerate().take(n_accounts) {
+            let Some(c) = *c else { continue };
+            let gi = *index.entry(c).or_insert_with(|| {
+                g.members.push(Vec::new());
+                g.ids.push(c);
+                (g.ids.len() - 1) as u32
+            });
+            g.of[i] = Some(gi);
+            g.members[gi as usize].push(AccountId(i as u32));
+        }
+        g
+    }
+
+    /// Every account in one group (for files that are one operation, e.g. a platform disclosure).
+    pub fn single(n_accounts: usize) -> Groups {
+        Groups {
+            of: vec![Some(0); n_accounts],
+            members: vec![(0..n_accounts as u32).map(AccountId).collect()],
+            ids: vec![0],
+        }
+    }
+
+    /// Number of groups.
+    pub fn len(&self) -> usize {
+        self.members.len()
+    }
+
+    /// True when there are no groups.
+    pub fn is_empty(&self) -> bool {
+        self.members.is_empty()
+    }
+
+    /// Group of account `a`.
+    pub fn group_of(&self, a: AccountId) -> Option<u32> {
+        self.of.get(a.idx()).copied().flatten()
+    }
+}
+
+/// Per-account post index and dataset-wide facts the signals share.
+pub struct Context<'a> {
+    /// The data.
+    pub ds: &'a Dataset,
+    /// The groups compared by cluster-level signals.
+    pub groups: &'a Groups,
+    offsets: Vec<u32>,
+    posts: Vec<u32>,
+    /// Earliest and latest post time, when there are posts.
+    pub time_range: Option<(i64, i64)>,
+}
+
+impl<'a> Context<'a> {
+    /// Builds the index: one counting sort of posts by account, then a time sort per account.
+    pub fn new(ds: &'a Dataset, groups: &'a Groups) -> Context<'a> {
+        let n = ds.accounts.len();
+        let mut offsets = vec![0u32; n + 1];
+        for a in &ds.posts.account {
+            offsets[a.idx() + 1] += 1;
+        }
+        for i in 0..n {
+            offsets[i + 1] += offsets[i];
+        }
+        let mut fill = offsets.clone();
+        let mut posts = vec![0u32; ds.posts.len()];
+        for (p, a) in ds.posts.account.iter().enumerate() {
+            posts[fill[a.idx()] as usize] = p as u32;
+            fill[a.idx()] += 1;
+        }
+        let times = &ds.posts.time;
+        for i in 0..n {
+            let s = &mut posts[offsets[i] as usize..offsets[i + 1] as usize];
+            s.sort_unstable_by_key(|&p| (times[p as usize], p));
+        }
+        Context {
+            ds,
+            groups,
+            offsets,
+            posts,
+            time_range: ds.time_range(),
+        }
+    }
+
+    /// Number of accounts.
+    pub fn n_accounts(&self) -> usize {
+        self.ds.accounts.len()
+    }
+
+    /// The posts of account `a` (row indices into `ds.posts`), in time order.
+    pub fn posts_of(&self, a: AccountId) -> &[u32] {
+        &self.posts[self.offsets[a.idx()] as usize..self.offsets[a.idx() + 1] as usize]
+    }
+}
+
+/// Monday-based hour of the week (0 = Monday 00:00) of a UTC time shifted by `offset_h` hours.
+pub fn hour_of_week(t: i64, offset_h: i32) -> usize {
+    let local = t + offset_h as i64 * 3600;
+    let hours = local.div_euclid(3600);
+    // 1970-01-01 was a Thursday: day 0 is weekday index 3 (Monday = 0).
+    let day = (hours.div_euclid(24) + 3).rem_euclid(7);
+    (day * 24 + hours.rem_euclid(24)) as usize
+}
+
+/// `YYYY-MM-DD` of a UTC time (for evidence texts).
+pub fn date_string(t: i64) -> String {
+    let days = t.div_euclid(DAY);
+    // Civil-from-days (H. Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn week_hours() {
+        // 2019-08-19 was a Monday.
+        let monday = 1_566_172_800;
+        assert_eq!(hour_of_week(monday, 0), 0);
+        assert_eq!(hour_of_week(monday + 3600 * 5, 8), 13);
+        // Sunday 23:00 UTC is Monday 07:00 at UTC+8.
+        assert_eq!(hour_of_week(monday - 3600, 8), 7);
+        assert_eq!(hour_of_week(monday, -1), 167);
+        assert_eq!(date_string(monday), "2019-08-19");
+        assert_eq!(date_string(0), "1970-01-01");
+        assert_eq!(date_string(951_782_400), "2000-02-29");
+    }
+
+    #[test]
+    fn groups_from_sparse_ids() {
+        let g = Groups::from_clusters(4, &[Some(7), None, Some(7), Some(2)]);
+        assert_eq!(g.len(), 2);
+        assert_eq!(g.members[0], vec![AccountId(0), AccountId(2)]);
+        assert_eq!(g.ids, vec![7, 2]);
+        assert_eq!(g.group_of(AccountId(1)), None);
+    }
+}

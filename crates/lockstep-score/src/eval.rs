@@ -1,0 +1,506 @@
+//! Evaluation against labels: precision, recall and F1 of the `inauthentic` verdict in an
+//! `accounts.csv`, overall and per label, the false-positive rate on each negative label, role
+//! agreement, and the role purity of clusters against published categories (e.g. the IRA's
+//! `account_category`).
+//!
+//! Accounts in the labels but absent from `accounts.csv` count as predicted negative.
+
+use hashbrown::HashMap;
+use lockstep_model::InputError;
+use serde::Serialize;
+use std::path::Path;
+use thiserror::Error;
+
+/// A problem reading evaluation inputs.
+#[derive(Debug, Error)]
+pub enum EvalError {
+    /// A file could not be opened or read.
+    #[error("{path}: {source}")]
+    Io {
+        /// File.
+        path: String,
+        /// Cause.
+        source: std::io::Error,
+    },
+    /// A row or field is bad.
+    #[error(transparent)]
+    Input(#[from] InputError),
+}
+
+/// One predicted account.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Prediction {
+    /// `inauthentic`, `coordinated_organic` or `none`.
+    pub verdict: String,
+    /// `core`, `amplifier` or empty.
+    pub role: String,
+    /// Cluster id, when any.
+    pub cluster: Option<String>,
+}
+
+impl Prediction {
+    /// True when predicted positive (verdict `inauthentic`).
+    pub fn positive(&self) -> bool {
+        self.verdict == "inauthentic"
+    }
+}
+
+fn open(path: &Path) -> Result<csv::Reader<Box<dyn std::io::Read>>, EvalError> {
+    let f = std::fs::File::open(path).map_err(|e| EvalError::Io {
+        path: path.display().to_string(),
+        source: e,
+    })?;
+    let r: Box<dyn std::io::Read> = if path.extension().is_some_and(|e| e == "gz") {
+        return Err(EvalError::Input(InputError::new(
+            path,
+            0,
+            "file",
+            "compressed evaluation files are not supported; decompress first",
+        )));
+    } else {
+        Box::new(std::io::BufReader::new(f))
+    };
+    Ok(csv::ReaderBuilder::new().flexible(true).from_reader(r))
+}
+
+fn header_index(
+    path: &Path,
+    headers: &csv::StringRecord,
+    name: &str,
+    required: bool,
+) -> Result<Option<usize>, EvalError> {
+    let i = headers.iter().position(|h| h.trim() == name);
+    if i.is_none() && required {
+        return Err(InputError::new(path, 1, name, "required column is missing").into());
+    }
+    Ok(i)
+}
+
+fn csv_err(path: &Path, e: csv::Error) -> EvalError {
+    let line = e.position().map_or(0, |p| p.line());
+    InputError::new(path, line, "row", e.to_string()).into()
+}
+
+/// Reads `accounts.csv` (`account_id`, `verdict` required; `role`, `cluster_id` optional).
+pub fn read_predictions(path: &Path) -> Result<HashMap<String, Prediction>, EvalError> {
+    let mut r = open(path)?;
+    let h = r.headers().map_err(|e| csv_err(path, e))?.clone();
+    let id = header_index(path, &h, "account_id", true)?.unwrap_or(0);
+    let verdict = header_index(path, &h, "verdict", true)?.unwrap_or(0);
+    let role = header_index(path, &h, "role", false)?;
+    let cluster = header_index(path, &h, "cluster_id", false)?;
+    let mut out = HashMap::new();
+    for rec in r.records() {
+        let rec = rec.map_err(|e| csv_err(path, e))?;
+        let line = rec.position().map_or(0, |p| p.line());
+        let get = |i: usize, field: &str| {
+            rec.get(i)
+                .map(str::trim)
+                .ok_or_else(|| InputError::new(path, line, field, "missing value"))
+        };
+        let v = get(verdict, "verdict")?;
+        if !matches!(v, "inauthentic" | "coordinated_organic" | "none") {
+            return Err(InputError::new(
+                path,
+                line,
+                "verdict",
+                format!("expected inauthentic, coordinated_organic or none, got '{v}'"),
+            )
+            .into());
+        }
+        out.insert(
+            get(id, "account_id")?.to_string(),
+            Prediction {
+                verdict: v.to_string(),
+                role: role
+                    .and_then(|i| rec.get(i))
+                    .unwrap_or("")
+                    .trim()
+                    .to_string(),
+                cluster: cluster
+                    .and_then(|i| rec.get(i))
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string),
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// Reads a labels file (`account_id`, `label` required; other columns ignored).
+pub fn read_labels(path: &Path) -> Result<Vec<(String, String)>, EvalError> {
+    let mut r = open(path)?;
+    let h = r.headers().map_err(|e| csv_err(path, e))?.clone();
+    let id = header_index(path, &h, "account_id", true)?.unwrap_or(0);
+    let label = header_index(path, &h, "label", true)?.unwrap_or(0);
+    let mut out = Vec::new();
+    for rec in r.records() {
+        let rec = rec.map_err(|e| csv_err(path, e))?;
+        let line = rec.position().map_or(0, |p| p.line());
+        match (rec.get(id), rec.get(label)) {
+            (Some(a), Some(l)) if !a.trim().is_empty() && !l.trim().is_empty() => {
+                out.push((a.trim().to_string(), l.trim().to_string()))
+            }
+            _ => {
+                return Err(
+                    InputError::new(path, line, "label", "empty account_id or label").into(),
+                );
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Confusion counts with precision, recall and F1.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct Prf {
+    /// True positives.
+    pub tp: u64,
+    /// False positives.
+    pub fp: u64,
+    /// False negatives.
+    pub fn_: u64,
+    /// True negatives.
+    pub tn: u64,
+    /// `tp / (tp + fp)` (0 when nothing is predicted).
+    pub precision: f64,
+    /// `tp / (tp + fn)`.
+    pub recall: f64,
+    /// Harmonic mean of precision and recall.
+    pub f1: f64,
+}
+
+impl Prf {
+    fn finish(mut self) -> Prf {
+        let div = |a: u64, b: u64| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+        self.precision = div(self.tp, self.tp + self.fp);
+        self.recall = div(self.tp, self.tp + self.fn_);
+        self.f1 = if self.precision + self.recall == 0.0 {
+            0.0
+        } else {
+            2.0 * self.precision * self.recall / (self.precision + self.recall)
+        };
+        self
+    }
+}
+
+/// Per-label results.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct LabelRow {
+    /// The label.
+    pub label: String,
+    /// True for a positive label.
+    pub positive: bool,
+    /// Labelled accounts.
+    pub n: u64,
+    /// Of them, predicted inauthentic.
+    pub flagged: u64,
+    /// Recall for a positive label, false-positive rate for a negative one.
+    pub rate: f64,
+    /// Positive labels: this label's detections against all false positives,
+    /// `flagged / (flagged + FP)`; `None` for negative labels.
+    pub precision: Option<f64>,
+    /// Positive labels: F1 of that precision and the recall.
+    pub f1: Option<f64>,
+    /// Positive labels: flagged accounts per predicted role (`core`, `amplifier`, other).
+    pub roles: Vec<(String, u64)>,
+}
+
+/// The whole evaluation.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct EvalReport {
+    /// The positive labels.
+    pub positive_labels: Vec<String>,
+    /// Overall confusion and scores.
+    pub overall: Prf,
+    /// Per label, positive labels first, then by name.
+    pub labels: Vec<LabelRow>,
+    /// Labelled accounts absent from `accounts.csv` (counted as predicted negative).
+    pub missing: u64,
+    /// Accounts predicted inauthentic that have no label (not counted).
+    pub unlabelled_positive: u64,
+}
+
+/// Evaluates predictions against labels.
+pub fn evaluate(
+    preds: &HashMap<String, Prediction>,
+    labels: &[(String, String)],
+    positive: &[String],
+) -> EvalReport {
+    let mut overall = Prf::default();
+    let mut rows: HashMap<&str, (u64, u64, HashMap<String, u64>)> = HashMap::new();
+    let mut missing = 0;
+    let mut labelled: hashbrown::HashSet<&str> = hashbrown::HashSet::new();
+    for (id, label) in labels {
+        labelled.insert(id);
+        let pred = preds.get(id);
+        if pred.is_none() {
+            missing += 1;
+        }
+        let flagged = pred.is_some_and(Prediction::positive);
+        let pos = positive.iter().any(|p| p == label);
+        match (pos, flagged) {
+            (true, true) => overall.tp += 1,
+            (true, false) => overall.fn_ += 1,
+            (false, true) => overall.fp += 1,
+            (false, false) => overall.tn += 1,
+        }
+        let row = rows.entry(label).or_default();
+        row.0 += 1;
+        if flagged {
+            row.1 += 1;
+            let role = pred.map_or("", |p| p.role.as_str());
+            let role = if role.is_empty() { "other" } else { role };
+            *row.2.entry(role.to_string()).or_default() += 1;
+        }
+    }
+    let overall = overall.finish();
+    let unlabelled_positive = preds
+        .iter()
+        .filter(|(id, p)| p.positive() && !labelled.contains(id.as_str()))
+        .count() as u64;
+    let mut labels_out: Vec<LabelRow> = rows
+        .into_iter()
+        .map(|(label, (n, flagged, roles))| {
+            let pos = positive.iter().any(|p| p == label);
+            let rate = flagged as f64 / n.max(1) as f64;
+            let (precision, f1) = if pos {
+                let p = if flagged + overall.fp == 0 {
+                    0.0
+                } else {
+                    flagged as f64 / (flagged + overall.fp) as f64
+                };
+                let f = if p + rate == 0.0 {
+                    0.0
+                } else {
+                    2.0 * p * rate / (p + rate)
+                };
+                (Some(p), Some(f))
+            } else {
+                (None, None)
+            };
+            let mut roles: Vec<(String, u64)> = roles.into_iter().collect();
+            roles.sort();
+            LabelRow {
+                label: label.to_string(),
+                positive: pos,
+                n,
+                flagged,
+                rate,
+                precision,
+                f1,
+                roles,
+            }
+        })
+        .collect();
+    labels_out.sort_by(|a, b| b.positive.cmp(&a.positive).then(a.label.cmp(&b.label)));
+    EvalReport {
+        positive_labels: positive.to_vec(),
+        overall,
+        labels: labels_out,
+        missing,
+        unlabelled_positive,
+    }
+}
+
+/// The report as a plain-text table.
+pub fn format_report(r: &EvalReport) -> String {
+    let o = &r.overall;
+    let mut s = format!(
+        "positive labels: {}\noverall: precision {:.4}  recall {:.4}  F1 {:.4}  (tp {} fp {} fn {} tn {})\n",
+        r.positive_labels.join(","),
+        o.precision,
+        o.recall,
+        o.f1,
+        o.tp,
+        o.fp,
+        o.fn_,
+        o.tn
+    );
+    s.push_str(&format!(
+        "{:<22} {:>8} {:>8} {:>10} {:>10} {:>8}  roles\n",
+        "label", "n", "flagged", "rate", "precision", "F1"
+    ));
+    for l in &r.labels {
+        let kind = if l.positive { "recall" } else { "FPR" };
+        let roles: Vec<String> = l.roles.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        s.push_str(&format!(
+            "{:<22} {:>8} {:>8} {:>6.4} {:<3} {:>10} {:>8}  {}\n",
+            l.label,
+            l.n,
+            l.flagged,
+            l.rate,
+            kind,
+            l.precision.map_or("-".to_string(), |p| format!("{p:.4}")),
+            l.f1.map_or("-".to_string(), |p| format!("{p:.4}")),
+            roles.join(" ")
+        ));
+    }
+    if r.missing > 0 {
+        s.push_str(&format!(
+            "{} labelled accounts are absent from accounts.csv (counted as not flagged)\n",
+            r.missing
+        ));
+    }
+    if r.unlabelled_positive > 0 {
+        s.push_str(&format!(
+            "{} accounts flagged inauthentic have no label (not counted)\n",
+            r.unlabelled_positive
+        ));
+    }
+    s
+}
+
+/// Role purity of clusters against categories.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Purity {
+    /// `sum over clusters of the largest category count / accounts in clusters`.
+    pub purity: f64,
+    /// Accounts in clusters.
+    pub clustered: u64,
+    /// All accounts given.
+    pub accounts: u64,
+    /// Per cluster: `(cluster, size, majority category, its share)`, largest first.
+    pub clusters: Vec<(u32, u64, String, f64)>,
+}
+
+/// Role purity of a clustering against categories: each `(cluster, category)` is one account
+/// (e.g. IRA accounts with their `account_category`); accounts in no cluster are counted in
+/// `accounts` only.
+pub fn role_purity(assign: &[(Option<u32>, &str)]) -> Purity {
+    let mut by: HashMap<u32, HashMap<&str, u64>> = HashMap::new();
+    for &(c, cat) in assign {
+        if let Some(c) = c {
+            *by.entry(c).or_default().entry(cat).or_default() += 1;
+        }
+    }
+    let mut clusters: Vec<(u32, u64, String, f64)> = by
+        .into_iter()
+        .map(|(c, cats)| {
+            let size: u64 = cats.values().sum();
+            let (top, k) = cats
+                .iter()
+                .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+                .map(|(t, k)| (t.to_string(), *k))
+                .unwrap_or_default();
+            (c, size, top, k as f64 / size.max(1) as f64)
+        })
+        .collect();
+    clusters.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let clustered: u64 = clusters.iter().map(|c| c.1).sum();
+    let majority: f64 = clusters.iter().map(|c| c.3 * c.1 as f64).sum();
+    Purity {
+        purity: if clustered == 0 {
+            0.0
+        } else {
+            majority / clustered as f64
+        },
+        clustered,
+        accounts: assign.len() as u64,
+        clusters,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pred(v: &str, role: &str) -> Prediction {
+        Prediction {
+            verdict: v.into(),
+            role: role.into(),
+            cluster: None,
+        }
+    }
+
+    #[test]
+    fn counts_and_rates() {
+        let mut p = HashMap::new();
+        p.insert("c1".to_string(), pred("inauthentic", "core"));
+        p.insert("c2".to_string(), pred("none", ""));
+        p.insert("a1".to_string(), pred("inauthentic", "amplifier"));
+        p.insert("act1".to_string(), pred("inauthentic", "core"));
+        p.insert("act2".to_string(), pred("coordinated_organic", ""));
+        p.insert("x".to_string(), pred("inauthentic", "core"));
+        let labels: Vec<(String, String)> = [
+            ("c1", "state_core"),
+            ("c2", "state_core"),
+            ("a1", "spam_amplifier"),
+            ("a2", "spam_amplifier"), // missing from predictions
+            ("act1", "activist"),
+            ("act2", "activist"),
+            ("o1", "organic"),
+        ]
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+        let pos = vec!["state_core".to_string(), "spam_amplifier".to_string()];
+        let r = evaluate(&p, &labels, &pos);
+        assert_eq!(
+            (r.overall.tp, r.overall.fp, r.overall.fn_, r.overall.tn),
+            (2, 1, 2, 2)
+        );
+        assert!((r.overall.precision - 2.0 / 3.0).abs() < 1e-12);
+        assert!((r.overall.recall - 0.5).abs() < 1e-12);
+        assert!((r.overall.f1 - 4.0 / 7.0).abs() < 1e-12);
+        assert_eq!(r.missing, 2);
+        assert_eq!(r.unlabelled_positive, 1);
+        let act = r.labels.iter().find(|l| l.label == "activist");
+        assert_eq!(act.map(|l| l.rate), Some(0.5));
+        let core = r.labels.iter().find(|l| l.label == "state_core");
+        assert_eq!(
+            core.map(|l| l.roles.clone()),
+            Some(vec![("core".to_string(), 1)])
+        );
+        assert!(format_report(&r).contains("FPR"));
+    }
+
+    #[test]
+    fn purity() {
+        let a = [
+            (Some(1), "RightTroll"),
+            (Some(1), "RightTroll"),
+            (Some(1), "LeftTroll"),
+            (Some(2), "NewsFeed"),
+            (None, "NewsFeed"),
+        ];
+        let p = role_purity(&a);
+        assert!((p.purity - 0.75).abs() < 1e-12);
+        assert_eq!((p.clustered, p.accounts), (4, 5));
+        assert_eq!(p.clusters[0].2, "RightTroll");
+    }
+
+    #[test]
+    fn reads_files_and_reports_bad_rows() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let acc = dir.path().join("accounts.csv");
+        std::fs::write(
+            &acc,
+            "account_id,screen_name,cluster_id,verdict,role,coordination_score,inauthenticity_score,evidence\n\
+             1,a,3,inauthentic,core,0.9,0.95,\"x=1 (y); z\"\n2,b,,none,,0,0.1,\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let p = read_predictions(&acc).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(p.len(), 2);
+        assert_eq!(p["1"].cluster.as_deref(), Some("3"));
+        let bad = dir.path().join("bad.csv");
+        std::fs::write(&bad, "account_id,verdict\n1,inauthentic\n2,maybe\n")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let e = read_predictions(&bad).err().map(|e| e.to_string());
+        assert_eq!(
+            e.as_deref(),
+            Some(
+                format!(
+                    "{}:3: verdict: expected inauthentic, coordinated_organic or none, got 'maybe'",
+                    bad.display()
+                )
+                .as_str()
+            )
+        );
+        let lab = dir.path().join("labels.csv");
+        std::fs::write(&lab, "account_id,cell\n1,x\n").unwrap_or_else(|e| panic!("{e}"));
+        let e = read_labels(&lab).err().map(|e| e.to_string());
+        assert!(e.is_some_and(|e| e.contains(":1: label: required column is missing")));
+    }
+}

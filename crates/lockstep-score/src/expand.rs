@@ -1,0 +1,339 @@
+//! Expansion from seeds: given known operators (e.g. the accounts of a platform's disclosure),
+//! rank every other account by its link to them and mark the amplifier network around them.
+//!
+//! Link components (each in [0, 1], weighted, summed into `z`; score `1 - exp(-z)`):
+//! - **amplifies seeds** (weight 2): reposts/quotes of seed posts, `min(1, k / 5) * (0.5 + 0.5 *
+//!   k / reposts)`, or significant `amplify` edges from a seed (each counts as its weight in posts);
+//! - **amplifies the seeds' clusters** (weight 1): the same over posts of accounts that share a
+//!   cluster with a seed (the second hop: an operation's amplifiers boost the whole core, of which
+//!   the seeds are a sample);
+//! - **co-acts with seeds** (weight 1.5): `min(1, 0.5 * significant co-action edges to seeds)`;
+//! - **same cluster as a seed** (weight 1);
+//! - **shared infrastructure** (weight 2 for a shared login IP, 1 for a shared device);
+//! - **creation batch** (weight 0.5): created within a day of two or more seeds that were themselves
+//!   created within a day of each other.
+//!
+//! An account is marked `amplifier` when the amplification components are its strongest link and
+//! at least half of its posts are reposts. Only accounts with a positive score are returned, best
+//! first; `linked` says whether the score reaches `ScoreParams::expand_threshold`.
+
+use crate::context::DAY;
+use crate::evidence::Evidence;
+use crate::input::CoordinationInput;
+use crate::params::ScoreParams;
+use hashbrown::{HashMap, HashSet};
+use lockstep_model::{AccountId, Dataset, PostKind, Sym};
+use serde::Serialize;
+
+/// One account linked to the seeds.
+#[derive(Clone, Debug, Serialize)]
+pub struct ExpandedAccount {
+    /// The account.
+    pub account: AccountId,
+    /// Link score in [0, 1].
+    pub score: f64,
+    /// True when the score reaches the expansion threshold.
+    pub linked: bool,
+    /// True when it acts as an amplifier of the seeds' network.
+    pub amplifier: bool,
+    /// The links, strongest first.
+    pub evidence: Vec<Evidence>,
+}
+
+const W_AMP: f64 = 2.0;
+const W_AMP2: f64 = 1.0;
+const W_COACT: f64 = 1.5;
+const W_CLUSTER: f64 = 1.0;
+const W_IP: f64 = 2.0;
+const W_DEVICE: f64 = 1.0;
+const W_BATCH: f64 = 0.5;
+
+fn amp_strength(k: f64, reposts: f64) -> f64 {
+    if k <= 0.0 {
+        return 0.0;
+    }
+    (k / 5.0).min(1.0) * (0.5 + 0.5 * (k / reposts.max(k)))
+}
+
+/// Ranks accounts by their link to `seeds` (see the module docs).
+pub fn expand(
+    ds: &Dataset,
+    coord: &CoordinationInput,
+    seeds: &[AccountId],
+    params: &ScoreParams,
+) -> Vec<ExpandedAccount> {
+    let n = ds.accounts.len();
+    let mut is_seed = vec![false; n];
+    for s in seeds {
+        if s.idx() < n {
+            is_seed[s.idx()] = true;
+        }
+    }
+    let seed_clusters: HashSet<u32> = seeds.iter().filter_map(|&s| coord.cluster_of(s)).collect();
+    let in_seed_cluster: Vec<bool> = (0..n)
+        .map(|i| {
+            coord
+                .cluster_of(AccountId(i as u32))
+                .is_some_and(|c| seed_clusters.contains(&c))
+        })
+        .collect();
+    // Reposts of seeds and of seed-cluster mates.
+    let p = &ds.posts;
+    let mut reposts = vec![0.0f64; n];
+    let mut posts = vec![0.0f64; n];
+    let mut k_seed = vec![0.0f64; n];
+    let mut k_mates = vec![0.0f64; n];
+    for i in 0..p.len() {
+        let a = p.account[i].idx();
+        posts[a] += 1.0;
+        if !matches!(p.kind[i], PostKind::Repost | PostKind::Quote) {
+            continue;
+        }
+        reposts[a] += 1.0;
+        if let Some(src) = p.repost_of_account[i]
+            && src.idx() < n
+            && src.idx() != a
+        {
+            if is_seed[src.idx()] {
+                k_seed[a] += 1.0;
+            } else if in_seed_cluster[src.idx()] {
+                k_mates[a] += 1.0;
+            }
+        }
+    }
+    // Significant edges.
+    let mut coact = vec![0u32; n];
+    for e in &coord.edges {
+        let (a, b) = (e.a.idx(), e.b.idx());
+        if a >= n || b >= n {
+            continue;
+        }
+        if e.is_amplify() {
+            if is_seed[a] && !is_seed[b] {
+                k_seed[b] = k_seed[b].max(e.weight);
+            }
+        } else {
+            if is_seed[a] && !is_seed[b] {
+                coact[b] += 1;
+            }
+            if is_seed[b] && !is_seed[a] {
+                coact[a] += 1;
+            }
+        }
+    }
+    // Shared infrastructure.
+    let mut shared_ip = vec![false; n];
+    let mut shared_dev = vec![false; n];
+    if let Some(l) = &ds.logins {
+        for (col, out) in [(&l.ip, &mut shared_ip), (&l.device, &mut shared_dev)] {
+            let seed_keys: HashSet<Sym> = col
+                .iter()
+                .zip(&l.account)
+                .filter(|(k, a)| !k.is_none() && is_seed[a.idx()])
+                .map(|(k, _)| *k)
+                .collect();
+            for (k, a) in col.iter().zip(&l.account) {
+                if !is_seed[a.idx()] && seed_keys.contains(k) {
+                    out[a.idx()] = true;
+                }
+            }
+        }
+    }
+    // Creation batches of seeds.
+    let mut seed_created: Vec<i64> = seeds
+        .iter()
+        .filter(|s| s.idx() < n)
+        .filter_map(|s| ds.accounts.created_at[s.idx()])
+        .collect();
+    seed_created.sort_unstable();
+    let seeds_within = |t: i64| {
+        seed_created.partition_point(|&x| x <= t + DAY)
+            - seed_created.partition_point(|&x| x < t - DAY)
+    };
+    let mut out = Vec::new();
+    let mut batch_counts: HashMap<i64, usize> = HashMap::new();
+    for i in 0..n {
+        if is_seed[i] {
+            continue;
+        }
+        let a = AccountId(i as u32);
+        let mut ev: Vec<Evidence> = Vec::new();
+        let mut z = 0.0;
+        let s_amp = amp_strength(k_seed[i], reposts[i]);
+        if s_amp > 0.0 {
+            z += W_AMP * s_amp;
+            ev.push(Evidence {
+                signal: "amplifies_seeds",
+                strength: s_amp,
+                value: k_seed[i],
+                text: format!(
+                    "{:.0} reposts of seed accounts' posts (of {:.0} reposts)",
+                    k_seed[i], reposts[i]
+                ),
+            });
+        }
+        let s_amp2 = amp_strength(k_mates[i], reposts[i]);
+        if s_amp2 > 0.0 {
+            z += W_AMP2 * s_amp2;
+            ev.push(Evidence {
+                signal: "amplifies_seed_clusters",
+                strength: s_amp2,
+                value: k_mates[i],
+                text: format!(
+                    "{:.0} reposts of posts by the seeds' cluster mates",
+                    k_mates[i]
+                ),
+            });
+        }
+        if coact[i] > 0 {
+            let s = (0.5 * coact[i] as f64).min(1.0);
+            z += W_COACT * s;
+            ev.push(Evidence {
+                signal: "coacts_with_seeds",
+                strength: s,
+                value: coact[i] as f64,
+                text: format!("significant co-action with {} seed account(s)", coact[i]),
+            });
+        }
+        if in_seed_cluster[i] {
+            z += W_CLUSTER;
+            ev.push(Evidence {
+                signal: "seed_cluster",
+                strength: 1.0,
+                value: coord.cluster_of(a).map_or(-1.0, |c| c as f64),
+                text: "in the same coordination cluster as a seed".to_string(),
+            });
+        }
+        if shared_ip[i] {
+            z += W_IP;
+            ev.push(Evidence {
+                signal: "shared_ip",
+                strength: 1.0,
+                value: 1.0,
+                text: "logged in from an IP address a seed used".to_string(),
+            });
+        }
+        if shared_dev[i] {
+            z += W_DEVICE;
+            ev.push(Evidence {
+                signal: "shared_device",
+                strength: 1.0,
+                value: 1.0,
+                text: "logged in from a device a seed used".to_string(),
+            });
+        }
+        if let Some(t) = ds.accounts.created_at[i] {
+            let k = *batch_counts
+                .entry(t.div_euclid(DAY))
+                .or_insert_with(|| seeds_within(t));
+            if k >= 2 {
+                z += W_BATCH;
+                ev.push(Evidence {
+                    signal: "creation_batch",
+                    strength: 1.0,
+                    value: k as f64,
+                    text: format!("created within a day of {k} seed accounts"),
+                });
+            }
+        }
+        if z <= 0.0 {
+            continue;
+        }
+        let score = 1.0 - (-z).exp();
+        let amp_part = W_AMP * s_amp + W_AMP2 * s_amp2;
+        let amplifier = amp_part > 0.0 && amp_part >= z - amp_part && reposts[i] >= 0.5 * posts[i];
+        ev.sort_by(|x, y| y.strength.total_cmp(&x.strength));
+        out.push(ExpandedAccount {
+            account: a,
+            score,
+            linked: score >= params.expand_threshold,
+            amplifier,
+            evidence: ev,
+        });
+    }
+    out.sort_by(|x, y| y.score.total_cmp(&x.score).then(x.account.cmp(&y.account)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::signals::testutil::*;
+    use lockstep_model::PostRecord;
+
+    #[test]
+    fn amplifiers_of_seeds_rank_first() {
+        let (mut b, src) = builder();
+        let mut n = 0;
+        for s in 0..5 {
+            for k in 0..10 {
+                post(
+                    &mut b,
+                    src,
+                    &format!("s{s}_{k}"),
+                    &format!("seed{s}"),
+                    MONDAY + k,
+                    "core post",
+                );
+            }
+        }
+        // Amplifier reposts 8 seed posts; bystander reposts 1 seed post and 9 others.
+        for k in 0..8 {
+            n += 1;
+            b.push_post(
+                &PostRecord {
+                    external_id: &format!("r{n}"),
+                    account: "amp",
+                    time: MONDAY + 100 + k,
+                    repost_of: &format!("s{}_{}", k % 5, k),
+                    kind: Some(PostKind::Repost),
+                    ..Default::default()
+                },
+                src,
+            );
+        }
+        for k in 0..10 {
+            n += 1;
+            post(
+                &mut b,
+                src,
+                &format!("o{k}"),
+                "other",
+                MONDAY + k,
+                "organic post",
+            );
+            b.push_post(
+                &PostRecord {
+                    external_id: &format!("r{n}"),
+                    account: "bystander",
+                    time: MONDAY + 200 + k,
+                    repost_of: &if k == 0 {
+                        "s0_0".to_string()
+                    } else {
+                        format!("o{k}")
+                    },
+                    kind: Some(PostKind::Repost),
+                    ..Default::default()
+                },
+                src,
+            );
+        }
+        let ds = finish(b);
+        let seeds: Vec<AccountId> = (0..5)
+            .filter_map(|s| ds.account_by_external(&format!("seed{s}")))
+            .collect();
+        let res = expand(
+            &ds,
+            &CoordinationInput::default(),
+            &seeds,
+            &ScoreParams::default(),
+        );
+        let amp = ds.account_by_external("amp");
+        let by = ds.account_by_external("bystander");
+        assert_eq!(Some(res[0].account), amp);
+        assert!(res[0].linked && res[0].amplifier);
+        let b = res.iter().find(|x| Some(x.account) == by);
+        assert!(b.is_some_and(|b| !b.linked), "bystander must not be linked");
+        assert!(res.iter().all(|x| !seeds.contains(&x.account)));
+    }
+}

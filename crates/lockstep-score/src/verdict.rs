@@ -1,0 +1,420 @@
+//! Verdicts: clusters first (aggregated member signals plus coordination), then accounts (their
+//! cluster's score blended with their own evidence), then roles (core or amplifier).
+//!
+//! The model is a logistic score with the hand-set coefficients of [`Weights`]:
+//! - cluster: `z_c = bias + sum_i w_i * S_i + w_coord * mean coordination + w_amp * A_c`, where
+//!   `S_i` is the cluster strength of signal `i` ([`SignalMatrix::group_strength`]) and `A_c` the
+//!   share of the cluster's outgoing amplification that lands on *another* cluster already judged
+//!   inauthentic (two passes, so amplifier networks of an operation inherit its verdict);
+//! - account: `z_a = bias + sum_i w_i * s_i + w_coord * coordination + w_amp * A_a` on its own
+//!   signals; a cluster member's score is `sigmoid(l * z_c + (1 - l) * z_a)` with `l =
+//!   Weights::cluster_share`.
+//!
+//! A cluster is `inauthentic` when its score reaches the threshold, else `coordinated_organic`. A
+//! member is `inauthentic` when its blended score reaches the threshold, else
+//! `coordinated_organic`. An account in no cluster is `none`, unless most of its significant
+//! amplification goes to inauthentic clusters and its own score reaches the threshold (an
+//! unclustered amplifier).
+
+use crate::attribution::{self, Attribution};
+use crate::context::{Context, Groups};
+use crate::evidence::Evidence;
+use crate::input::CoordinationInput;
+use crate::params::{ScoreParams, logit, sigmoid};
+use crate::signals::{self, Signal, SignalMatrix};
+use lockstep_model::{AccountId, Dataset, PostKind};
+use serde::Serialize;
+
+/// A verdict.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Coordinated, with the marks of fake, automated or centrally run accounts.
+    Inauthentic,
+    /// Coordinated, but the accounts look like real people acting together.
+    CoordinatedOrganic,
+    /// Not in a coordinated cluster.
+    None,
+}
+
+impl Verdict {
+    /// The name used in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Inauthentic => "inauthentic",
+            Verdict::CoordinatedOrganic => "coordinated_organic",
+            Verdict::None => "none",
+        }
+    }
+}
+
+/// The role of an inauthentic account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Produces the content others amplify (authors, "personas").
+    Core,
+    /// Mostly reposts and boosts others' content.
+    Amplifier,
+}
+
+impl Role {
+    /// The name used in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Core => "core",
+            Role::Amplifier => "amplifier",
+        }
+    }
+}
+
+/// The result for one account.
+#[derive(Clone, Debug, Serialize)]
+pub struct AccountScore {
+    /// The verdict.
+    pub verdict: Verdict,
+    /// Role, for inauthentic accounts.
+    pub role: Option<Role>,
+    /// Inauthenticity score in [0, 1].
+    pub score: f64,
+    /// Coordination strength in [0, 1] (from the input).
+    pub coordination: f64,
+    /// Cluster id (as in the input), if any.
+    pub cluster: Option<u32>,
+    /// Evidence, strongest first.
+    pub evidence: Vec<Evidence>,
+}
+
+/// The result for one cluster.
+#[derive(Clone, Debug, Serialize)]
+pub struct ClusterScore {
+    /// Cluster id (as in the input).
+    pub id: u32,
+    /// Members.
+    pub size: usize,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// Inauthenticity score in [0, 1].
+    pub score: f64,
+    /// Cluster strength of every applicable signal.
+    pub signals: Vec<(Signal, f64)>,
+    /// Mean coordination strength of members.
+    pub coordination: f64,
+    /// Share of the cluster's amplification going to other inauthentic clusters.
+    pub amplifies_inauthentic: f64,
+    /// Members judged inauthentic with role core / amplifier.
+    pub cores: usize,
+    /// See `cores`.
+    pub amplifiers: usize,
+    /// Evidence, strongest first.
+    pub evidence: Vec<Evidence>,
+    /// Inferred origin.
+    pub attribution: Attribution,
+}
+
+/// Everything the scoring stage produces.
+#[derive(Clone, Debug)]
+pub struct Scored {
+    /// Per account, indexed by `AccountId`.
+    pub accounts: Vec<AccountScore>,
+    /// Per cluster, in order of first appearance in the input.
+    pub clusters: Vec<ClusterScore>,
+    /// The raw signals (per-signal rates, reports).
+    pub signals: SignalMatrix,
+}
+
+impl Scored {
+    /// The cluster with this id.
+    pub fn cluster(&self, id: u32) -> Option<&ClusterScore> {
+        self.clusters.iter().find(|c| c.id == id)
+    }
+}
+
+/// Per-account amplification facts from the significant `amplify` edges.
+#[derive(Clone, Copy, Default)]
+struct Amp {
+    /// Weight of edges where the account was amplified.
+    inbound: f64,
+    /// Weight of edges where the account amplified.
+    outbound: f64,
+    /// Outbound weight landing on members of inauthentic clusters other than its own.
+    to_inauthentic: f64,
+    /// Number of such edges.
+    to_inauthentic_edges: u32,
+}
+
+fn amplification(
+    coord: &CoordinationInput,
+    groups: &Groups,
+    inauth_group: &[bool],
+    n: usize,
+) -> Vec<Amp> {
+    let mut amp = vec![Amp::default(); n];
+    for e in coord.edges.iter().filter(|e| e.is_amplify()) {
+        if e.a.idx() >= n || e.b.idx() >= n || e.a == e.b {
+            continue;
+        }
+        amp[e.a.idx()].inbound += e.weight;
+        let b = &mut amp[e.b.idx()];
+        b.outbound += e.weight;
+        let ga = groups.group_of(e.a);
+        if let Some(g) = ga
+            && inauth_group.get(g as usize).copied().unwrap_or(false)
+            && groups.group_of(e.b) != ga
+        {
+            b.to_inauthentic += e.weight;
+            b.to_inauthentic_edges += 1;
+        }
+    }
+    amp
+}
+
+fn amp_share(a: &Amp) -> f64 {
+    if a.outbound <= 0.0 || a.to_inauthentic_edges < 2 {
+        0.0
+    } else {
+        a.to_inauthentic / a.outbound
+    }
+}
+
+/// Scores every cluster and account (DESIGN §8). See the module docs for the model.
+pub fn score(ds: &Dataset, coord: &CoordinationInput, params: &ScoreParams) -> Scored {
+    let n = ds.accounts.len();
+    let groups = Groups::from_clusters(n, &coord.cluster);
+    let ctx = Context::new(ds, &groups);
+    let sig = signals::compute_all(&ctx, params);
+    score_with_signals(&ctx, coord, params, sig)
+}
+
+/// [`score`] with precomputed signals over `ctx.groups` (which must come from `coord.cluster`).
+pub fn score_with_signals(
+    ctx: &Context<'_>,
+    coord: &CoordinationInput,
+    params: &ScoreParams,
+    sig: SignalMatrix,
+) -> Scored {
+    let w = &params.weights;
+    let n = ctx.n_accounts();
+    let groups = ctx.groups;
+    let g_n = groups.len();
+    // Cluster base log-odds: signals and coordination.
+    let mut base = vec![f64::NEG_INFINITY; g_n];
+    let mut group_signals: Vec<Vec<(Signal, f64)>> = vec![Vec::new(); g_n];
+    let mut group_coord = vec![0.0; g_n];
+    for (g, members) in groups.members.iter().enumerate() {
+        let mut z = w.bias;
+        for s in Signal::ALL {
+            if let Some(v) = sig.group_strength(s, g, members) {
+                z += w.of(s) * v;
+                group_signals[g].push((s, v));
+            }
+        }
+        let c = members.iter().map(|&a| coord.strength_of(a)).sum::<f64>()
+            / members.len().max(1) as f64;
+        group_coord[g] = c;
+        base[g] = z + w.coordination * c;
+    }
+    let eligible: Vec<bool> = groups
+        .members
+        .iter()
+        .map(|m| m.len() >= params.min_cluster_size.max(2))
+        .collect();
+    // Two passes of the network term.
+    let thr = logit(params.threshold);
+    let mut z_group = base.clone();
+    let mut inauth: Vec<bool> = (0..g_n).map(|g| eligible[g] && z_group[g] >= thr).collect();
+    let mut amp = amplification(coord, groups, &inauth, n);
+    let mut group_amp = vec![0.0; g_n];
+    for _ in 0..2 {
+        for (g, members) in groups.members.iter().enumerate() {
+            let (mut to, mut out, mut edges) = (0.0, 0.0, 0u32);
+            for &a in members {
+                to += amp[a.idx()].to_inauthentic;
+                out += amp[a.idx()].outbound;
+                edges += amp[a.idx()].to_inauthentic_edges;
+            }
+            group_amp[g] = if out > 0.0 && edges >= 2 {
+                to / out
+            } else {
+                0.0
+            };
+            z_group[g] = base[g] + w.amplifies_inauthentic * group_amp[g];
+        }
+        inauth = (0..g_n).map(|g| eligible[g] && z_group[g] >= thr).collect();
+        amp = amplification(coord, groups, &inauth, n);
+    }
+    // Accounts.
+    let account_z = |a: AccountId| -> f64 {
+        let mut z = w.bias;
+        for s in Signal::ALL {
+            if let Some(v) = sig.strength(s, a) {
+                z += w.of(s) * v;
+            }
+        }
+        z + w.coordination * coord.strength_of(a)
+            + w.amplifies_inauthentic * amp_share(&amp[a.idx()])
+    };
+    let posts = &ctx.ds.posts;
+    let mut accounts: Vec<AccountScore> = Vec::with_capacity(n);
+    for (i, amp_i) in amp.iter().enumerate() {
+        let a = AccountId(i as u32);
+        let za = account_z(a);
+        let g = groups.group_of(a).filter(|&g| eligible[g as usize]);
+        let (verdict, z) = match g {
+            Some(g) => {
+                let z = w.cluster_share * z_group[g as usize] + (1.0 - w.cluster_share) * za;
+                let v = if z >= thr {
+                    Verdict::Inauthentic
+                } else {
+                    Verdict::CoordinatedOrganic
+                };
+                (v, z)
+            }
+            None => {
+                let v = if amp_share(amp_i) >= 0.5 && za >= thr {
+                    Verdict::Inauthentic
+                } else {
+                    Verdict::None
+                };
+                (v, za)
+            }
+        };
+        let role = (verdict == Verdict::Inauthentic).then(|| {
+            let own = ctx.posts_of(a);
+            let originals = own
+                .iter()
+                .filter(|&&p| posts.kind[p as usize] != PostKind::Repost)
+                .count();
+            let orig_share = originals as f64 / own.len().max(1) as f64;
+            let m = amp_i;
+            if m.inbound > 0.0 || m.outbound > 0.0 {
+                if m.inbound >= 0.5 * m.outbound && orig_share >= 0.3 {
+                    Role::Core
+                } else {
+                    Role::Amplifier
+                }
+            } else if orig_share >= 0.5 {
+                Role::Core
+            } else {
+                Role::Amplifier
+            }
+        });
+        let mut evidence = sig.account_evidence(ctx, params, a, 0.3);
+        if let Some(g) = groups.group_of(a) {
+            let gz = z_group[g as usize];
+            evidence.push(Evidence {
+                signal: "cluster",
+                strength: sigmoid(gz),
+                value: groups.ids[g as usize] as f64,
+                text: format!(
+                    "member of cluster {} ({} accounts, cluster score {:.2})",
+                    groups.ids[g as usize],
+                    groups.members[g as usize].len(),
+                    sigmoid(gz)
+                ),
+            });
+        }
+        let share = amp_share(amp_i);
+        if share > 0.0 {
+            evidence.push(Evidence {
+                signal: "amplifies_inauthentic",
+                strength: share,
+                value: amp_i.to_inauthentic,
+                text: format!(
+                    "{:.0}% of its significant amplification goes to inauthentic clusters",
+                    100.0 * share
+                ),
+            });
+        }
+        evidence.sort_by(|x, y| y.strength.total_cmp(&x.strength));
+        accounts.push(AccountScore {
+            verdict,
+            role,
+            score: sigmoid(z),
+            coordination: coord.strength_of(a),
+            cluster: coord.cluster_of(a),
+            evidence,
+        });
+    }
+    // Clusters.
+    let mut clusters = Vec::with_capacity(g_n);
+    for (g, members) in groups.members.iter().enumerate() {
+        let verdict = if !eligible[g] {
+            Verdict::None
+        } else if z_group[g] >= thr {
+            Verdict::Inauthentic
+        } else {
+            Verdict::CoordinatedOrganic
+        };
+        let mut evidence: Vec<Evidence> = Vec::new();
+        for &(s, v) in &group_signals[g] {
+            if v < 0.2 {
+                continue;
+            }
+            let own = &sig.column(s).group_text[g];
+            let text = if own.is_empty() {
+                let firing = members
+                    .iter()
+                    .filter(|&&a| sig.strength(s, a).is_some_and(|x| x >= 0.5))
+                    .count();
+                format!(
+                    "{firing} of {} members show {} (mean strength {v:.2})",
+                    members.len(),
+                    s.name()
+                )
+            } else {
+                own.clone()
+            };
+            evidence.push(Evidence {
+                signal: s.name(),
+                strength: v,
+                value: v,
+                text,
+            });
+        }
+        if group_amp[g] > 0.0 {
+            evidence.push(Evidence {
+                signal: "amplifies_inauthentic",
+                strength: group_amp[g],
+                value: group_amp[g],
+                text: format!(
+                    "{:.0}% of the cluster's significant amplification goes to other inauthentic clusters",
+                    100.0 * group_amp[g]
+                ),
+            });
+        }
+        evidence.push(Evidence {
+            signal: "coordination",
+            strength: group_coord[g],
+            value: group_coord[g],
+            text: format!("mean coordination strength {:.2}", group_coord[g]),
+        });
+        evidence.sort_by(|x, y| y.strength.total_cmp(&x.strength));
+        let (mut cores, mut amplifiers) = (0, 0);
+        for a in members {
+            match accounts[a.idx()].role {
+                Some(Role::Core) => cores += 1,
+                Some(Role::Amplifier) => amplifiers += 1,
+                None => {}
+            }
+        }
+        clusters.push(ClusterScore {
+            id: groups.ids[g],
+            size: members.len(),
+            verdict,
+            score: sigmoid(z_group[g]),
+            signals: group_signals[g].clone(),
+            coordination: group_coord[g],
+            amplifies_inauthentic: group_amp[g],
+            cores,
+            amplifiers,
+            evidence,
+            attribution: attribution::attribute(ctx, params, members),
+        });
+    }
+    Scored {
+        accounts,
+        clusters,
+        signals: sig,
+    }
+}
