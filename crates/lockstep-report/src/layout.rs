@@ -8,6 +8,10 @@
 
 use hashbrown::HashMap;
 
+/// Pull towards the centre, relative to the optimal distance `k`: keeps separate clusters
+/// close enough that the picture is not mostly empty space.
+const GRAVITY: f32 = 4.0;
+
 /// A tiny deterministic generator (xorshift64*); not for anything but start positions.
 struct XorShift(u64);
 
@@ -110,7 +114,7 @@ pub fn force_layout(
         for (p, d) in pos.iter_mut().zip(&disp) {
             // Weak gravity towards the centre keeps disconnected parts on the canvas.
             let (gx, gy) = (0.5 - p.0, 0.5 - p.1);
-            let (dx, dy) = (d.0 + gx * k, d.1 + gy * k);
+            let (dx, dy) = (d.0 + gx * k * GRAVITY, d.1 + gy * k * GRAVITY);
             let len = (dx * dx + dy * dy).sqrt().max(1e-9);
             let step = len.min(temp);
             p.0 += dx / len * step;

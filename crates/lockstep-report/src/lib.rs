@@ -9,6 +9,7 @@ pub mod charts;
 pub mod disclose;
 pub mod input;
 pub mod layout;
+pub mod sample;
 mod render;
 pub mod time;
 

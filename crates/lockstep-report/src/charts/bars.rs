@@ -18,19 +18,19 @@ pub struct Panel {
 
 /// Draws the panels side by side under one overall title.
 pub fn top_bars(title: &str, panels: &[Panel], colour: RGBColor) -> Result<String, ReportError> {
-    let w = 300 * panels.len().max(1) as u32;
+    let w = 320 * panels.len().max(1) as u32;
     render_svg("top-items", w.max(600), 330, |root| -> DrawResult {
-        let root = root.titled(title, (FONT, 18))?;
+        let root = root.titled(title, (FONT, 20))?;
         let areas = root.split_evenly((1, panels.len().max(1)));
         for (area, panel) in areas.iter().zip(panels) {
-            let n = panel.rows.len().max(1);
+            let n = panel.rows.len().max(5);
             let xmax = nice_max(panel.rows.iter().map(|r| r.1).max().unwrap_or(0) as f64);
             let rows = panel.rows.clone();
             let mut chart = ChartBuilder::on(area)
-                .caption(&panel.title, (FONT, 14))
+                .caption(&panel.title, (FONT, 16))
                 .margin(8)
                 .x_label_area_size(38)
-                .y_label_area_size(110)
+                .y_label_area_size(150)
                 .build_cartesian_2d(0f64..xmax, -0.5f64..(n as f64 - 0.5))?;
             chart
                 .configure_mesh()
@@ -47,12 +47,12 @@ pub fn top_bars(title: &str, panels: &[Panel], colour: RGBColor) -> Result<Strin
                     // Row 0 at the top.
                     let idx = n as i64 - 1 - i as i64;
                     rows.get(idx as usize)
-                        .map(|r| shorten(&r.0, 16))
+                        .map(|r| shorten(&r.0, 22))
                         .unwrap_or_default()
                 })
                 .x_desc(&panel.x_desc)
-                .label_style((FONT, 11))
-                .axis_desc_style((FONT, 12))
+                .label_style((FONT, 13))
+                .axis_desc_style((FONT, 13))
                 .draw()?;
             chart.draw_series(panel.rows.iter().enumerate().map(|(i, r)| {
                 let y = (n - 1 - i) as f64;

@@ -40,8 +40,9 @@ pub fn delay_chart(title: &str, series: &[Series]) -> Result<String, ReportError
     let ymax = nice_max(totals.iter().copied().max().unwrap_or(0) as f64);
     render_svg("delays", 900, 320, |root| -> DrawResult {
         let mut chart = ChartBuilder::on(&root)
-            .caption(title, (FONT, 18))
+            .caption(title, (FONT, 20))
             .margin(12)
+            .margin_right(40)
             .x_label_area_size(42)
             .y_label_area_size(60)
             .build_cartesian_2d(-0.5f64..9.5, 0f64..ymax)?;
@@ -61,8 +62,8 @@ pub fn delay_chart(title: &str, series: &[Series]) -> Result<String, ReportError
             .y_label_formatter(&|v| format!("{v:.0}"))
             .x_desc("median delay between the linked accounts' co-actions (seconds, minutes, hours)")
             .y_desc("coordination edges (account pairs)")
-            .label_style((FONT, 12))
-            .axis_desc_style((FONT, 13))
+            .label_style((FONT, 14))
+            .axis_desc_style((FONT, 15))
             .draw()?;
         let mut base = [0u64; 10];
         for s in series {
@@ -85,7 +86,7 @@ pub fn delay_chart(title: &str, series: &[Series]) -> Result<String, ReportError
         chart
             .configure_series_labels()
             .position(SeriesLabelPosition::UpperRight)
-            .label_font((FONT, 12))
+            .label_font((FONT, 14))
             .background_style(WHITE.mix(0.85))
             .border_style(BLACK.mix(0.3))
             .draw()?;

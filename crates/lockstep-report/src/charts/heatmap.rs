@@ -41,8 +41,9 @@ pub fn heatmap(title: &str, grid: &[[u64; 24]; 7], zone: &str, colour: RGBColor)
     render_svg("heatmap", 900, 290, |root| -> DrawResult {
         let (main, legend) = root.split_horizontally(800);
         let mut chart = ChartBuilder::on(&main)
-            .caption(title, (FONT, 18))
+            .caption(title, (FONT, 20))
             .margin(12)
+            .margin_right(40)
             .x_label_area_size(42)
             .y_label_area_size(56)
             .build_cartesian_2d(-0.5f64..23.5, -0.5f64..6.5)?;
@@ -58,8 +59,8 @@ pub fn heatmap(title: &str, grid: &[[u64; 24]; 7], zone: &str, colour: RGBColor)
             })
             .x_desc(format!("hour of day ({zone})"))
             .y_desc("day of week")
-            .label_style((FONT, 12))
-            .axis_desc_style((FONT, 13))
+            .label_style((FONT, 14))
+            .axis_desc_style((FONT, 15))
             .draw()?;
         let cells = grid.iter().enumerate().flat_map(|(d, row)| {
             row.iter().enumerate().map(move |(h, &c)| {

@@ -49,8 +49,9 @@ pub fn creation_histogram(
     let n = counts.len().max(1) as f64;
     render_svg("creation", 900, 280, |root| -> DrawResult {
         let mut chart = ChartBuilder::on(&root)
-            .caption(title, (FONT, 18))
+            .caption(title, (FONT, 20))
             .margin(12)
+            .margin_right(40)
             .x_label_area_size(42)
             .y_label_area_size(56)
             .build_cartesian_2d(0f64..n, 0f64..ymax)?;
@@ -62,8 +63,8 @@ pub fn creation_histogram(
             .y_label_formatter(&|v| format!("{v:.0}"))
             .x_desc(format!("account creation date (UTC), one bar per {}", width_words(width)))
             .y_desc(format!("accounts created per {}", width_words(width)))
-            .label_style((FONT, 12))
-            .axis_desc_style((FONT, 13))
+            .label_style((FONT, 14))
+            .axis_desc_style((FONT, 15))
             .draw()?;
         chart.draw_series(counts.iter().enumerate().filter(|(_, c)| **c > 0).map(|(i, &c)| {
             Rectangle::new(

@@ -24,8 +24,8 @@ pub fn network(
     legend: &[(String, RGBColor)],
 ) -> Result<String, ReportError> {
     render_svg("network", 900, 720, |root| -> DrawResult {
-        let root = root.titled(title, (FONT, 18))?;
-        let (plot, side) = root.split_horizontally(690);
+        let root = root.titled(title, (FONT, 20))?;
+        let (plot, side) = root.split_horizontally(640);
         let plot = plot.margin(10, 10, 10, 10);
         let (w, h) = plot.dim_in_pixel();
         let side_len = w.min(h) as f32;
@@ -59,11 +59,11 @@ pub fn network(
         let mut y = 24;
         for (label, colour) in legend.iter().take(24) {
             side.draw(&Circle::new((6, y + 6), 5, colour.filled()))?;
-            side.draw(&Text::new(shorten(label, 26), (16, y), (FONT, 12)))?;
+            side.draw(&Text::new(shorten(label, 34), (16, y), (FONT, 13)))?;
             y += 18;
         }
         side.draw(&Circle::new((6, y + 6), 4, GREY.filled()))?;
-        side.draw(&Text::new("other linked accounts", (16, y), (FONT, 12)))?;
+        side.draw(&Text::new("other linked accounts", (16, y), (FONT, 13)))?;
         y += 18;
         side.draw(&Circle::new((6, y + 6), 5, WHITE.filled()))?;
         side.draw(&Circle::new((6, y + 6), 5, BLACK.mix(0.6).stroke_width(1)))?;
@@ -76,8 +76,8 @@ pub fn network(
             "closeness has meaning, the axes",
             "have none.",
         ] {
-            side.draw(&Text::new(line, (0, y), (FONT, 11)))?;
-            y += 15;
+            side.draw(&Text::new(line, (0, y), (FONT, 12)))?;
+            y += 16;
         }
         Ok(())
     })

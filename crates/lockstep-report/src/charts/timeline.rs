@@ -81,8 +81,9 @@ pub fn timeline(
     let n = bins.n.max(1) as f64;
     render_svg("timeline", 900, 300, |root| -> DrawResult {
         let mut chart = ChartBuilder::on(&root)
-            .caption(title, (FONT, 18))
+            .caption(title, (FONT, 20))
             .margin(12)
+            .margin_right(40)
             .x_label_area_size(42)
             .y_label_area_size(56)
             .build_cartesian_2d(0f64..n, 0f64..ymax)?;
@@ -99,10 +100,11 @@ pub fn timeline(
             .light_line_style(WHITE)
             .x_labels(6)
             .x_label_formatter(&fmt)
+            .y_label_formatter(&|v| if ymax >= 5.0 { format!("{v:.0}%") } else { format!("{v:.1}%") })
             .x_desc(format!("time (UTC), one point per {}", bins.unit()))
             .y_desc(format!("% of the group's posts per {}", bins.unit()))
-            .label_style((FONT, 12))
-            .axis_desc_style((FONT, 13))
+            .label_style((FONT, 14))
+            .axis_desc_style((FONT, 15))
             .draw()?;
         chart
             .draw_series(AreaSeries::new(
@@ -122,7 +124,7 @@ pub fn timeline(
         chart
             .configure_series_labels()
             .position(SeriesLabelPosition::UpperRight)
-            .label_font((FONT, 12))
+            .label_font((FONT, 14))
             .background_style(WHITE.mix(0.85))
             .border_style(GREY)
             .draw()?;
