@@ -1,1 +1,28 @@
-//! Lockstep graphs: the fused coordination graph, communities, layout.
+//! Lockstep graphs (DESIGN §7): the fused coordination graph (significant pairs weighted
+//! `-log10 p`), communities (Leiden behind [`CommunityDetector`], connected components for tiny
+//! graphs), per-cluster metrics, partition comparison and a force-directed layout.
+//!
+//! Typical use after the statistics stage:
+//! ```text
+//! let g = CoordinationGraph::from_significance(&sig);
+//! let clusters = find_clusters(&g, ds.accounts.len(), &ClusterParams::default())?;
+//! let metrics = cluster_metrics(&ds, &clusters, &layers, &sig);
+//! let xy = layout(&g, 7);
+//! ```
+
+pub mod community;
+pub mod compare;
+pub mod error;
+pub mod graph;
+pub mod layout;
+pub mod metrics;
+
+pub use community::{
+    ClusterParams, Clusters, CommunityDetector, ConnectedComponents, LeidenDetector, Quality,
+    clusters_with, find_clusters,
+};
+pub use compare::adjusted_rand_index;
+pub use error::GraphError;
+pub use graph::{CoordinationGraph, modularity};
+pub use layout::layout;
+pub use metrics::{ClusterMetrics, LayerShare, cluster_metrics, infer_utc_offset, url_host};
