@@ -1,1 +1,80 @@
-//! Lockstep machine-readable outputs: CSV, GEXF, GraphML, JSON, Parquet.
+//! Lockstep machine-readable outputs (DESIGN §9): `accounts.csv`, `clusters.csv`, `edges.csv`,
+//! `network.gexf`, `network.graphml`, `summary.json`, `run.toml`. The column contracts are written
+//! down in `docs/outputs.md`; this crate only knows rows, not how they were computed, so every
+//! stage (engine, statistics, scoring) can fill its columns without the writers changing.
+//!
+//! `edges.parquet` is not written yet (the `parquet` crate is not a dependency of this crate);
+//! `edges.csv` carries the same columns.
+
+pub mod digest;
+pub mod network;
+pub mod tables;
+
+pub use digest::{FileDigest, digest_file};
+pub use network::{NetEdge, NetNode, write_gexf, write_graphml};
+pub use tables::{AccountRow, ClusterRow, EdgeRow, write_accounts, write_clusters, write_edges};
+
+use std::path::PathBuf;
+use thiserror::Error;
+
+/// An output could not be written.
+#[derive(Debug, Error)]
+pub enum ExportError {
+    /// File system error, with the path.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// CSV encoding error, with the path.
+    #[error("{}: {source}", path.display())]
+    Csv {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: csv::Error,
+    },
+    /// JSON / TOML serialisation error.
+    #[error("{}: {message}", path.display())]
+    Serialize {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+impl ExportError {
+    pub(crate) fn io(path: &std::path::Path, source: std::io::Error) -> Self {
+        ExportError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+/// Writes any serialisable value as pretty JSON (used for `summary.json`).
+pub fn write_json<T: serde::Serialize>(
+    path: &std::path::Path,
+    value: &T,
+) -> Result<(), ExportError> {
+    let s = serde_json::to_string_pretty(value).map_err(|e| ExportError::Serialize {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    std::fs::write(path, s + "\n").map_err(|e| ExportError::io(path, e))
+}
+
+/// Writes any serialisable value as TOML (used for `run.toml`).
+pub fn write_toml<T: serde::Serialize>(
+    path: &std::path::Path,
+    value: &T,
+) -> Result<(), ExportError> {
+    let s = toml::to_string_pretty(value).map_err(|e| ExportError::Serialize {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    std::fs::write(path, s).map_err(|e| ExportError::io(path, e))
+}

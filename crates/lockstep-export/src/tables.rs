@@ -1,0 +1,229 @@
+//! The CSV tables: `edges.csv`, `accounts.csv`, `clusters.csv` (columns in docs/outputs.md).
+//! Optional values are written as empty fields, numbers with full precision.
+
+use crate::ExportError;
+use std::path::Path;
+
+/// One row of `edges.csv`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EdgeRow<'a> {
+    /// External id of the first account (the amplified author for `amplify`).
+    pub source: &'a str,
+    /// External id of the second account (the amplifier for `amplify`).
+    pub target: &'a str,
+    /// Layer name.
+    pub layer: &'a str,
+    /// `burst` or `drip`.
+    pub scale: &'a str,
+    /// Distinct co-acted targets.
+    pub weight: u32,
+    /// Co-action events.
+    pub events: u32,
+    /// Median `|dt|` in seconds.
+    pub median_dt_s: f32,
+    /// p-value under the null model (empty until the statistics stage fills it).
+    pub p_value: Option<f64>,
+    /// Benjamini-Hochberg q-value (empty until the statistics stage fills it).
+    pub q_value: Option<f64>,
+}
+
+/// One row of `accounts.csv`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AccountRow<'a> {
+    /// External account id.
+    pub account_id: &'a str,
+    /// Handle (may be empty).
+    pub screen_name: &'a str,
+    /// Cluster, when in one.
+    pub cluster_id: Option<u32>,
+    /// `inauthentic` / `coordinated_organic` / `none`; empty until scoring.
+    pub verdict: Option<&'a str>,
+    /// `core` / `amplifier`; empty until scoring.
+    pub role: Option<&'a str>,
+    /// Coordination score in [0,1].
+    pub coordination_score: Option<f64>,
+    /// Inauthenticity score in [0,1].
+    pub inauthenticity_score: Option<f64>,
+    /// Short evidence text.
+    pub evidence: &'a str,
+}
+
+/// One row of `clusters.csv`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClusterRow {
+    /// Cluster id (0-based, largest first).
+    pub cluster_id: u32,
+    /// Accounts.
+    pub size: u32,
+    /// Verdict; empty until scoring.
+    pub verdict: Option<String>,
+    /// Verdict score; empty until scoring.
+    pub score: Option<f64>,
+    /// Layers with at least one edge inside the cluster, `;`-separated.
+    pub layers: String,
+    /// Median of the edges' median `|dt|`.
+    pub median_delay_s: f32,
+    /// Kept edges inside the cluster (one per pair, layer and scale).
+    pub edges: u32,
+    /// Distinct account pairs linked / possible pairs.
+    pub density: f64,
+}
+
+fn opt<T: ToString>(v: Option<T>) -> String {
+    v.map(|x| x.to_string()).unwrap_or_default()
+}
+
+fn writer(path: &Path) -> Result<csv::Writer<std::io::BufWriter<std::fs::File>>, ExportError> {
+    let f = std::fs::File::create(path).map_err(|e| ExportError::io(path, e))?;
+    Ok(csv::Writer::from_writer(std::io::BufWriter::with_capacity(
+        1 << 20,
+        f,
+    )))
+}
+
+fn csv_err(path: &Path) -> impl Fn(csv::Error) -> ExportError + '_ {
+    move |source| ExportError::Csv {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Writes `edges.csv`.
+pub fn write_edges<'a>(
+    path: &Path,
+    rows: impl IntoIterator<Item = EdgeRow<'a>>,
+) -> Result<u64, ExportError> {
+    let mut w = writer(path)?;
+    let e = csv_err(path);
+    w.write_record([
+        "source",
+        "target",
+        "layer",
+        "scale",
+        "weight",
+        "events",
+        "median_dt_s",
+        "p_value",
+        "q_value",
+    ])
+    .map_err(&e)?;
+    let mut n = 0;
+    for r in rows {
+        w.write_record([
+            r.source,
+            r.target,
+            r.layer,
+            r.scale,
+            &r.weight.to_string(),
+            &r.events.to_string(),
+            &r.median_dt_s.to_string(),
+            &opt(r.p_value),
+            &opt(r.q_value),
+        ])
+        .map_err(&e)?;
+        n += 1;
+    }
+    w.flush().map_err(|x| ExportError::io(path, x))?;
+    Ok(n)
+}
+
+/// Writes `accounts.csv`.
+pub fn write_accounts<'a>(
+    path: &Path,
+    rows: impl IntoIterator<Item = AccountRow<'a>>,
+) -> Result<u64, ExportError> {
+    let mut w = writer(path)?;
+    let e = csv_err(path);
+    w.write_record([
+        "account_id",
+        "screen_name",
+        "cluster_id",
+        "verdict",
+        "role",
+        "coordination_score",
+        "inauthenticity_score",
+        "evidence",
+    ])
+    .map_err(&e)?;
+    let mut n = 0;
+    for r in rows {
+        w.write_record([
+            r.account_id,
+            r.screen_name,
+            &opt(r.cluster_id),
+            r.verdict.unwrap_or(""),
+            r.role.unwrap_or(""),
+            &opt(r.coordination_score),
+            &opt(r.inauthenticity_score),
+            r.evidence,
+        ])
+        .map_err(&e)?;
+        n += 1;
+    }
+    w.flush().map_err(|x| ExportError::io(path, x))?;
+    Ok(n)
+}
+
+/// Writes `clusters.csv`.
+pub fn write_clusters(path: &Path, rows: &[ClusterRow]) -> Result<u64, ExportError> {
+    let mut w = writer(path)?;
+    let e = csv_err(path);
+    w.write_record([
+        "cluster_id",
+        "size",
+        "verdict",
+        "score",
+        "layers",
+        "median_delay_s",
+        "edges",
+        "density",
+    ])
+    .map_err(&e)?;
+    for r in rows {
+        w.write_record([
+            &r.cluster_id.to_string(),
+            &r.size.to_string(),
+            r.verdict.as_deref().unwrap_or(""),
+            &opt(r.score),
+            &r.layers,
+            &r.median_delay_s.to_string(),
+            &r.edges.to_string(),
+            &r.density.to_string(),
+        ])
+        .map_err(&e)?;
+    }
+    w.flush().map_err(|x| ExportError::io(path, x))?;
+    Ok(rows.len() as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edges_round_trip_through_csv() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("edges.csv");
+        let rows = vec![EdgeRow {
+            source: "a,\"x",
+            target: "b",
+            layer: "repost",
+            scale: "burst",
+            weight: 3,
+            events: 4,
+            median_dt_s: 2.5,
+            p_value: Some(0.001),
+            q_value: None,
+        }];
+        assert_eq!(write_edges(&p, rows).unwrap(), 1);
+        let mut r = csv::Reader::from_path(&p).unwrap();
+        let h = r.headers().unwrap().clone();
+        assert_eq!(h.len(), 9);
+        let rec = r.records().next().unwrap().unwrap();
+        assert_eq!(&rec[0], "a,\"x");
+        assert_eq!(&rec[4], "3");
+        assert_eq!(&rec[6], "2.5");
+        assert_eq!(&rec[7], "0.001");
+        assert_eq!(&rec[8], "");
+    }
+}
