@@ -51,6 +51,11 @@ impl Header {
             .ok_or_else(|| FieldError::new(name, "missing column", "the header has no such column"))
     }
 
+    /// The (lowercased) name of column `i`.
+    pub fn name(&self, i: usize) -> &str {
+        &self.names[i]
+    }
+
     /// Number of columns.
     pub fn len(&self) -> usize {
         self.names.len()

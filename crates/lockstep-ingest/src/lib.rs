@@ -11,12 +11,14 @@
 mod csvdrive;
 pub mod error;
 pub mod format;
+mod linedrive;
 pub mod listfield;
 pub mod mapping;
 mod quarantine;
 mod readers;
 pub mod report;
 mod source;
+pub mod textextract;
 pub mod timeparse;
 
 pub use error::IngestError;
@@ -136,20 +138,8 @@ fn read_one(
             quarantine,
         };
         let input = opened.reader;
-        match format {
-            Format::ArchiveTweets => {
-                csvdrive::drive(path, input, copts, &mut ctx, readers::archive::Tweets::new)?
-            }
-            Format::ArchiveUsers => {
-                csvdrive::drive(path, input, copts, &mut ctx, readers::archive::Users::new)?
-            }
-            other => {
-                return Err(IngestError::Mapping(format!(
-                    "{}: the {other} reader is not built yet",
-                    path.display()
-                )));
-            }
-        }
+        let head = opened.head;
+        dispatch(path, format, input, &head, opts, lenient, copts, &mut ctx)?;
     }
     if let Some(bar) = bar {
         bar.finish_and_clear();
@@ -167,4 +157,127 @@ fn read_one(
     s.rows_rejected = fr.rows_rejected;
     s.notes = fr.notes.clone();
     Ok(fr)
+}
+
+/// Runs the reader of `format` over one opened file.
+#[allow(clippy::too_many_arguments)]
+fn dispatch(
+    path: &Path,
+    format: Format,
+    input: Box<dyn std::io::BufRead>,
+    head: &[u8],
+    opts: &ReadOptions,
+    lenient: bool,
+    copts: CsvOpts<'_>,
+    ctx: &mut Ctx<'_>,
+) -> Result<(), IngestError> {
+    use readers::*;
+    let need_mapping = || {
+        opts.mapping.as_ref().ok_or_else(|| {
+            IngestError::Mapping(format!(
+                "{}: format {format} needs a column mapping (--mapping FILE.toml; see examples/mapping.toml)",
+                path.display()
+            ))
+        })
+    };
+    match format {
+        Format::ArchiveTweets => csvdrive::drive(path, input, copts, ctx, archive::Tweets::new),
+        Format::ArchiveUsers => csvdrive::drive(path, input, copts, ctx, archive::Users::new),
+        Format::Coortweet => csvdrive::drive(path, input, copts, ctx, coortweet::Shares::new),
+        Format::CoortweetMulti => csvdrive::drive(path, input, copts, ctx, coortweet::Multi::new),
+        Format::Ira538 => csvdrive::drive(path, input, copts, ctx, ira::Ira::new),
+        Format::Crowdtangle => {
+            csvdrive::drive(path, input, copts, ctx, crowdtangle::Crowdtangle::new)
+        }
+        Format::RetweetEdges => {
+            csvdrive::drive(path, input, copts, ctx, |h| edges::Edges::new(h, path))
+        }
+        Format::Logins => csvdrive::drive(path, input, copts, ctx, tables::Logins::new),
+        Format::PageAdmins => csvdrive::drive(path, input, copts, ctx, tables::PageAdmins::new),
+        Format::Ads => csvdrive::drive(path, input, copts, ctx, tables::Ads::new),
+        Format::GenericCsv => {
+            let m = need_mapping()?;
+            let copts = CsvOpts {
+                delimiter: m.delimiter.map(|d| d as u8).unwrap_or(b','),
+                ..copts
+            };
+            csvdrive::drive(path, input, copts, ctx, |h| generic::GenericCsv::new(h, m))
+        }
+        Format::GenericJsonl => {
+            let m = need_mapping()?;
+            let mut lists = generic::Lists::default();
+            linedrive::drive(path, input, lenient, copts.quarantine, ctx, |line, ctx| {
+                let v = linedrive::parse_json(line)?;
+                generic::add_row(m, &generic::JsonRow(&v), &mut lists, ctx)
+            })?;
+            ctx.report.resolution = m.resolution()?;
+            Ok(())
+        }
+        Format::Parquet => {
+            let m = need_mapping()?;
+            parquet_file::read(path, m, lenient, copts.quarantine, ctx)
+        }
+        Format::TwitterV2 => {
+            let first = head.iter().find(|b| !b.is_ascii_whitespace());
+            if first == Some(&b'[') {
+                json_array(path, input, lenient, ctx, twitter_v2::line)?;
+            } else {
+                linedrive::drive(path, input, lenient, copts.quarantine, ctx, |line, ctx| {
+                    twitter_v2::line(&linedrive::parse_json(line)?, ctx)
+                })?;
+            }
+            ctx.report.resolution = lockstep_model::Resolution::Second;
+            Ok(())
+        }
+        Format::TwitterV2Users => {
+            let first = head.iter().find(|b| !b.is_ascii_whitespace());
+            if first == Some(&b'[') {
+                json_array(path, input, lenient, ctx, twitter_v2::add_user)?;
+            } else {
+                linedrive::drive(path, input, lenient, copts.quarantine, ctx, |line, ctx| {
+                    twitter_v2::add_user(&linedrive::parse_json(line)?, ctx)
+                })?;
+            }
+            ctx.report.resolution = lockstep_model::Resolution::Second;
+            ctx.report
+                .notes
+                .push("v2 user objects: account profiles only, no posts".to_string());
+            Ok(())
+        }
+    }
+}
+
+/// Reads a file holding one JSON array; element `i` (1-based) is reported as line `i`.
+fn json_array(
+    path: &Path,
+    input: Box<dyn std::io::BufRead>,
+    lenient: bool,
+    ctx: &mut Ctx<'_>,
+    mut each: impl FnMut(&serde_json::Value, &mut Ctx<'_>) -> Result<(), error::FieldError>,
+) -> Result<(), IngestError> {
+    let items: Vec<serde_json::Value> = serde_json::from_reader(input).map_err(|e| {
+        IngestError::from(lockstep_model::InputError::new(
+            path,
+            e.line() as u64,
+            "json",
+            format!("invalid JSON array: {e}"),
+        ))
+    })?;
+    for (i, v) in items.iter().enumerate() {
+        ctx.report.rows_read += 1;
+        if let Err(fe) = each(v, ctx) {
+            if !lenient {
+                return Err(lockstep_model::InputError::new(
+                    path,
+                    i as u64 + 1,
+                    fe.field.clone(),
+                    format!("{} (array element {})", fe.problem(), i + 1),
+                )
+                .into());
+            }
+            ctx.report.rows_rejected += 1;
+            *ctx.report.rejections.entry(fe.reason_key()).or_insert(0) += 1;
+        }
+    }
+    Ok(())
 }

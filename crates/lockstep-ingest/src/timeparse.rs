@@ -173,6 +173,31 @@ pub fn parse_datetime(s: &[u8]) -> Option<i64> {
     checked(y, mo, d, h, mi, sec).map(|t| t - offset)
 }
 
+/// Parses Twitter API v1.1's `Wed Feb 01 17:49:30 +0000 2012`.
+pub fn parse_twitter_v1(s: &[u8]) -> Option<i64> {
+    let s = s.trim_ascii();
+    let parts: Vec<&[u8]> = s.split(|&c| c == b' ').filter(|p| !p.is_empty()).collect();
+    let [_, mon, day, hms, zone, year] = parts.as_slice() else {
+        return None;
+    };
+    const MONTHS: [&[u8]; 12] = [
+        b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov",
+        b"Dec",
+    ];
+    let m = MONTHS.iter().position(|x| x == mon)? + 1;
+    let mut buf = Vec::with_capacity(32);
+    buf.extend_from_slice(year);
+    buf.extend_from_slice(format!("-{m:02}-").as_bytes());
+    if day.len() == 1 {
+        buf.push(b'0');
+    }
+    buf.extend_from_slice(day);
+    buf.push(b'T');
+    buf.extend_from_slice(hms);
+    buf.extend_from_slice(zone);
+    parse_datetime(&buf)
+}
+
 /// Parses Unix seconds, allowing a fraction (`1610870160.0`, `1610870160.25` -> truncated).
 pub fn parse_unix_seconds(s: &[u8]) -> Option<i64> {
     let s = s.trim_ascii();
@@ -196,7 +221,9 @@ pub fn parse_unix_seconds(s: &[u8]) -> Option<i64> {
 
 /// Parses any accepted calendar form or Unix seconds.
 pub fn parse_any(s: &[u8]) -> Option<i64> {
-    parse_datetime(s).or_else(|| parse_unix_seconds(s))
+    parse_datetime(s)
+        .or_else(|| parse_unix_seconds(s))
+        .or_else(|| parse_twitter_v1(s))
 }
 
 #[cfg(test)]
@@ -228,6 +255,15 @@ mod tests {
         assert_eq!(parse_datetime(b"2017-13-01"), None);
         assert_eq!(parse_datetime(b"yesterday"), None);
         assert_eq!(parse_datetime(b"2016-08-16 25:00"), None);
+        assert_eq!(
+            parse_twitter_v1(b"Wed Feb 01 17:49:30 +0000 2012 "),
+            Some(1_328_118_570)
+        );
+        assert_eq!(
+            parse_any(b"Wed Feb 01 17:49:30 +0000 2012"),
+            Some(1_328_118_570)
+        );
+        assert_eq!(parse_twitter_v1(b"Wed Foo 01 17:49:30 +0000 2012"), None);
         assert_eq!(parse_unix_seconds(b"1610870160.0"), Some(1_610_870_160));
         assert_eq!(parse_unix_seconds(b"1610870160"), Some(1_610_870_160));
         assert_eq!(parse_unix_seconds(b"16a"), None);

@@ -1,6 +1,14 @@
 //! One module per input format, plus small field helpers they share.
 
 pub(crate) mod archive;
+pub(crate) mod coortweet;
+pub(crate) mod crowdtangle;
+pub(crate) mod edges;
+pub(crate) mod generic;
+pub(crate) mod ira;
+pub(crate) mod parquet_file;
+pub(crate) mod tables;
+pub(crate) mod twitter_v2;
 
 use crate::error::{FieldError, shown};
 
