@@ -184,7 +184,7 @@ fn sample(cum: &[f64], rng: &mut Rng) -> usize {
 impl Vocab {
     /// 20,000 English-like words (real common words first) and 3,500 Han characters.
     pub fn new() -> Self {
-        let mut rng = Rng::new(0x766f_6361_62);
+        let mut rng = Rng::new(0x0076_6f63_6162);
         let mut en: Vec<String> = EN_COMMON.iter().map(|s| s.to_string()).collect();
         let mut seen: std::collections::HashSet<String> = en.iter().cloned().collect();
         while en.len() < 20_000 {
@@ -382,7 +382,7 @@ pub fn edit(v: &Vocab, rng: &mut Rng, b: &mut Base) {
             {
                 *w = w.replace('a', "а").replace('o', "о");
             } else if let Some(t) = b.body.first_mut() {
-                t.insert_str(0, "　");
+                t.insert(0, '　');
             }
         }
         7 => {
@@ -408,48 +408,79 @@ pub struct Corpus {
     pub family: Vec<Option<u32>>,
 }
 
-/// Generates `n` posts: about `family_share` of them in near-duplicate families (sizes 2..=max_family,
-/// each copy edited 0-3 times, a quarter exact), the rest unrelated. Scripts: 55 % English,
-/// 30 % Chinese, 15 % mixed.
-pub fn corpus(n: usize, family_share: f64, max_family: usize, seed: u64) -> Corpus {
-    let v = Vocab::new();
-    let mut rng = Rng::new(seed);
-    // Probability that a new base starts a family, so that families hold `family_share` of posts.
-    let mean = (2 + max_family) as f64 / 2.0;
-    let q = family_share / (mean * (1.0 - family_share) + family_share);
-    let mut texts = Vec::with_capacity(n);
-    let mut family = Vec::with_capacity(n);
-    let mut fam_id = 0u32;
-    while texts.len() < n {
+/// A stream of posts: about `family_share` of them in near-duplicate families (sizes
+/// 2..=max_family, each copy edited 0-3 times, a quarter exact), the rest unrelated (3 % of those
+/// very short). Scripts: 55 % English, 30 % Chinese, 15 % mixed.
+pub struct Generator {
+    v: Vocab,
+    rng: Rng,
+    q: f64,
+    max_family: usize,
+    queue: Vec<(String, Option<u32>)>,
+    fam_id: u32,
+}
+
+impl Generator {
+    pub fn new(family_share: f64, max_family: usize, seed: u64) -> Self {
+        // Probability that a new base starts a family, so that families hold `family_share` of posts.
+        let mean = (2 + max_family) as f64 / 2.0;
+        let q = family_share / (mean * (1.0 - family_share) + family_share);
+        Generator {
+            v: Vocab::new(),
+            rng: Rng::new(seed),
+            q,
+            max_family,
+            queue: Vec::new(),
+            fam_id: 0,
+        }
+    }
+
+    /// The next post's text and family.
+    pub fn next_post(&mut self) -> (String, Option<u32>) {
+        if let Some(x) = self.queue.pop() {
+            return x;
+        }
+        let (v, rng) = (&self.v, &mut self.rng);
         let script = match rng.below(20) {
             0..=10 => Script::English,
             11..=16 => Script::Chinese,
             _ => Script::Mixed,
         };
-        let base = base_text(&v, &mut rng, script);
-        if rng.chance(q) {
-            let size = rng.range(2, max_family).min(n - texts.len()).max(1);
+        let base = base_text(v, rng, script);
+        if rng.chance(self.q) {
+            let size = rng.range(2, self.max_family.max(2));
             for _ in 0..size {
                 let mut b = base.clone();
                 // A quarter of the copies are exact (the most common case in real operations).
                 let edits = if rng.chance(0.25) { 0 } else { rng.range(1, 3) };
                 for _ in 0..edits {
-                    edit(&v, &mut rng, &mut b);
+                    edit(v, rng, &mut b);
                 }
-                texts.push(render(&b));
-                family.push(Some(fam_id));
+                self.queue.push((render(&b), Some(self.fam_id)));
             }
-            fam_id += 1;
-        } else if rng.chance(0.03) {
+            self.fam_id += 1;
+            self.queue.reverse();
+            return self.next_post();
+        }
+        if rng.chance(0.03) {
             // Very short posts ("good morning"), which the layer must exclude.
             let k = rng.range(1, 3);
-            let w: Vec<&str> = (0..k).map(|_| v.en_word(&mut rng)).collect();
-            texts.push(w.join(" "));
-            family.push(None);
-        } else {
-            texts.push(render(&base));
-            family.push(None);
+            let w: Vec<&str> = (0..k).map(|_| v.en_word(rng)).collect();
+            return (w.join(" "), None);
         }
+        (render(&base), None)
+    }
+}
+
+/// `n` posts of a [`Generator`].
+pub fn corpus(n: usize, family_share: f64, max_family: usize, seed: u64) -> Corpus {
+    let mut g = Generator::new(family_share, max_family, seed);
+    let mut texts = Vec::with_capacity(n);
+    let mut family = Vec::with_capacity(n);
+    for _ in 0..n {
+        let (t, f) = g.next_post();
+        texts.push(t);
+        family.push(f);
     }
     Corpus { texts, family }
 }

@@ -78,7 +78,7 @@ fn build() -> Table {
 /// ASCII characters always return `None`.
 pub fn fold_char(c: char) -> Option<&'static str> {
     let cp = c as u32;
-    if cp < 0x80 || cp >= TABLE_END || skipped_block(cp) {
+    if !(0x80..TABLE_END).contains(&cp) || skipped_block(cp) {
         return None;
     }
     let t = &*TABLE;

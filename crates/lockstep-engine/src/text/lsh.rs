@@ -7,7 +7,7 @@
 //!
 //! **Bucket cap.** Exact copies are collapsed before this stage, so a bucket holds distinct texts.
 //! A bucket with more than `max_bucket` texts (a large template family) is not expanded into all
-//! its pairs: each text is compared with the `max_bucket` texts that follow it in the bucket
+//! its pairs: each text is compared only with the `max_bucket` texts next to it in the bucket
 //! (buckets are ordered by text index, i.e. first appearance). Work per band is then at most
 //! `n · max_bucket` comparisons. In a real family the members are near-duplicates of their
 //! neighbours, so the chain of verified neighbour pairs still connects the family; pairs of the
@@ -15,7 +15,9 @@
 //!
 //! **Linkage.** [`group`] forms groups as **connected components of verified pairs** (single
 //! linkage, union-find). A candidate pair whose two texts are already in one component is not
-//! verified again, and a pair rejected once is not verified again in a later band. Single linkage
+//! verified (components are tracked inside each bucket as pairs are verified, and across bands),
+//! and a pair rejected once is not verified again in a later band; so a family of `s` copies costs
+//! about `s` verifications, not `s²/2`. Single linkage
 //! has a **chaining risk**: A~B and B~C put A and C in one group even when A and C are less
 //! similar than the threshold (a slowly drifting text). The [`GroupStats::chained_members`] count
 //! reports how many grouped texts are below the threshold against their group's representative
@@ -52,35 +54,28 @@ pub struct GroupStats {
     pub chained_members: u64,
 }
 
-/// Band keys of the listed texts, band-major: `keys[band * n + i]`.
+/// Band keys of the listed texts, text-major: `keys[i * bands + band]`.
 pub fn band_keys(sets: &ShingleSets, texts: &[u32], p: &SimilarParams) -> Vec<u32> {
     let mh = MinHasher::new(p.bands, p.rows);
-    let n = texts.len();
     let b = mh.bands();
-    // Text-major first (parallel, no sharing), then transpose.
-    let mut tm = vec![0u32; n * b];
-    tm.par_chunks_mut(b)
+    let mut keys = vec![0u32; texts.len() * b];
+    keys.par_chunks_mut(b)
         .zip(texts.par_iter())
+        .with_min_len(256)
         .for_each_init(Vec::new, |sig, (out, &t)| {
             mh.signature(sets.get(t as usize), sig);
             mh.band_keys(sig, out);
-        });
-    let mut keys = vec![0u32; n * b];
-    keys.par_chunks_mut(n.max(1))
-        .enumerate()
-        .for_each(|(j, col)| {
-            for (i, k) in col.iter_mut().enumerate() {
-                *k = tm[i * b + j];
-            }
         });
     keys
 }
 
 /// The buckets of one band as `(start, end)` ranges into the sorted packed vector.
-fn buckets(col: &[u32], packed: &mut Vec<u64>) -> Vec<(u32, u32)> {
+fn buckets(keys: &[u32], bands: usize, band: usize, packed: &mut Vec<u64>) -> Vec<(u32, u32)> {
     packed.clear();
     packed.extend(
-        col.iter()
+        keys.iter()
+            .skip(band)
+            .step_by(bands)
             .enumerate()
             .map(|(i, &k)| (u64::from(k) << 32) | i as u64),
     );
@@ -173,6 +168,69 @@ impl UnionFind {
     }
 }
 
+/// Verifies the pairs of one bucket for grouping, with a bucket-local union-find so that a family
+/// of `s` near-duplicates costs about `s` verifications instead of `s²/2`: a pair whose two texts are
+/// already connected (globally before this band, or through pairs verified earlier in this bucket)
+/// is skipped. Returns `(a, b, verified)` for every pair actually verified.
+fn verify_bucket_for_groups(
+    m: &[u64],
+    max_bucket: usize,
+    uf: &UnionFind,
+    rejected: &HashSet<u64>,
+    verify: &(dyn Fn(u32, u32) -> bool + Sync),
+) -> Vec<(u32, u32, bool)> {
+    let s = m.len();
+    let ids: Vec<u32> = m.iter().map(|&x| x as u32).collect();
+    // Local union-find over bucket positions, seeded with the global components.
+    let mut local: Vec<u32> = (0..s as u32).collect();
+    let roots: Vec<u32> = ids.iter().map(|&t| uf.root(t)).collect();
+    let mut by_root: Vec<(u32, u32)> = roots
+        .iter()
+        .enumerate()
+        .map(|(i, &r)| (r, i as u32))
+        .collect();
+    by_root.sort_unstable();
+    for w in by_root.windows(2) {
+        if w[0].0 == w[1].0 {
+            // Same global component: link to the first position of that component.
+            let first = local[w[0].1 as usize];
+            local[w[1].1 as usize] = first;
+        }
+    }
+    fn lfind(local: &mut [u32], mut x: u32) -> u32 {
+        while local[x as usize] != x {
+            let g = local[local[x as usize] as usize];
+            local[x as usize] = g;
+            x = g;
+        }
+        x
+    }
+    let mut out = Vec::new();
+    for i in 1..s {
+        let lo = if s > max_bucket {
+            i.saturating_sub(max_bucket)
+        } else {
+            0
+        };
+        for j in lo..i {
+            let (ri, rj) = (lfind(&mut local, i as u32), lfind(&mut local, j as u32));
+            if ri == rj {
+                continue;
+            }
+            let (a, b) = (ids[j], ids[i]);
+            if rejected.contains(&pair_key(a, b)) {
+                continue;
+            }
+            let ok = verify(a, b);
+            if ok {
+                local[ri.max(rj) as usize] = ri.min(rj);
+            }
+            out.push((a, b, ok));
+        }
+    }
+    out
+}
+
 /// Groups the listed texts (`texts[i]` indexes `sets`) into near-duplicate groups. Returns, per
 /// entry of `texts`, its group id (dense, ordered by first member) or [`NO_GROUP`].
 pub fn group(sets: &ShingleSets, texts: &[u32], p: &SimilarParams) -> (Vec<u32>, GroupStats) {
@@ -186,34 +244,31 @@ pub fn group(sets: &ShingleSets, texts: &[u32], p: &SimilarParams) -> (Vec<u32>,
     let mut rejected: HashSet<u64> = HashSet::new();
     let mut packed = Vec::with_capacity(n);
     let t = p.threshold;
+    let verify = |a: u32, b: u32| {
+        jaccard_at_least(
+            sets.get(texts[a as usize] as usize),
+            sets.get(texts[b as usize] as usize),
+            t,
+        )
+    };
     for j in 0..p.bands {
-        let col = &keys[j * n..(j + 1) * n];
-        let runs = buckets(col, &mut packed);
+        let runs = buckets(&keys, p.bands, j, &mut packed);
         stats.capped_buckets += runs
             .iter()
             .filter(|(s, e)| (e - s) as usize > p.max_bucket)
             .count() as u64;
-        let cands = {
-            let uf = &uf;
-            let rejected = &rejected;
-            let keep = move |a: u32, b: u32| {
-                uf.root(a) != uf.root(b) && !rejected.contains(&pair_key(a, b))
-            };
-            band_candidates(&packed, &runs, p.max_bucket, &keep)
+        let results: Vec<(u32, u32, bool)> = {
+            let (uf, rejected, packed) = (&uf, &rejected, &packed);
+            runs.par_iter()
+                .with_min_len(64)
+                .flat_map_iter(|&(s, e)| {
+                    let m = &packed[s as usize..e as usize];
+                    verify_bucket_for_groups(m, p.max_bucket, uf, rejected, &verify)
+                })
+                .collect()
         };
-        stats.candidate_pairs += cands.len() as u64;
-        let verdicts: Vec<bool> = cands
-            .par_iter()
-            .with_min_len(256)
-            .map(|&(a, b)| {
-                jaccard_at_least(
-                    sets.get(texts[a as usize] as usize),
-                    sets.get(texts[b as usize] as usize),
-                    t,
-                )
-            })
-            .collect();
-        for (&(a, b), ok) in cands.iter().zip(verdicts) {
+        stats.candidate_pairs += results.len() as u64;
+        for (a, b, ok) in results {
             if ok {
                 stats.verified_pairs += 1;
                 uf.union(a, b);
@@ -248,9 +303,7 @@ pub fn group(sets: &ShingleSets, texts: &[u32], p: &SimilarParams) -> (Vec<u32>,
         .into_par_iter()
         .filter(|&i| {
             let r = uf.parent[i] as usize;
-            r != i
-                && size[r] >= 2
-                && !jaccard_at_least(sets.get(texts[i] as usize), sets.get(texts[r] as usize), t)
+            r != i && size[r] >= 2 && !verify(i as u32, r as u32)
         })
         .count() as u64;
     (gid, stats)
@@ -274,8 +327,7 @@ pub fn verified_pairs(
     let mut out = Vec::new();
     let mut packed = Vec::with_capacity(n);
     for j in 0..p.bands {
-        let col = &keys[j * n..(j + 1) * n];
-        let runs = buckets(col, &mut packed);
+        let runs = buckets(&keys, p.bands, j, &mut packed);
         stats.capped_buckets += runs
             .iter()
             .filter(|(s, e)| (e - s) as usize > p.max_bucket)

@@ -1,12 +1,16 @@
 //! MinHash signatures and LSH band keys.
 //!
-//! **Scheme.** Each shingle is already a 64-bit xxh3 hash (see [`super::shingle`]). The `k = bands ×
-//! rows` MinHash functions are cheap affine permutations of that hash, `h_i(x) = a_i·x + b_i mod 2^64`
-//! with `a_i` odd (a bijection of the 64-bit space), and the signature component `i` is the minimum
-//! of `h_i` over the text's shingles. Because `x` is already a high-quality hash, the affine maps
-//! behave like independent permutations for the order of the top bits, which is what the minimum
-//! compares. Cost per text: one multiply-add per (shingle, function); on ~20 shingles and k = 100
-//! that is about a microsecond, with no allocation.
+//! **Scheme.** Each shingle is already a 64-bit xxh3 hash (see [`super::shingle`]), folded to 32 bits
+//! (`x ^ x >> 32`). The `k = bands × rows` MinHash functions are cheap affine permutations of that
+//! value, `h_i(x) = a_i·x + b_i mod 2^32` with `a_i` odd (a bijection of the 32-bit space), and the
+//! signature component `i` is the minimum of `h_i` over the text's shingles. Because `x` is already
+//! a high-quality hash, the affine maps behave like independent permutations for the order of the
+//! top bits, which is what the minimum compares (the recall test against brute force checks this
+//! empirically). Cost per text: one multiply-add-min per (shingle, function), vectorised 8 lanes
+//! wide with AVX2 (runtime-detected; the portable path gives identical values). 32-bit values
+//! also halve the signature's size. A collision of two distinct shingles in 32 bits (about
+//! 10^-6 for a pair of 50-shingle texts) only perturbs the estimate; verification uses the exact
+//! 64-bit sets.
 //!
 //! We chose k independent permutations over one-permutation hashing with densification because
 //! posts are short (tens of shingles, fewer than k), where one-permutation hashing leaves most bins
@@ -39,10 +43,36 @@ fn splitmix64(state: &mut u64) -> u64 {
 /// A family of `bands × rows` MinHash functions and the banding that turns signatures into keys.
 #[derive(Clone, Debug)]
 pub struct MinHasher {
-    a: Vec<u64>,
-    b: Vec<u64>,
+    a: Vec<u32>,
+    b: Vec<u32>,
     bands: usize,
     rows: usize,
+}
+
+/// The 32-bit input of the permutations: both halves of the 64-bit shingle hash folded.
+#[inline(always)]
+fn fold32(x: u64) -> u32 {
+    (x ^ (x >> 32)) as u32
+}
+
+/// `sig[i] = min(sig[i], a[i]·x + b[i] mod 2^32)` over all shingles; written so LLVM vectorises it
+/// (8 lanes with AVX2: `vpmulld`, `vpaddd`, `vpminud`).
+#[inline(always)]
+fn signature_kernel(a: &[u32], b: &[u32], shingles: &[u64], sig: &mut [u32]) {
+    let k = sig.len().min(a.len()).min(b.len());
+    let (a, b, sig) = (&a[..k], &b[..k], &mut sig[..k]);
+    for &x in shingles {
+        let x = fold32(x);
+        for i in 0..k {
+            sig[i] = sig[i].min(a[i].wrapping_mul(x).wrapping_add(b[i]));
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn signature_kernel_avx2(a: &[u32], b: &[u32], shingles: &[u64], sig: &mut [u32]) {
+    signature_kernel(a, b, shingles, sig)
 }
 
 impl MinHasher {
@@ -55,8 +85,9 @@ impl MinHasher {
         let mut a = Vec::with_capacity(k);
         let mut b = Vec::with_capacity(k);
         for _ in 0..k {
-            a.push(splitmix64(&mut st) | 1);
-            b.push(splitmix64(&mut st));
+            let r = splitmix64(&mut st);
+            a.push((r as u32) | 1);
+            b.push((r >> 32) as u32);
         }
         MinHasher { a, b, bands, rows }
     }
@@ -72,33 +103,32 @@ impl MinHasher {
     }
 
     /// The MinHash signature of a shingle set into `sig` (resized to `k`). An empty set gives
-    /// all `u64::MAX`.
-    pub fn signature(&self, shingles: &[u64], sig: &mut Vec<u64>) {
+    /// all `u32::MAX`. Uses AVX2 when the CPU has it (same result either way).
+    pub fn signature(&self, shingles: &[u64], sig: &mut Vec<u32>) {
         sig.clear();
-        sig.resize(self.k(), u64::MAX);
-        for &x in shingles {
-            for ((s, &a), &b) in sig.iter_mut().zip(&self.a).zip(&self.b) {
-                let h = a.wrapping_mul(x).wrapping_add(b);
-                if h < *s {
-                    *s = h;
-                }
+        sig.resize(self.k(), u32::MAX);
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx2") {
+                // SAFETY: the CPU supports AVX2 (checked just above).
+                unsafe { signature_kernel_avx2(&self.a, &self.b, shingles, sig) };
+                return;
             }
         }
+        signature_kernel(&self.a, &self.b, shingles, sig);
     }
 
     /// The band keys of a signature into `keys` (one per band).
-    pub fn band_keys(&self, sig: &[u64], keys: &mut [u32]) {
-        let mut bytes = [0u8; 8 * 64];
+    pub fn band_keys(&self, sig: &[u32], keys: &mut [u32]) {
+        let mut bytes = [0u8; 4 * 64];
         for (j, key) in keys.iter_mut().enumerate().take(self.bands) {
             let row = &sig[j * self.rows..(j + 1) * self.rows];
-            let mut len = 0;
-            for chunk in row.chunks(64) {
-                for (i, v) in chunk.iter().enumerate() {
-                    bytes[i * 8..i * 8 + 8].copy_from_slice(&v.to_le_bytes());
-                }
-                len = chunk.len() * 8;
+            let row = &row[..row.len().min(64)];
+            for (i, v) in row.iter().enumerate() {
+                bytes[i * 4..i * 4 + 4].copy_from_slice(&v.to_le_bytes());
             }
-            *key = xxh3_64_with_seed(&bytes[..len], BAND_SEED.wrapping_add(j as u64)) as u32;
+            *key =
+                xxh3_64_with_seed(&bytes[..row.len() * 4], BAND_SEED.wrapping_add(j as u64)) as u32;
         }
     }
 }
@@ -191,6 +221,18 @@ mod tests {
     }
 
     #[test]
+    fn portable_and_simd_kernels_agree() {
+        let m = MinHasher::new(25, 5);
+        let h = |i: u64| xxh3_64_with_seed(&i.to_le_bytes(), 3);
+        let set: Vec<u64> = (0..37).map(h).collect();
+        let mut fast = Vec::new();
+        m.signature(&set, &mut fast);
+        let mut portable = vec![u32::MAX; m.k()];
+        signature_kernel(&m.a, &m.b, &set, &mut portable);
+        assert_eq!(fast, portable);
+    }
+
+    #[test]
     fn band_keys_are_pinned() {
         // Stored signatures must stay valid: these literals change only with a breaking change of
         // the shingling, the permutation seeds or the band hashing.
@@ -200,7 +242,7 @@ mod tests {
         m.signature(&s, &mut sig);
         let mut k = vec![0u32; 25];
         m.band_keys(&sig, &mut k);
-        assert_eq!((k[0], k[24]), (0xe27b_c859, 0x6313_6801));
+        assert_eq!((k[0], k[24]), (0x0b2b_bcf9, 0x5db0_f10e));
     }
 
     proptest! {

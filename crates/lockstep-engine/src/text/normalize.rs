@@ -80,17 +80,76 @@ fn fold_case_and_confusables(text: &str, buf: &mut String) {
         }
         return;
     }
-    for c in text.nfkc() {
-        if c.is_ascii() {
-            buf.push(c.to_ascii_lowercase());
-            continue;
+    // Fast path: texts made only of characters whose NFKC form is known without context (ASCII,
+    // CJK ideographs, kana, Hangul syllables, basic Cyrillic/Greek, emoji, common punctuation,
+    // full-width forms) are mapped character by character. Any other character sends the whole
+    // text through the full NFKC algorithm. A unit test checks the table against NFKC itself.
+    let start = buf.len();
+    for c in text.chars() {
+        match fast_nfkc(c) {
+            Some(m) => push_lower_folded(m, buf),
+            None => {
+                buf.truncate(start);
+                for c in text.nfkc() {
+                    push_lower_folded(c, buf);
+                }
+                return;
+            }
         }
-        if is_invisible(c) {
-            continue;
-        }
-        for l in c.to_lowercase() {
-            push_folded(l, buf);
-        }
+    }
+}
+
+/// NFKC of a single character when it is known to be context-free (a starter whose
+/// normalisation does not depend on its neighbours), else `None`.
+#[inline]
+fn fast_nfkc(c: char) -> Option<char> {
+    let u = c as u32;
+    match u {
+        0..=0x7F => Some(c),
+        // Full-width ASCII variants and the ideographic space.
+        0xFF01..=0xFF5E => char::from_u32(u - 0xFEE0),
+        0x3000 => Some(' '),
+        0x4E00..=0x9FFF
+        | 0x3400..=0x4DBF
+        | 0x3041..=0x3096
+        | 0x30A1..=0x30FA
+        | 0x30FC..=0x30FE
+        | 0xAC00..=0xD7A3
+        | 0x0410..=0x044F
+        | 0x0391..=0x03A1
+        | 0x03A3..=0x03A9
+        | 0x03B1..=0x03C9
+        | 0x3001..=0x3003
+        | 0x3008..=0x3011
+        | 0x2010
+        | 0x2013..=0x2015
+        | 0x2018..=0x201F
+        | 0x2020..=0x2022
+        | 0x2030
+        | 0x2190..=0x21FF
+        | 0x2600..=0x27BF
+        | 0x2B00..=0x2BFF
+        | 0x1F300..=0x1F64F
+        | 0x1F680..=0x1F6FF
+        | 0x1F900..=0x1F9FF
+        | 0x1FA70..=0x1FAFF
+        | 0xFE0F
+        | 0x200B..=0x200D => Some(c),
+        _ => None,
+    }
+}
+
+#[inline]
+fn push_lower_folded(c: char, buf: &mut String) {
+    if c.is_ascii() {
+        buf.push(c.to_ascii_lowercase());
+        return;
+    }
+    if is_invisible(c) {
+        return;
+    }
+    for l in c.to_lowercase() {
+        push_folded(l, buf);
     }
 }
 
@@ -246,6 +305,30 @@ mod tests {
     #[test]
     fn invisible_characters_are_dropped() {
         assert_eq!(n("hel\u{200B}lo wo\u{00AD}rld\u{FEFF}"), "hello world");
+    }
+
+    #[test]
+    fn fast_path_table_is_nfkc() {
+        use unicode_normalization::char::canonical_combining_class;
+        for u in 0..0x11_0000u32 {
+            let Some(c) = char::from_u32(u) else { continue };
+            if let Some(m) = fast_nfkc(c) {
+                let full: String = c.to_string().nfkc().collect();
+                assert_eq!(full, m.to_string(), "U+{u:04X}");
+                assert_eq!(
+                    canonical_combining_class(c),
+                    0,
+                    "U+{u:04X} is not a starter"
+                );
+                // No character can compose with a preceding fast-path character either.
+                assert!(
+                    !"a\u{4E00}"
+                        .chars()
+                        .any(|p| unicode_normalization::char::compose(p, c).is_some()),
+                    "U+{u:04X}"
+                );
+            }
+        }
     }
 
     proptest! {

@@ -20,7 +20,7 @@ pub struct SimilarParams {
     /// Rows (MinHash values) per band. Default 5; signature length is `bands × rows`.
     pub rows: usize,
     /// Bucket cap: in an LSH bucket with more than this many distinct texts, each text is compared
-    /// only with the `max_bucket` texts that follow it in the bucket (sorted by first appearance),
+    /// only with the `max_bucket` texts next to it in the bucket (sorted by first appearance),
     /// instead of with all of them. Default 500. Bounds work at `O(n · max_bucket)` per band.
     pub max_bucket: usize,
 }

@@ -64,6 +64,10 @@ pub struct SimilarReport {
     pub posts_in_groups: u64,
     /// Posts in the largest group.
     pub largest_group_posts: u64,
+    /// Wall time of normalisation, shingling and exact de-duplication, milliseconds.
+    pub prepare_ms: u64,
+    /// Wall time of MinHash, LSH, verification and grouping, milliseconds.
+    pub group_ms: u64,
 }
 
 impl SimilarReport {
@@ -186,30 +190,33 @@ pub fn similar_text_groups(ds: &Dataset, p: &SimilarParams) -> (Vec<u32>, Simila
         posts: n as u64,
         ..Default::default()
     };
-    for i in 0..n {
-        if posts.kind[i] == PostKind::Repost {
+    for ((slot, &kind), &s) in post_raw.iter_mut().zip(&posts.kind).zip(&posts.text) {
+        if kind == PostKind::Repost {
             report.reposts_excluded += 1;
             continue;
         }
-        let s = posts.text[i];
         if s.is_none() {
             report.empty_excluded += 1;
             continue;
         }
-        let r = *raw_index.entry(s).or_insert_with(|| {
+        *slot = *raw_index.entry(s).or_insert_with(|| {
             raw_syms.push(s);
             (raw_syms.len() - 1) as u32
         });
-        post_raw[i] = r;
     }
     drop(raw_index);
+    let t0 = std::time::Instant::now();
     let prep = prepare(raw_syms.len(), |i| ds.str(raw_syms[i]), p);
+    let prepare_ms = t0.elapsed().as_millis() as u64;
+    let t1 = std::time::Instant::now();
     let (norm_group, r2) = group_prepared(&prep, p);
     report = SimilarReport {
         posts: report.posts,
         reposts_excluded: report.reposts_excluded,
         empty_excluded: report.empty_excluded,
         distinct_raw_texts: raw_syms.len() as u64,
+        prepare_ms,
+        group_ms: t1.elapsed().as_millis() as u64,
         ..r2
     };
     let mut group_posts = vec![0u64; report.groups as usize];
