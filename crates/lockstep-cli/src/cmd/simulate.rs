@@ -1,10 +1,72 @@
-//! `lockstep simulate` (being built; see the open issue).
+//! `lockstep simulate`: write a labelled synthetic world (see `docs/simulation.md`).
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use lockstep_sim::{SimConfig, SimSummary};
 
 /// Arguments of `lockstep simulate`.
 #[derive(clap::Args, Debug)]
-pub struct Args {}
+pub struct Args {
+    /// Number of accounts.
+    #[arg(long, default_value_t = 20_000)]
+    pub accounts: u32,
+    /// Post budget (tweets.csv rows come close to it).
+    #[arg(long, default_value_t = 300_000)]
+    pub posts: u64,
+    /// World seed: the same seed and options give byte-identical files.
+    #[arg(long, default_value_t = 2019)]
+    pub seed: u64,
+    /// Output directory (created if missing).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// World preset: hk2019 (operation against a protest movement), organic-only (no operation),
+    /// null (no operation and no activists: for p-value calibration).
+    #[arg(long, default_value = "hk2019")]
+    pub preset: String,
+    /// Also write logins.csv (userid, login_time, ip, device).
+    #[arg(long)]
+    pub logins: bool,
+    /// Also write page_admins.csv (pages and groups and their admins).
+    #[arg(long)]
+    pub pages: bool,
+    /// Also write ads.csv (ad submissions, some from state-controlled media).
+    #[arg(long)]
+    pub ads: bool,
+}
+
+impl Args {
+    /// The simulation parameters these arguments select.
+    pub fn config(&self) -> anyhow::Result<SimConfig> {
+        let mut cfg = SimConfig::preset(&self.preset)?;
+        cfg.accounts = self.accounts;
+        cfg.posts = self.posts;
+        cfg.seed = self.seed;
+        cfg.logins = self.logins;
+        cfg.pages = self.pages;
+        cfg.ads = self.ads;
+        Ok(cfg)
+    }
+}
+
+/// Prints a one-screen summary of a simulation.
+pub fn print_summary(s: &SimSummary, secs: f64) {
+    let [o, a, c, m] = s.accounts_by_label;
+    println!(
+        "simulated {} accounts ({o} organic, {a} activist, {c} state_core, {m} spam_amplifier), {} posts, {} cells, {} campaigns in {secs:.1}s",
+        s.accounts, s.posts, s.cells, s.campaigns
+    );
+    for f in &s.files {
+        println!("  {}", f.display());
+    }
+}
 
 /// Runs `lockstep simulate`.
-pub fn run(_args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("`lockstep simulate` is not built yet")
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let cfg = args.config()?;
+    let t = std::time::Instant::now();
+    let s = lockstep_sim::simulate(&cfg, &args.out)
+        .with_context(|| format!("simulating into {}", args.out.display()))?;
+    print_summary(&s, t.elapsed().as_secs_f64());
+    Ok(())
 }
