@@ -3,7 +3,7 @@
 //! ```text
 //! cargo run --release -p lockstep-engine --example similar_bench -- --posts 1000000
 //! cargo run --release -p lockstep-engine --example similar_bench -- --recall 20000
-//! cargo run --release -p lockstep-engine --example similar_bench -- --posts 100000 --qut-csv /tmp/qut.csv
+//! cargo run --release -p lockstep-engine --example similar_bench -- --posts 100000 --qut-csv /tmp/qut.csv --window 60
 //! ```
 //!
 //! Generates a synthetic corpus (English, Chinese, mixed-script; copy-paste campaign families with
@@ -12,12 +12,14 @@
 //! via `/proc/self/clear_refs`, so it is the peak *during* the layer, dataset included).
 //! `--recall N` runs the recall/precision check against brute-force exact Jaccard on N posts.
 //! `--qut-csv PATH` also writes the same posts in the CSV shape of the QUT coordination network
-//! toolkit (for `bench/similar_vs_qut.sh`).
+//! toolkit (for `bench/similar_vs_qut.sh`). `--window S` also runs the windowed co-action kernel on
+//! the trace (the equivalent of QUT's `co_similar_tweet` network) and times it.
 
 #[path = "../tests/similar_gen.rs"]
 mod similar_gen;
 
 use lockstep_engine::text::{SimilarParams, explain_params, similar_text_trace};
+use lockstep_engine::{KernelParams, Layer, Scale, count_pairs};
 use lockstep_model::{DatasetBuilder, PostKind, PostRecord, Resolution, SourceInfo};
 use std::io::Write;
 use std::time::Instant;
@@ -110,12 +112,22 @@ fn main() -> std::io::Result<()> {
     let mut last_original: Vec<(String, String)> = Vec::new();
     for i in 0..n {
         let (text, family) = gen_.next_post();
-        // Campaign families are posted by a pool of 50 accounts per family; others at random.
-        let account = match family {
-            Some(f) => format!("c{}_{}", f, rng.below(50)),
-            None => format!("u{}", rng.below(n_accounts)),
+        // Campaign families are posted by the 40 accounts of one of 25 operator cells, in a burst
+        // (within 10 minutes of the family's start); other posts by random accounts at random times.
+        let (account, time) = match family {
+            Some(f) => {
+                let cell = f % 25;
+                let start = (u64::from(f).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as i64 % span;
+                (
+                    format!("op{cell}_{}", rng.below(40)),
+                    (start + rng.below(600) as i64).min(span - 1),
+                )
+            }
+            None => (
+                format!("u{}", rng.below(n_accounts)),
+                rng.below(span as usize) as i64,
+            ),
         };
-        let time = rng.below(span as usize) as i64;
         let id = i.to_string();
         let roll = rng.below(10);
         let (kind, repost_of, reply_to, text) = if roll == 0 && !last_original.is_empty() {
@@ -190,6 +202,28 @@ fn main() -> std::io::Result<()> {
         rayon::current_num_threads(),
         proc_status("VmHWM:")
     );
+    if let Some(w) = arg("--window").and_then(|s| s.parse::<i64>().ok()) {
+        // The same windowed co-action kernel every layer uses, on the similar_text trace: the
+        // equivalent of QUT's co_similar_tweet network (pairs of accounts posting near-duplicates
+        // within the window).
+        let t2 = Instant::now();
+        let kp = KernelParams::new(
+            Layer::SimilarText,
+            Scale::Burst,
+            w,
+            ds.accounts.len() as u32,
+        );
+        let edges = count_pairs(&trace, &kp);
+        let dk = t2.elapsed();
+        let w2 = edges.edges.iter().filter(|e| e.stats.weight >= 2).count();
+        println!(
+            "windowed kernel (window {w} s): {} account pairs ({} with weight >= 2) in {:.2?}; layer + kernel {:.2?}",
+            edges.edges.len(),
+            w2,
+            dk,
+            dt + dk
+        );
+    }
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!(
         "machine load average (1/5/15 min, shared machine): {}",
