@@ -9,11 +9,13 @@
 
 pub mod archive;
 pub mod check;
+pub mod investigation;
 pub mod key;
 pub mod scrub;
 pub mod summary;
 
 pub use check::{Leak, check_disclosure};
+pub use investigation::{Investigation, read_investigation, select_networks};
 pub use key::{MIN_KEY_BYTES, PseudonymKey};
 pub use scrub::{IdentKind, Pseudonymizer, Sensitive};
 pub use summary::{DisclosureSummary, NetworkSummary};
@@ -64,6 +66,9 @@ pub enum DiscloseError {
         /// Why.
         source: csv::Error,
     },
+    /// The investigation directory is inconsistent or unreadable.
+    #[error("{0}")]
+    Investigation(String),
     /// JSON serialisation failed.
     #[error("writing JSON: {0}")]
     Json(#[from] serde_json::Error),

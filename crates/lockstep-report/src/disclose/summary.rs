@@ -302,15 +302,17 @@ pub fn markdown(s: &DisclosureSummary) -> String {
         if n.groups > 0 {
             assets.push(plural(n.groups, "Group", "Groups"));
         }
-        md.push_str(&format!(
-            "We found a network of {} that {}. ",
-            assets.join(", "),
-            what
-        ));
-        md.push_str(&format!(
-            "It originated in: {}. It targeted {}.\n\n",
-            n.origin, n.target
-        ));
+        let assets = match assets.len() {
+            1 => assets[0].clone(),
+            k => format!("{} and {}", assets[..k - 1].join(", "), assets[k - 1]),
+        };
+        md.push_str(&format!("We found a network of {assets} that {what}. "));
+        if n.origin == "not determined" {
+            md.push_str("Its origin could not be determined. ");
+        } else {
+            md.push_str(&format!("The network originated in {}. ", n.origin));
+        }
+        md.push_str(&format!("It targeted {}.\n\n", n.target));
         md.push_str(&format!(
             "- **Presence:** {} ({} disclosed under a pseudonym), {}, {}.\n",
             plural(n.accounts, "account", "accounts"),

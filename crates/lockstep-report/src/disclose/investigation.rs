@@ -1,0 +1,273 @@
+//! Reads an investigation directory (`accounts.csv`, `clusters.csv`, `run.toml` / `summary.json`)
+//! into the [`Network`]s to disclose and the input paths the investigation read.
+
+use super::{DiscloseError, Network};
+use crate::input::{Role, Verdict};
+use hashbrown::HashMap;
+use lockstep_model::Dataset;
+use std::path::{Path, PathBuf};
+
+/// One row of `accounts.csv` (the columns the disclosure needs).
+#[derive(Clone, Debug, PartialEq)]
+pub struct AccountRow {
+    /// External account id.
+    pub account_id: String,
+    /// Cluster id, `None` when empty.
+    pub cluster_id: Option<String>,
+    /// Verdict.
+    pub verdict: Verdict,
+    /// Role.
+    pub role: Role,
+    /// 1-based line in `accounts.csv`.
+    pub line: u64,
+}
+
+/// One row of `clusters.csv`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ClusterRow {
+    /// Verdict.
+    pub verdict: Verdict,
+    /// Score, when given.
+    pub score: Option<f64>,
+    /// `origin` column, when present and non-empty.
+    pub origin: Option<String>,
+    /// `target` column, when present.
+    pub target: Option<String>,
+    /// `attribution` column, when present.
+    pub attribution: Option<String>,
+}
+
+/// What an investigation directory says.
+#[derive(Clone, Debug, Default)]
+pub struct Investigation {
+    /// `accounts.csv` rows.
+    pub accounts: Vec<AccountRow>,
+    /// `clusters.csv` rows by cluster id (empty when the file is absent).
+    pub clusters: HashMap<String, ClusterRow>,
+    /// Input paths found in `run.toml` or `summary.json` (empty when none).
+    pub inputs: Vec<PathBuf>,
+}
+
+fn bad(path: &Path, line: u64, field: &str, problem: String) -> DiscloseError {
+    DiscloseError::Investigation(format!("{}:{line}: {field}: {problem}", path.display()))
+}
+
+/// Reads `dir`. `accounts.csv` is required; `clusters.csv`, `run.toml` and `summary.json` are
+/// optional.
+pub fn read_investigation(dir: &Path) -> Result<Investigation, DiscloseError> {
+    let mut inv = Investigation::default();
+    let path = dir.join("accounts.csv");
+    let csv_err = |p: &Path| {
+        let p = p.to_path_buf();
+        move |e| DiscloseError::Csv { path: p.clone(), source: e }
+    };
+    let mut r = csv::Reader::from_path(&path).map_err(csv_err(&path))?;
+    let h = r.headers().map_err(csv_err(&path))?.clone();
+    let need = |name: &str| {
+        h.iter()
+            .position(|c| c.trim() == name)
+            .ok_or_else(|| bad(&path, 1, name, "column missing".into()))
+    };
+    let (c_id, c_cluster, c_verdict) = (need("account_id")?, need("cluster_id")?, need("verdict")?);
+    let c_role = h.iter().position(|c| c.trim() == "role");
+    for rec in r.records() {
+        let rec = rec.map_err(csv_err(&path))?;
+        let line = rec.position().map_or(0, |p| p.line());
+        let get = |i: usize| rec.get(i).unwrap_or("").trim();
+        let verdict = Verdict::parse(get(c_verdict))
+            .ok_or_else(|| bad(&path, line, "verdict", format!("unknown verdict {:?}", get(c_verdict))))?;
+        let role = match c_role {
+            Some(i) => Role::parse(get(i))
+                .ok_or_else(|| bad(&path, line, "role", format!("unknown role {:?}", get(i))))?,
+            None => Role::None,
+        };
+        let cluster = get(c_cluster);
+        inv.accounts.push(AccountRow {
+            account_id: get(c_id).to_string(),
+            cluster_id: (!cluster.is_empty()).then(|| cluster.to_string()),
+            verdict,
+            role,
+            line,
+        });
+    }
+    let path = dir.join("clusters.csv");
+    if path.exists() {
+        let mut r = csv::Reader::from_path(&path).map_err(csv_err(&path))?;
+        let h = r.headers().map_err(csv_err(&path))?.clone();
+        let col = |name: &str| h.iter().position(|c| c.trim() == name);
+        let c_id = col("cluster_id").ok_or_else(|| bad(&path, 1, "cluster_id", "column missing".into()))?;
+        let (c_v, c_s, c_o, c_t, c_a) =
+            (col("verdict"), col("score"), col("origin"), col("target"), col("attribution"));
+        for rec in r.records() {
+            let rec = rec.map_err(csv_err(&path))?;
+            let line = rec.position().map_or(0, |p| p.line());
+            let get = |i: Option<usize>| i.and_then(|i| rec.get(i)).unwrap_or("").trim();
+            let text = |i: Option<usize>| Some(get(i).to_string()).filter(|s| !s.is_empty());
+            let verdict = Verdict::parse(get(c_v))
+                .ok_or_else(|| bad(&path, line, "verdict", format!("unknown verdict {:?}", get(c_v))))?;
+            let score = match get(c_s) {
+                "" => None,
+                s => Some(s.parse::<f64>().map_err(|_| bad(&path, line, "score", format!("not a number: {s:?}")))?),
+            };
+            inv.clusters.insert(
+                get(Some(c_id)).to_string(),
+                ClusterRow {
+                    verdict,
+                    score,
+                    origin: text(c_o),
+                    target: text(c_t),
+                    attribution: text(c_a),
+                },
+            );
+        }
+    }
+    inv.inputs = input_paths(dir)?;
+    Ok(inv)
+}
+
+/// Input paths recorded by the investigation: `run.toml` first, then `summary.json`. Any key
+/// named `inputs`, `input` or `paths` holding strings (or tables with a `path`) counts. Relative
+/// paths that do not exist from the working directory are tried relative to `dir`.
+pub fn input_paths(dir: &Path) -> Result<Vec<PathBuf>, DiscloseError> {
+    let mut found: Vec<String> = Vec::new();
+    let toml_path = dir.join("run.toml");
+    if let Ok(text) = std::fs::read_to_string(&toml_path) {
+        let v: toml::Value = toml::from_str(&text).map_err(|e| {
+            DiscloseError::Investigation(format!("{}: {e}", toml_path.display()))
+        })?;
+        let json = serde_json::to_value(&v)?;
+        collect_paths(&json, false, &mut found);
+    }
+    if found.is_empty() {
+        let json_path = dir.join("summary.json");
+        if let Ok(bytes) = std::fs::read(&json_path) {
+            let v: serde_json::Value = serde_json::from_slice(&bytes)?;
+            collect_paths(&v, false, &mut found);
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    Ok(found
+        .into_iter()
+        .filter(|p| seen.insert(p.clone()))
+        .map(|p| {
+            let p = PathBuf::from(p);
+            if p.is_relative() && !p.exists() && dir.join(&p).exists() {
+                dir.join(p)
+            } else {
+                p
+            }
+        })
+        .collect())
+}
+
+fn collect_paths(v: &serde_json::Value, under_key: bool, out: &mut Vec<String>) {
+    use serde_json::Value;
+    match v {
+        Value::Object(m) => {
+            for (k, val) in m {
+                let key = matches!(k.as_str(), "inputs" | "input" | "paths" | "input_paths");
+                if key || (under_key && k == "path") {
+                    collect_paths(val, true, out);
+                } else {
+                    collect_paths(val, false, out);
+                }
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|x| collect_paths(x, under_key, out)),
+        Value::String(s) if under_key => out.push(s.clone()),
+        _ => {}
+    }
+}
+
+/// The networks selected by `selection`: `all` (every cluster whose verdict is `inauthentic`;
+/// organic coordination is never disclosed by default) or a comma-separated list of cluster ids.
+pub fn select_networks(
+    ds: &Dataset,
+    inv: &Investigation,
+    selection: &str,
+) -> Result<Vec<Network>, DiscloseError> {
+    let mut order: Vec<String> = Vec::new();
+    let mut members: HashMap<String, Vec<(lockstep_model::AccountId, Role)>> = HashMap::new();
+    let mut verdicts: HashMap<String, Verdict> = HashMap::new();
+    for row in &inv.accounts {
+        let Some(c) = &row.cluster_id else { continue };
+        let a = ds.account_by_external(&row.account_id).ok_or_else(|| {
+            DiscloseError::Investigation(format!(
+                "accounts.csv:{}: account_id: {:?} is not in the input data (wrong --input?)",
+                row.line, row.account_id
+            ))
+        })?;
+        if !members.contains_key(c) {
+            order.push(c.clone());
+        }
+        members.entry(c.clone()).or_default().push((a, row.role));
+        verdicts.entry(c.clone()).or_insert(row.verdict);
+    }
+    let verdict_of = |c: &str| {
+        inv.clusters
+            .get(c)
+            .map(|r| r.verdict)
+            .or_else(|| verdicts.get(c).copied())
+            .unwrap_or_default()
+    };
+    let wanted: Vec<String> = if selection.trim() == "all" {
+        let mut v: Vec<String> = order
+            .iter()
+            .filter(|c| verdict_of(c) == Verdict::Inauthentic)
+            .cloned()
+            .collect();
+        v.sort_by(|a, b| match (a.parse::<u64>(), b.parse::<u64>()) {
+            (Ok(x), Ok(y)) => x.cmp(&y),
+            _ => a.cmp(b),
+        });
+        v
+    } else {
+        selection
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect()
+    };
+    let mut out = Vec::new();
+    for c in wanted {
+        let m = members.get(&c).ok_or_else(|| {
+            DiscloseError::Investigation(format!("network {c:?} is not a cluster in accounts.csv"))
+        })?;
+        let row = inv.clusters.get(&c).cloned().unwrap_or_default();
+        out.push(Network {
+            id: c.clone(),
+            verdict: verdict_of(&c),
+            score: row.score,
+            members: m.clone(),
+            origin: row.origin,
+            target: row.target,
+            attribution: row.attribution,
+        });
+    }
+    if out.is_empty() {
+        return Err(DiscloseError::NoNetworks);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_input_paths_in_toml_and_json() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("run.toml"), "fdr = 0.01\n[input]\npaths = [\"a.csv\", \"b.csv\"]\n").unwrap();
+        let p = input_paths(dir.path()).unwrap();
+        assert_eq!(p, vec![PathBuf::from("a.csv"), PathBuf::from("b.csv")]);
+        std::fs::remove_file(dir.path().join("run.toml")).unwrap();
+        std::fs::write(dir.path().join("x.csv"), "").unwrap();
+        std::fs::write(
+            dir.path().join("summary.json"),
+            r#"{"inputs": [{"path": "x.csv", "digest": "abc"}], "counts": {"posts": 3}}"#,
+        )
+        .unwrap();
+        let p = input_paths(dir.path()).unwrap();
+        assert_eq!(p, vec![dir.path().join("x.csv")]);
+    }
+}
