@@ -18,6 +18,7 @@ mod quarantine;
 mod readers;
 pub mod report;
 mod source;
+pub mod summary;
 pub mod textextract;
 pub mod timeparse;
 
@@ -25,6 +26,7 @@ pub use error::IngestError;
 pub use format::{Format, UnknownFormat, detect_format};
 pub use mapping::Mapping;
 pub use report::{FileReport, IngestReport};
+pub use summary::{Summary, summarize};
 
 use csvdrive::{CsvOpts, Ctx};
 use lockstep_model::{Dataset, DatasetBuilder, SourceInfo};
