@@ -94,7 +94,11 @@ pub fn modularity(g: &CoordinationGraph, membership: &[u32], gamma: f64) -> f64 
     if total <= 0.0 {
         return 0.0;
     }
-    let k = membership.iter().copied().max().map_or(0, |m| m as usize + 1);
+    let k = membership
+        .iter()
+        .copied()
+        .max()
+        .map_or(0, |m| m as usize + 1);
     let mut inside = vec![0f64; k];
     let mut strength = vec![0f64; k];
     for &(i, j, w) in &g.edges {
@@ -129,7 +133,10 @@ mod tests {
             (a(21), a(22), f64::NAN),
         ]);
         assert_eq!(g.nodes, vec![a(10), a(11), a(12), a(20), a(21)]);
-        assert_eq!(g.edges, vec![(0, 1, 3.0), (0, 2, 1.0), (1, 2, 1.0), (3, 4, 1.0)]);
+        assert_eq!(
+            g.edges,
+            vec![(0, 1, 3.0), (0, 2, 1.0), (1, 2, 1.0), (3, 4, 1.0)]
+        );
         let (off, adj) = g.adjacency();
         assert_eq!(off, vec![0, 2, 4, 6, 7, 8]);
         assert_eq!(adj[6], (4, 1.0));

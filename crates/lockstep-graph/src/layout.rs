@@ -133,7 +133,10 @@ mod tests {
         let p = layout(&g, 1);
         assert_eq!(p, layout(&g, 1));
         assert_eq!(p.len(), 10);
-        assert!(p.iter().all(|&(x, y)| (-1.0..=1.0).contains(&x) && (-1.0..=1.0).contains(&y)));
+        assert!(
+            p.iter()
+                .all(|&(x, y)| (-1.0..=1.0).contains(&x) && (-1.0..=1.0).contains(&y))
+        );
         let mut within = 0.0;
         let mut across = 0.0;
         for i in 0..10 {

@@ -243,8 +243,10 @@ pub fn cluster_metrics(
             // Posts: synchrony, homogeneity, content, time, languages, clients.
             let ps = &posts[c];
             let p = &ds.posts;
-            let mut timed: Vec<(i64, u32)> =
-                ps.iter().map(|&i| (p.time[i as usize], p.account[i as usize].0)).collect();
+            let mut timed: Vec<(i64, u32)> = ps
+                .iter()
+                .map(|&i| (p.time[i as usize], p.account[i as usize].0))
+                .collect();
             timed.sort_unstable();
             let mut synced = 0usize;
             for i in 0..timed.len() {
@@ -306,11 +308,7 @@ pub fn cluster_metrics(
                     }
                 }
             }
-            let shared: u32 = text_accounts
-                .values()
-                .filter(|e| e.2)
-                .map(|e| e.1)
-                .sum();
+            let shared: u32 = text_accounts.values().filter(|e| e.2).map(|e| e.1).sum();
             let content_homogeneity = if own_posts == 0 {
                 0.0
             } else {
@@ -353,7 +351,10 @@ mod tests {
 
     #[test]
     fn hosts() {
-        assert_eq!(url_host("https://WWW.Example.com:443/a?b").as_deref(), Some("example.com"));
+        assert_eq!(
+            url_host("https://WWW.Example.com:443/a?b").as_deref(),
+            Some("example.com")
+        );
         assert_eq!(url_host("http://user@t.co/x").as_deref(), Some("t.co"));
         assert_eq!(url_host("news.cn/path").as_deref(), Some("news.cn"));
         assert_eq!(url_host("https:///x"), None);

@@ -55,14 +55,24 @@ fn compare(reference: &serde_json::Value) {
         let g = read_graph(name);
         let r = &reference[name];
         let q_ref = r["modularity"].as_f64().expect("reference modularity");
-        assert_eq!(g.node_count() as u64, r["nodes"].as_u64().expect("nodes"), "{name}");
+        assert_eq!(
+            g.node_count() as u64,
+            r["nodes"].as_u64().expect("nodes"),
+            "{name}"
+        );
         let (q, k) = our_best(&g);
         println!(
             "{name}: ours Q={q:.4} ({k} communities), leidenalg Q={q_ref:.4} ({} communities)",
             r["communities"]
         );
-        assert!(q >= q_ref - TOLERANCE, "{name}: ours {q} < reference {q_ref}");
-        assert!(q <= q_ref + TOLERANCE, "{name}: ours {q} well above reference {q_ref}?");
+        assert!(
+            q >= q_ref - TOLERANCE,
+            "{name}: ours {q} < reference {q_ref}"
+        );
+        assert!(
+            q <= q_ref + TOLERANCE,
+            "{name}: ours {q} well above reference {q_ref}?"
+        );
     }
 }
 

@@ -55,9 +55,7 @@ impl Fusion {
                     .map(|(i, &lp)| lp + (l / (i as f64 + 1.0)).log10())
                     .fold(f64::INFINITY, f64::min)
             }
-            Fusion::Bonferroni => {
-                present.iter().copied().fold(f64::INFINITY, f64::min) + l.log10()
-            }
+            Fusion::Bonferroni => present.iter().copied().fold(f64::INFINITY, f64::min) + l.log10(),
             Fusion::Fisher => {
                 let x = -2.0 * LN_10 * present.iter().sum::<f64>();
                 chi2_even_ln_sf(x, l as u32) / LN_10

@@ -11,19 +11,21 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum NullModel {
-    /// Exposure model (default). Fix one account's actions (which targets, at which times) and
-    /// let the other place its `d_b` actions independently, each landing on a target in proportion
-    /// to the target's popularity and at a time drawn from that target's own time profile. Then
-    /// `E[w_ab] = d_b * s_a / D`, where `s_a` (the account's strength: the sum of its weights) is how
-    /// many within-window co-actions `a`'s actions attract, and `D` is the layer's total number of
-    /// (account, target) actions. Symmetrised by the larger of the two directions (conservative).
-    /// `s_a` absorbs "acts on viral posts at their peak", which activity alone cannot see.
+    /// Configuration (Chung-Lu) model with the layer's timing (default):
+    /// `lambda_ab = T d_a d_b / P`, `T` the layer's total weight (within-window co-acting account
+    /// pairs summed over targets, so the targets' popularity *and* time profiles enter through it),
+    /// `P = sum_{a<b} d_a d_b`. It is the expectation of the account-label permutation null (each
+    /// account's activity and each target's events and times kept, who-did-what shuffled), which
+    /// validates it. Heavy users get large `lambda` through `d_a d_b`.
     #[default]
-    Exposure,
-    /// Configuration (Chung-Lu) model: `lambda_ab = T * d_a * d_b / P`, with `T` the layer's total
-    /// weight and `P = sum_{a<b} d_a d_b`. Preserves activity and, through `T`, the popularity and
-    /// timing of targets in aggregate; blind to who acts on viral posts. Kept for comparison.
     Configuration,
+    /// Exposure model (conservative). Fix one account's actions (which targets, at which times)
+    /// and let the other place its `d_b` actions independently by popularity and each target's time
+    /// profile: `E[w_ab] = d_b s_a / (D - d_a)`, `s_a` the account's strength (sum of its weights),
+    /// `D` the layer's total actions; symmetrised by the larger direction. It also absorbs "acts on
+    /// viral posts at their peak", but a cell's own co-actions inflate its members' `s`, so it
+    /// loses much power on planted cells (see `docs/statistics.md`).
+    Exposure,
     /// Permutation null: the layer's account labels are shuffled across its events `k` times and
     /// the kernel rerun (see [`crate::permutation`]). Needs the traces and the kernel, so it is run
     /// with [`crate::permutation::permutation_pvalues`], not by [`crate::significance`].
@@ -108,12 +110,14 @@ fn margins(le: &LayerEdges) -> Margins {
 }
 
 /// Expected weights and p-values of every edge of one layer under an analytical null.
-/// `Permutation` is not analytical; it falls back to `Exposure` here.
+/// `Permutation` is not analytical; it falls back to `Configuration` (its expectation) here.
+/// The directed `amplify` layer uses the author-conditioned form `d_b s_a^out / (D - d_a)` under
+/// every model (the trace's author post counts are not among the margins).
 pub fn analytical_pvalues(le: &LayerEdges, model: NullModel) -> LayerPValues {
     let m = margins(le);
     let directed = le.layer.is_directed();
     let lambda: Vec<f64> = match model {
-        NullModel::Configuration if !directed => {
+        NullModel::Configuration | NullModel::Permutation { .. } if !directed => {
             let sum_d = m.total;
             let sum_d2: f64 = m.d.iter().map(|x| x * x).sum();
             let pairs = ((sum_d * sum_d - sum_d2) / 2.0).max(1.0);
@@ -196,7 +200,11 @@ mod tests {
         let le = layer(edges, act, Layer::Repost);
         for model in [NullModel::Exposure, NullModel::Configuration] {
             let pv = analytical_pvalues(&le, model);
-            assert!(pv.lambda[0] > 10.0 * pv.lambda[1], "{model:?}: {:?}", &pv.lambda[..2]);
+            assert!(
+                pv.lambda[0] > 10.0 * pv.lambda[1],
+                "{model:?}: {:?}",
+                &pv.lambda[..2]
+            );
             assert!(pv.log10_p[1] < pv.log10_p[0] - 3.0, "{model:?}");
             assert!(pv.log10_p.iter().all(|&p| p <= 0.0));
         }

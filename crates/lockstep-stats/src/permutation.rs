@@ -4,7 +4,7 @@
 //! Shuffling the account column of a trace across all its events preserves exactly each account's
 //! number of events, each target's number of events and each target's time profile (the times on a
 //! target do not move); it destroys only *who* acted together. It is the model the analytical
-//! [`crate::NullModel::Exposure`] approximates, so it validates that approximation.
+//! [`crate::NullModel::Configuration`] approximates, so it validates that approximation.
 //! For the directed `amplify` layer the authors (`Trace::owner`) stay fixed and the amplifiers are
 //! shuffled.
 

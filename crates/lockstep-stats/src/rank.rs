@@ -48,7 +48,10 @@ mod tests {
 
     #[test]
     fn ranks_and_correlations() {
-        assert_eq!(average_ranks(&[3.0, 1.0, 3.0, 2.0]), vec![3.5, 1.0, 3.5, 2.0]);
+        assert_eq!(
+            average_ranks(&[3.0, 1.0, 3.0, 2.0]),
+            vec![3.5, 1.0, 3.5, 2.0]
+        );
         let x = [1.0, 2.0, 3.0, 4.0, 5.0];
         let y = [1.0, 8.0, 27.0, 64.0, 125.0];
         assert!((spearman(&x, &y) - 1.0).abs() < 1e-12);

@@ -26,7 +26,7 @@ pub struct StatsParams {
 impl Default for StatsParams {
     fn default() -> Self {
         StatsParams {
-            null: NullModel::Exposure,
+            null: NullModel::Configuration,
             fusion: Fusion::Simes,
             fdr: 0.01,
             universe_accounts: None,
