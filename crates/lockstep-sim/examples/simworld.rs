@@ -6,14 +6,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if a.len() < 5 {
         return Err("usage: simworld ACCOUNTS POSTS SEED OUT_DIR [logins]".into());
     }
-    let mut cfg = lockstep_sim::SimConfig::default();
-    cfg.accounts = a[1].parse()?;
-    cfg.posts = a[2].parse()?;
-    cfg.seed = a[3].parse()?;
     let extras = a.get(5).is_some_and(|x| x == "logins");
-    cfg.logins = extras;
-    cfg.pages = extras;
-    cfg.ads = extras;
+    let cfg = lockstep_sim::SimConfig {
+        accounts: a[1].parse()?,
+        posts: a[2].parse()?,
+        seed: a[3].parse()?,
+        logins: extras,
+        pages: extras,
+        ads: extras,
+        ..Default::default()
+    };
     let t = std::time::Instant::now();
     let s = lockstep_sim::simulate(&cfg, std::path::Path::new(&a[4]))?;
     println!(

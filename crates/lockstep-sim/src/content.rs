@@ -3,85 +3,144 @@
 
 use crate::rng::Rng;
 
-/// Languages of ordinary users, with tweet_language codes as in the archive.
+/// Everyday chatter of ordinary users in their language (tweet_language codes as in the archive).
+/// Built from three slots (lead-in, topic, ending) so unrelated users rarely write the same text.
 pub fn chatter(r: &mut Rng, lang: &str) -> String {
-    match lang {
-        "zh" => {
-            let a = [
-                "今日好攰",
-                "食咗飯未",
-                "又落雨",
+    let (lead, topic, tail, sep): (&[&str], &[&str], &[&str], &str) = match lang {
+        "zh" => (
+            &[
+                "今日", "琴日", "啱啱", "聽日", "成日", "終於", "又", "", "真係", "好似",
+            ],
+            &[
+                "好攰",
+                "食咗碗雲吞麵",
+                "落大雨",
                 "返工好悶",
-                "終於放假",
-                "今晚睇波",
-                "啱啱食完茶餐廳",
+                "放假",
+                "睇波",
+                "去咗茶餐廳",
                 "地鐵又壞",
-                "好想去旅行",
-                "打風喇",
-            ];
-            let b = ["😂", "🙏", "", "！", "…", "😭", "～", "👍"];
-            format!("{}{}", r.pick(&a), r.pick(&b))
-        }
-        "ja" => {
-            let a = [
-                "今日も暑い",
-                "ラーメン食べたい",
+                "想去旅行",
+                "打風",
+                "煲劇",
+                "加班",
+                "行山",
+                "同朋友食飯",
+                "排隊買嘢",
+            ],
+            &["😂", "🙏", "", "！", "…", "😭", "～", "👍", "啦", "囉"],
+            "",
+        ),
+        "ja" => (
+            &[
+                "今日も",
+                "やっと",
+                "また",
+                "なんか",
+                "ついに",
+                "",
+                "朝から",
+                "夜中に",
+            ],
+            &[
+                "暑い",
+                "ラーメン食べた",
                 "仕事終わった",
-                "新しいアニメ面白い",
+                "新しいアニメ見た",
                 "眠い",
                 "雨やばい",
-                "週末なにしよう",
-            ];
-            let b = ["", "！", "…", "笑", "🥺", "w"];
-            format!("{}{}", r.pick(&a), r.pick(&b))
-        }
-        "es" => {
-            let a = [
-                "qué calor hace hoy",
-                "por fin viernes",
-                "no puedo más con el trabajo",
-                "el partido de hoy 🔥",
-                "necesito vacaciones",
-                "buenos recuerdos",
-            ];
-            format!(
-                "{} {}",
-                r.pick(&a),
-                r.pick(&["", "jajaja", "😂", "!!", "🙏"])
-            )
-        }
-        "pt" => {
-            let a = [
-                "que calor hoje",
-                "finalmente sexta",
-                "bom dia grupo",
-                "o jogo de hoje 🔥",
-                "preciso de férias",
-            ];
-            format!("{} {}", r.pick(&a), r.pick(&["", "kkkk", "😂", "!!"]))
-        }
-        "in" => {
-            let a = [
-                "selamat pagi semua",
-                "macet parah hari ini",
-                "lagi pengen makan bakso",
-                "akhirnya weekend",
+                "推しが尊い",
+                "カフェ行った",
+                "ゲームしてた",
+                "電車遅れた",
+            ],
+            &["", "！", "…", "笑", "🥺", "w", "〜", "😇"],
+            "",
+        ),
+        "es" => (
+            &[
+                "hoy",
+                "por fin",
+                "otra vez",
+                "no puedo con",
+                "me encanta",
+                "ayer",
+                "mañana",
+            ],
+            &[
+                "qué calor",
+                "el partido",
+                "el trabajo",
+                "las vacaciones",
+                "la serie nueva",
+                "el tráfico",
+                "mi gato",
+                "el café de la mañana",
+            ],
+            &["", "jajaja", "😂", "!!", "🙏", "🔥", "xd"],
+            " ",
+        ),
+        "pt" => (
+            &[
+                "hoje",
+                "finalmente",
+                "de novo",
+                "amo",
+                "ontem",
+                "não aguento",
+            ],
+            &[
+                "que calor",
+                "o jogo",
+                "o trabalho",
+                "as férias",
+                "a série nova",
+                "o trânsito",
+                "meu gato",
+                "o café",
+            ],
+            &["", "kkkk", "😂", "!!", "🙏"],
+            " ",
+        ),
+        "in" => (
+            &["hari ini", "akhirnya", "lagi", "pengen", "kemarin", "besok"],
+            &[
+                "macet parah",
+                "makan bakso",
+                "weekend",
                 "capek banget",
-            ];
-            format!("{} {}", r.pick(&a), r.pick(&["", "wkwk", "😂", "🙏"]))
-        }
-        "de" | "fr" => {
-            let a = [
-                "Endlich Wochenende",
-                "Was für ein Spiel",
-                "Kaffee, bitte",
-                "Quelle journée",
-                "Enfin les vacances",
-            ];
-            format!("{}{}", r.pick(&a), r.pick(&["", "!", " 😅"]))
-        }
-        _ => {
-            let a = [
+                "nonton bola",
+                "hujan deras",
+                "kerja lembur",
+                "ngopi dulu",
+            ],
+            &["", "wkwk", "😂", "🙏", "deh", "sih"],
+            " ",
+        ),
+        "de" | "fr" => (
+            &[
+                "Heute",
+                "Endlich",
+                "Schon wieder",
+                "Gestern",
+                "Enfin",
+                "Encore",
+            ],
+            &[
+                "Wochenende",
+                "Fußball",
+                "Kaffee",
+                "Regen",
+                "Stau",
+                "les vacances",
+                "le match",
+                "du boulot",
+            ],
+            &["", "!", " 😅", " 🙈", "..."],
+            " ",
+        ),
+        _ => (
+            &[
                 "just finished",
                 "can't believe",
                 "so tired of",
@@ -92,8 +151,12 @@ pub fn chatter(r: &mut Rng, lang: &str) -> String {
                 "not ready for",
                 "thinking about",
                 "been waiting all week for",
-            ];
-            let b = [
+                "still laughing at",
+                "why is",
+                "low key missing",
+                "cannot stop listening to",
+            ],
+            &[
                 "this weather",
                 "the game tonight",
                 "my new phone",
@@ -109,15 +172,32 @@ pub fn chatter(r: &mut Rng, lang: &str) -> String {
                 "the concert",
                 "my commute",
                 "this book",
-            ];
-            let c = [
-                "lol", "😂", "!!", "", "tbh", "...", "🙏", "ngl", "😭", "💯", "honestly",
-            ];
-            format!("{} {} {}", r.pick(&a), r.pick(&b), r.pick(&c))
-                .trim_end()
-                .to_string()
-        }
+                "the finale",
+                "my dog",
+                "leftover pasta",
+                "the gym",
+                "this heat",
+            ],
+            &[
+                "lol", "😂", "!!", "", "tbh", "...", "🙏", "ngl", "😭", "💯", "honestly", "smh",
+                "🔥", "again",
+            ],
+            " ",
+        ),
+    };
+    let mut s = String::new();
+    let l = *r.pick(lead);
+    if !l.is_empty() {
+        s.push_str(l);
+        s.push_str(sep);
     }
+    s.push_str(*r.pick(topic));
+    let t = *r.pick(tail);
+    if !t.is_empty() {
+        s.push_str(sep);
+        s.push_str(t);
+    }
+    s
 }
 
 /// Stock greetings posted by many unrelated users ("good morning").
@@ -453,17 +533,21 @@ pub fn variant(r: &mut Rng, base: &str) -> String {
 /// Off-topic cover content of the core (food, scenery, quotes, sports) in zh or en.
 pub fn core_cover(r: &mut Rng, zh: bool) -> String {
     if zh {
-        let a = [
-            "今天的天气真好，出去走走。",
+        let a = ["今天", "周末", "早上", "下班后", "最近", "昨天", ""];
+        let b = [
+            "天气真好，出去走走",
             "分享一首好听的歌",
-            "周末做了红烧肉，味道不错",
-            "桂林山水甲天下",
-            "生活就是要开心",
-            "努力工作，好好生活",
+            "做了红烧肉，味道不错",
+            "去了趟桂林，山水甲天下",
             "看了一部好电影，推荐给大家",
-            "早安，新的一天加油",
+            "读完一本书，收获很多",
+            "在公园散步，心情舒畅",
+            "吃了一碗兰州拉面",
+            "和朋友喝茶聊天",
+            "拍了几张风景照",
         ];
-        format!("{}{}", r.pick(&a), r.pick(&["", "😊", "🌸", "！"]))
+        let c = ["", "😊", "🌸", "！", "。", "～", "👍"];
+        format!("{}{}{}", r.pick(&a), r.pick(&b), r.pick(&c))
     } else {
         let a = [
             "Life is short, smile while you still have teeth.",
@@ -472,8 +556,13 @@ pub fn core_cover(r: &mut Rng, zh: bool) -> String {
             "Monday motivation: keep going",
             "Delicious dumplings for lunch",
             "Travel is the only thing you buy that makes you richer",
+            "Spring in Hangzhou is unreal",
+            "Coffee first, then the world",
+            "Great hike this weekend",
+            "Happiness is homemade noodles",
         ];
-        r.pick(&a).to_string()
+        let c = ["", " 😊", " 🌅", "!", " #life", " #travel"];
+        format!("{}{}", r.pick(&a), r.pick(&c))
     }
 }
 

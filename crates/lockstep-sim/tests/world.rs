@@ -476,7 +476,7 @@ fn optional_tables_have_the_expected_headers_and_core_uses_few_ranges() {
     let mut core_nets = BTreeSet::new();
     let mut org_nets = BTreeSet::new();
     for r in &rows {
-        let net: String = r[2].rsplitn(2, '.').nth(1).unwrap_or("").to_string();
+        let net: String = r[2].rsplit_once('.').map(|x| x.0).unwrap_or("").to_string();
         match l[&r[0]].0.as_str() {
             "state_core" => {
                 core_nets.insert(net);

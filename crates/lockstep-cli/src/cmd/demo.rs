@@ -45,8 +45,24 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The main pipeline on the simulated world. For now: read it back and describe it.
+/// Files of a simulated world the pipeline reads (ground truth stays out of its input).
+pub const WORLD_INPUTS: [&str; 5] = ["users.csv", "tweets.csv", "logins.csv", "page_admins.csv", "ads.csv"];
+
+/// The main pipeline on the simulated world. For now: read it back through the ingest layer and
+/// describe it (the lead switches this to `investigate` once it exists).
 fn run_pipeline(world: &Path, _out: &Path) -> anyhow::Result<()> {
-    println!("pipeline: the ingest layer is not on main yet; inspect {}", world.display());
+    let paths: Vec<PathBuf> = WORLD_INPUTS.iter().map(|f| world.join(f)).filter(|p| p.exists()).collect();
+    let t = std::time::Instant::now();
+    let ing = lockstep_ingest::read_paths(&paths, &lockstep_ingest::ReadOptions::default())
+        .with_context(|| format!("reading the simulated world in {}", world.display()))?;
+    let ds = &ing.dataset;
+    println!(
+        "read back {} rows ({} rejected): {} accounts, {} posts in {:.1}s",
+        ing.report.rows_read(),
+        ing.report.rows_rejected(),
+        ds.accounts.len(),
+        ds.posts.len(),
+        t.elapsed().as_secs_f64()
+    );
     Ok(())
 }
