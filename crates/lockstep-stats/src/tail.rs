@@ -54,7 +54,7 @@ pub fn poisson_ln_sf(k: u64, lambda: f64) -> f64 {
     if k == 0 {
         return 0.0;
     }
-    if !(lambda > 0.0) {
+    if lambda.is_nan() || lambda <= 0.0 {
         // lambda == 0 (or NaN): any positive count is impossible under the null.
         return f64::NEG_INFINITY;
     }
