@@ -37,6 +37,31 @@ pub enum NullModel {
     },
 }
 
+impl NullModel {
+    /// Parses a `--null` value: `configuration` (alias `analytical`), `exposure`, or
+    /// `permutation` (which takes `permutations` and `seed`).
+    pub fn parse(name: &str, permutations: u32, seed: u64) -> Option<NullModel> {
+        match name {
+            "configuration" | "analytical" => Some(NullModel::Configuration),
+            "exposure" => Some(NullModel::Exposure),
+            "permutation" => Some(NullModel::Permutation {
+                k: permutations,
+                seed,
+            }),
+            _ => None,
+        }
+    }
+
+    /// The `--null` name of this model.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NullModel::Configuration => "configuration",
+            NullModel::Exposure => "exposure",
+            NullModel::Permutation { .. } => "permutation",
+        }
+    }
+}
+
 /// Per-edge null expectations and p-values of one layer at one scale, aligned with
 /// `LayerEdges::edges` (entry `i` is about edge `i`).
 #[derive(Clone, Debug, PartialEq)]
@@ -208,6 +233,22 @@ mod tests {
             assert!(pv.log10_p[1] < pv.log10_p[0] - 3.0, "{model:?}");
             assert!(pv.log10_p.iter().all(|&p| p <= 0.0));
         }
+    }
+
+    #[test]
+    fn parse_names() {
+        for m in [
+            NullModel::Configuration,
+            NullModel::Exposure,
+            NullModel::Permutation { k: 9, seed: 1 },
+        ] {
+            assert_eq!(NullModel::parse(m.as_str(), 9, 1), Some(m));
+        }
+        assert_eq!(
+            NullModel::parse("analytical", 0, 0),
+            Some(NullModel::Configuration)
+        );
+        assert_eq!(NullModel::parse("bogus", 0, 0), None);
     }
 
     #[test]
