@@ -6,6 +6,7 @@
 #   POSTS        posts to generate (default 100000)
 #   WINDOW_S     co-action window in seconds for both tools (default 60)
 #   QUT_TIMEOUT  cap on QUT's run (default 30m); a run that hits it is reported as not finished.
+# SKIP_BUILD=1 reuses an existing $CARGO_TARGET_DIR/release/examples/similar_bench.
 # Needs python3 with venv; installs coordination-network-toolkit==1.5.2 into /tmp/qut-venv.
 # QUT runs with its default similarity threshold (0.8, the CLI default) and its default minimum
 # document size; Lockstep with its defaults (threshold 0.7 on shingle sets, see docs/similar_text.md).
@@ -23,8 +24,10 @@ if [ ! -x /tmp/qut-venv/bin/python ]; then
   /tmp/qut-venv/bin/pip install -q coordination-network-toolkit==1.5.2
 fi
 
-echo "== building the benchmark (release)"
-(cd "$ROOT" && cargo build -q --release -p lockstep-engine --example similar_bench)
+if [ -z "${SKIP_BUILD:-}" ]; then
+  echo "== building the benchmark (release)"
+  (cd "$ROOT" && cargo build -q --release -p lockstep-engine --example similar_bench)
+fi
 BIN=$CARGO_TARGET_DIR/release/examples/similar_bench
 
 echo "== Lockstep: $POSTS posts, window $WINDOW s"
