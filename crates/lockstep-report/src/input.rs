@@ -6,7 +6,9 @@ use lockstep_model::AccountId;
 use serde::{Deserialize, Serialize};
 
 /// A cluster's or account's verdict (DESIGN §8).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     /// Coordinated and inauthentic: an operation.
@@ -49,7 +51,9 @@ impl Verdict {
 }
 
 /// An account's role inside an inauthentic cluster.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Produces the content the network pushes.

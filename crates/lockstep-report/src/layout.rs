@@ -51,10 +51,18 @@ pub fn force_layout(
     let mut pos: Vec<(f32, f32)> = (0..n)
         .map(|i| {
             let (jx, jy) = (rng.next_f32() - 0.5, rng.next_f32() - 0.5);
-            match groups.get(i).copied().flatten().and_then(|g| group_index.get(&g)) {
+            match groups
+                .get(i)
+                .copied()
+                .flatten()
+                .and_then(|g| group_index.get(&g))
+            {
                 Some(&gi) => {
                     let a = gi as f32 / ng * std::f32::consts::TAU;
-                    (0.5 + 0.3 * a.cos() + 0.15 * jx, 0.5 + 0.3 * a.sin() + 0.15 * jy)
+                    (
+                        0.5 + 0.3 * a.cos() + 0.15 * jx,
+                        0.5 + 0.3 * a.sin() + 0.15 * jy,
+                    )
                 }
                 None => (0.5 + jx, 0.5 + jy),
             }
@@ -158,7 +166,10 @@ mod tests {
         let a = force_layout(6, &edges, &groups, 100, 7);
         let b = force_layout(6, &edges, &groups, 100, 7);
         assert_eq!(a, b);
-        assert!(a.iter().all(|&(x, y)| (0.0..=1.0).contains(&x) && (0.0..=1.0).contains(&y)));
+        assert!(
+            a.iter()
+                .all(|&(x, y)| (0.0..=1.0).contains(&x) && (0.0..=1.0).contains(&y))
+        );
     }
 
     #[test]
@@ -187,6 +198,9 @@ mod tests {
                 }
             }
         }
-        assert!(intra / ni as f32 * 2.0 < inter / ne as f32, "{intra} {inter}");
+        assert!(
+            intra / ni as f32 * 2.0 < inter / ne as f32,
+            "{intra} {inter}"
+        );
     }
 }

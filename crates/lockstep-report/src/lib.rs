@@ -9,8 +9,8 @@ pub mod charts;
 pub mod disclose;
 pub mod input;
 pub mod layout;
-pub mod sample;
 mod render;
+pub mod sample;
 pub mod time;
 
 pub use input::{AccountResult, ClusterReport, EdgeResult, Headline, ReportInput, Role, Verdict};

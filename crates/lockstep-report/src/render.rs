@@ -1,6 +1,7 @@
 //! Assembles the report: computes what each chart shows from the dataset and the results, draws the
 //! charts and fills the HTML template (`templates/report.html`, embedded at compile time).
 
+use crate::ReportError;
 use crate::charts::bars::{Panel, top_bars};
 use crate::charts::delays::{self, Series, delay_chart};
 use crate::charts::heatmap::{heatmap, hour_of_week, offset_label};
@@ -11,7 +12,6 @@ use crate::charts::{GREY, PALETTE, cluster_colour, hex};
 use crate::input::{ClusterReport, ReportInput, Role, Verdict};
 use crate::layout::force_layout;
 use crate::time::{format_date, format_minute};
-use crate::ReportError;
 use hashbrown::{HashMap, HashSet};
 use lockstep_model::{AccountId, Dataset, Sym};
 use serde::Serialize;
@@ -58,8 +58,11 @@ pub fn render_report(ds: &Dataset, input: &ReportInput) -> Result<String, Report
             .then(size(b).cmp(&size(a)))
             .then(a.id.cmp(&b.id))
     });
-    let colour_of: HashMap<u32, usize> =
-        clusters.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+    let colour_of: HashMap<u32, usize> = clusters
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id, i))
+        .collect();
     let mut cluster_of: HashMap<AccountId, u32> = HashMap::new();
     let mut role_of: HashMap<AccountId, Role> = HashMap::new();
     for c in &clusters {
@@ -129,7 +132,9 @@ pub fn render_report(ds: &Dataset, input: &ReportInput) -> Result<String, Report
     };
     let mut env = minijinja::Environment::new();
     env.add_template("report.html", TEMPLATE)?;
-    let html = env.get_template("report.html")?.render(minijinja::value::Serde(&ctx))?;
+    let html = env
+        .get_template("report.html")?
+        .render(minijinja::value::Serde(&ctx))?;
     Ok(html)
 }
 
@@ -332,7 +337,10 @@ fn cluster_row(c: &ClusterReport, i: usize) -> ClusterRow {
         size: size(c),
         layers: c.layers.join(", "),
         median_delay: c.median_delay_s.map(duration).unwrap_or_else(|| "–".into()),
-        zone: c.utc_offset_hours.map(offset_label).unwrap_or_else(|| "–".into()),
+        zone: c
+            .utc_offset_hours
+            .map(offset_label)
+            .unwrap_or_else(|| "–".into()),
         attribution: c.attribution.clone().unwrap_or_default(),
     }
 }
@@ -369,8 +377,11 @@ fn network_picture(
         }
     }
     order.truncate(MAX_NODES);
-    let index: HashMap<AccountId, u32> =
-        order.iter().enumerate().map(|(i, &a)| (a, i as u32)).collect();
+    let index: HashMap<AccountId, u32> = order
+        .iter()
+        .enumerate()
+        .map(|(i, &a)| (a, i as u32))
+        .collect();
     // Pairs, weights summed over layers, heaviest kept.
     let mut pair_w: HashMap<(u32, u32), f32> = HashMap::new();
     for e in &input.edges {
@@ -389,8 +400,12 @@ fn network_picture(
         if pos.len() != input.accounts.len() {
             return None;
         }
-        let at: HashMap<AccountId, (f32, f32)> =
-            input.accounts.iter().zip(pos).map(|(a, &p)| (a.account, p)).collect();
+        let at: HashMap<AccountId, (f32, f32)> = input
+            .accounts
+            .iter()
+            .zip(pos)
+            .map(|(a, &p)| (a.account, p))
+            .collect();
         order.iter().map(|a| at.get(a).copied()).collect()
     });
     let positions = match given {
@@ -419,7 +434,12 @@ fn network_picture(
         .take(PALETTE.len())
         .map(|(i, c)| {
             (
-                format!("Network {} ({}, {} acc.)", c.id, short_verdict(c.verdict), size(c)),
+                format!(
+                    "Network {} ({}, {} acc.)",
+                    c.id,
+                    short_verdict(c.verdict),
+                    size(c)
+                ),
                 cluster_colour(i),
             )
         })
@@ -460,7 +480,11 @@ fn normalise(p: &mut [(f32, f32)]) {
     }
     let span = (x1 - x0).max(y1 - y0).max(1e-6);
     for q in p.iter_mut() {
-        let (x, y) = if q.0.is_finite() && q.1.is_finite() { *q } else { (x0, y0) };
+        let (x, y) = if q.0.is_finite() && q.1.is_finite() {
+            *q
+        } else {
+            (x0, y0)
+        };
         *q = (0.02 + 0.96 * (x - x0) / span, 0.02 + 0.96 * (y - y0) / span);
     }
 }
@@ -495,7 +519,10 @@ fn delay_distribution(
         counts,
     })
     .collect::<Vec<_>>();
-    delay_chart("How fast linked accounts act: co-action delay distribution", &series)
+    delay_chart(
+        "How fast linked accounts act: co-action delay distribution",
+        &series,
+    )
 }
 
 fn cluster_section(
@@ -625,12 +652,20 @@ fn cluster_section(
         .map(|&m| MemberRow {
             screen_name: {
                 let s = name(a.screen_name[m.idx()]);
-                if s.is_empty() { name(a.external_id[m.idx()]) } else { format!("@{s}") }
+                if s.is_empty() {
+                    name(a.external_id[m.idx()])
+                } else {
+                    format!("@{s}")
+                }
             },
             display_name: name(a.display_name[m.idx()]),
             role: role_of.get(&m).map(|r| r.as_str()).unwrap_or(""),
-            followers: a.followers[m.idx()].map(thousands).unwrap_or_else(|| "–".into()),
-            created: a.created_at[m.idx()].map(format_date).unwrap_or_else(|| "–".into()),
+            followers: a.followers[m.idx()]
+                .map(thousands)
+                .unwrap_or_else(|| "–".into()),
+            created: a.created_at[m.idx()]
+                .map(format_date)
+                .unwrap_or_else(|| "–".into()),
             posts: by_account.of(m).len(),
         })
         .collect();
@@ -654,7 +689,11 @@ fn cluster_section(
         if posts.len() == 1 { "" } else { "s" }
     ));
     if let Some((f, l)) = first_last {
-        summary.push_str(&format!(" between {} and {} (UTC)", format_minute(f), format_minute(l)));
+        summary.push_str(&format!(
+            " between {} and {} (UTC)",
+            format_minute(f),
+            format_minute(l)
+        ));
     }
     summary.push_str(&format!(
         ". Verdict: {} (score {:.2} on a 0-1 scale).",

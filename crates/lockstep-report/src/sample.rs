@@ -10,7 +10,9 @@
 use crate::input::{
     AccountResult, ClusterReport, EdgeResult, Headline, ReportInput, Role, Verdict,
 };
-use lockstep_model::{AccountId, Dataset, DatasetBuilder, PostRecord, Profile, Resolution, SourceInfo};
+use lockstep_model::{
+    AccountId, Dataset, DatasetBuilder, PostRecord, Profile, Resolution, SourceInfo,
+};
 
 /// 2019-06-03 00:00 UTC, a Monday.
 pub const T0: i64 = 1_559_520_000;
@@ -189,7 +191,11 @@ pub fn sample() -> Sample {
                         "Nice weather in Springfield today"
                     },
                     language: "en",
-                    client: if i % 2 == 0 { "Twitter for Android" } else { "Twitter Web App" },
+                    client: if i % 2 == 0 {
+                        "Twitter for Android"
+                    } else {
+                        "Twitter Web App"
+                    },
                     reply_to: if reply { "1100000000000000001" } else { "" },
                     reply_to_account: if reply { &target } else { "" },
                     ..Default::default()
@@ -199,11 +205,34 @@ pub fn sample() -> Sample {
         }
     }
     for i in 0..2 {
-        b.push_page_admin("5500001", "Voice of the Motherland", "page", &account_id(0, i));
+        b.push_page_admin(
+            "5500001",
+            "Voice of the Motherland",
+            "page",
+            &account_id(0, i),
+        );
     }
     b.push_page_admin("5500002", "Patriots United", "group", &account_id(0, 2));
-    b.push_ad("Voice of the Motherland", "Voice of the Motherland", "https://state-news.example.cn", "Truth about HK", Some(1250.5), "USD", T0, &account_id(0, 0));
-    b.push_ad("Voice of the Motherland", "Voice of the Motherland", "https://state-news.example.cn", "Truth about HK", Some(300.0), "USD", T0 + 86_400, &account_id(0, 1));
+    b.push_ad(
+        "Voice of the Motherland",
+        "Voice of the Motherland",
+        "https://state-news.example.cn",
+        "Truth about HK",
+        Some(1250.5),
+        "USD",
+        T0,
+        &account_id(0, 0),
+    );
+    b.push_ad(
+        "Voice of the Motherland",
+        "Voice of the Motherland",
+        "https://state-news.example.cn",
+        "Truth about HK",
+        Some(300.0),
+        "USD",
+        T0 + 86_400,
+        &account_id(0, 1),
+    );
     let dataset = b.finish();
 
     let members = |g: u32, n: u32| -> Vec<AccountId> {
@@ -232,14 +261,32 @@ pub fn sample() -> Sample {
     }
     let mut edges = Vec::new();
     for &a in &op[1..] {
-        edges.push(EdgeResult { a: op[0], b: a, layer: "amplify".into(), weight: 20.0, median_dt_s: 20.0 });
+        edges.push(EdgeResult {
+            a: op[0],
+            b: a,
+            layer: "amplify".into(),
+            weight: 20.0,
+            median_dt_s: 20.0,
+        });
     }
     for w in op[1..].windows(2) {
-        edges.push(EdgeResult { a: w[0], b: w[1], layer: "repost".into(), weight: 18.0, median_dt_s: 14.0 });
+        edges.push(EdgeResult {
+            a: w[0],
+            b: w[1],
+            layer: "repost".into(),
+            weight: 18.0,
+            median_dt_s: 14.0,
+        });
     }
     for i in 0..fans.len() {
         for j in i + 1..fans.len() {
-            edges.push(EdgeResult { a: fans[i], b: fans[j], layer: "url".into(), weight: 8.0, median_dt_s: 5_000.0 });
+            edges.push(EdgeResult {
+                a: fans[i],
+                b: fans[j],
+                layer: "url".into(),
+                weight: 8.0,
+                median_dt_s: 5_000.0,
+            });
         }
     }
     let input = ReportInput {

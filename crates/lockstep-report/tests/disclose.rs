@@ -86,7 +86,10 @@ fn no_protected_identifier_in_any_byte() {
     let dir = tempfile::tempdir().unwrap();
     let (ds, _) = write(dir.path());
     let protected = protected_strings(&ds);
-    assert!(protected.len() > 100, "the sample world has many protected accounts");
+    assert!(
+        protected.len() > 100,
+        "the sample world has many protected accounts"
+    );
     let mut scanned = 0;
     for entry in std::fs::read_dir(dir.path()).unwrap() {
         let path = entry.unwrap().path();
@@ -141,11 +144,21 @@ fn same_account_same_hash_in_every_column() {
         }
         assert_eq!(rec.len(), 30);
     }
-    assert!(amp_rows > 5, "the amplifier's tweets are disclosed under its pseudonym");
-    assert!(mention_hits > 0 && text_hits > 0, "{mention_hits} {text_hits}");
+    assert!(
+        amp_rows > 5,
+        "the amplifier's tweets are disclosed under its pseudonym"
+    );
+    assert!(
+        mention_hits > 0 && text_hits > 0,
+        "{mention_hits} {text_hits}"
+    );
     // users.csv and network_accounts.csv use the same pseudonym.
     let users = std::fs::read_to_string(dir.path().join(files::USERS)).unwrap();
-    assert!(users.lines().any(|l| l.starts_with(&format!("{amplifier},{amplifier},{amplifier},"))));
+    assert!(
+        users
+            .lines()
+            .any(|l| l.starts_with(&format!("{amplifier},{amplifier},{amplifier},")))
+    );
     let na = std::fs::read_to_string(dir.path().join(files::NETWORK_ACCOUNTS)).unwrap();
     assert!(na.contains(&format!("{amplifier},1,inauthentic,amplifier")));
     // A different key gives different pseudonyms.
@@ -158,11 +171,21 @@ fn same_account_same_hash_in_every_column() {
 fn round_trip_through_the_archive_reader() {
     let dir = tempfile::tempdir().unwrap();
     let (orig, summary) = write(dir.path());
-    let paths = vec![dir.path().join(files::TWEETS), dir.path().join(files::USERS)];
+    let paths = vec![
+        dir.path().join(files::TWEETS),
+        dir.path().join(files::USERS),
+    ];
     let back = read_paths(&paths, &ReadOptions::default()).unwrap();
     let ds = back.dataset;
-    let formats: Vec<lockstep_ingest::Format> = back.report.files.iter().map(|f| f.format).collect();
-    assert_eq!(formats, [lockstep_ingest::Format::ArchiveTweets, lockstep_ingest::Format::ArchiveUsers]);
+    let formats: Vec<lockstep_ingest::Format> =
+        back.report.files.iter().map(|f| f.format).collect();
+    assert_eq!(
+        formats,
+        [
+            lockstep_ingest::Format::ArchiveTweets,
+            lockstep_ingest::Format::ArchiveUsers
+        ]
+    );
     let posts: u64 = summary.networks.iter().map(|n| n.posts).sum();
     assert_eq!(ds.posts.len() as u64, posts);
     let members = 14 + 8;
@@ -213,13 +236,26 @@ fn checker_passes_clean_output_and_flags_a_planted_leak() {
 
 #[test]
 fn refuses_short_keys_and_empty_selection() {
-    assert!(matches!(PseudonymKey::from_bytes(&KEY[..31]), Err(DiscloseError::KeyTooShort(31))));
+    assert!(matches!(
+        PseudonymKey::from_bytes(&KEY[..31]),
+        Err(DiscloseError::KeyTooShort(31))
+    ));
     let s = sample();
     let key = PseudonymKey::from_bytes(&KEY).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let r = disclose(&s.dataset, &[], &key, &DiscloseOptions::default(), dir.path());
+    let r = disclose(
+        &s.dataset,
+        &[],
+        &key,
+        &DiscloseOptions::default(),
+        dir.path(),
+    );
     assert!(matches!(r, Err(DiscloseError::NoNetworks)));
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing written");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "nothing written"
+    );
 }
 
 #[test]
@@ -227,12 +263,21 @@ fn summary_snapshots() {
     let dir = tempfile::tempdir().unwrap();
     let (_, summary) = write(dir.path());
     let net = &summary.networks[0];
-    assert_eq!((net.accounts, net.accounts_pseudonymised, net.pages, net.groups), (14, 13, 1, 1));
+    assert_eq!(
+        (
+            net.accounts,
+            net.accounts_pseudonymised,
+            net.pages,
+            net.groups
+        ),
+        (14, 13, 1, 1)
+    );
     assert_eq!(net.ad_spend.as_ref().map(|v| v[0].amount), Some(1550.5));
     let md = std::fs::read_to_string(dir.path().join(files::SUMMARY_MD)).unwrap();
     insta::assert_snapshot!("summary_md", md);
     let json: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.path().join(files::SUMMARY_JSON)).unwrap()).unwrap();
+        serde_json::from_slice(&std::fs::read(dir.path().join(files::SUMMARY_JSON)).unwrap())
+            .unwrap();
     insta::assert_json_snapshot!("summary_json", json);
     let readme = std::fs::read_to_string(dir.path().join(files::README)).unwrap();
     assert!(readme.contains("HMAC-SHA256") && readme.contains("5,000"));

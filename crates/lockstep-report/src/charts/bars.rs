@@ -77,7 +77,11 @@ mod tests {
             x_desc: "posts".into(),
             rows: vec![("hk".into(), 10), ("news".into(), 3)],
         };
-        let empty = Panel { title: "Top clients".into(), x_desc: "posts".into(), rows: vec![] };
+        let empty = Panel {
+            title: "Top clients".into(),
+            x_desc: "posts".into(),
+            rows: vec![],
+        };
         let svg = top_bars("What it posts", &[p, empty], super::super::PALETTE[0]).unwrap();
         assert!(svg.contains("Top hashtags") && svg.contains("hk") && svg.contains("(none)"));
     }

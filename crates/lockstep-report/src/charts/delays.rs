@@ -6,17 +6,30 @@ use crate::ReportError;
 use plotters::prelude::*;
 
 /// Upper bounds (seconds, exclusive) of the delay bins; the last bin is open.
-pub const BOUNDS: [f64; 9] = [1.0, 5.0, 15.0, 60.0, 300.0, 900.0, 3_600.0, 21_600.0, 86_400.0];
+pub const BOUNDS: [f64; 9] = [
+    1.0, 5.0, 15.0, 60.0, 300.0, 900.0, 3_600.0, 21_600.0, 86_400.0,
+];
 
 /// Labels of the delay bins (one more than [`BOUNDS`]).
 pub const LABELS: [&str; 10] = [
-    "<1 s", "1-5 s", "5-15 s", "15-60 s", "1-5 min", "5-15 min", "15-60 min", "1-6 h", "6-24 h",
+    "<1 s",
+    "1-5 s",
+    "5-15 s",
+    "15-60 s",
+    "1-5 min",
+    "5-15 min",
+    "15-60 min",
+    "1-6 h",
+    "6-24 h",
     ">1 day",
 ];
 
 /// The bin of a delay in seconds.
 pub fn bin(delay_s: f64) -> usize {
-    BOUNDS.iter().position(|&b| delay_s < b).unwrap_or(BOUNDS.len())
+    BOUNDS
+        .iter()
+        .position(|&b| delay_s < b)
+        .unwrap_or(BOUNDS.len())
 }
 
 /// One stacked series: name, colour, count per bin.
@@ -60,7 +73,9 @@ pub fn delay_chart(title: &str, series: &[Series]) -> Result<String, ReportError
                 }
             })
             .y_label_formatter(&|v| format!("{v:.0}"))
-            .x_desc("median delay between the linked accounts' co-actions (seconds, minutes, hours)")
+            .x_desc(
+                "median delay between the linked accounts' co-actions (seconds, minutes, hours)",
+            )
             .y_desc("coordination edges (account pairs)")
             .label_style((FONT, 14))
             .axis_desc_style((FONT, 15))
@@ -70,15 +85,19 @@ pub fn delay_chart(title: &str, series: &[Series]) -> Result<String, ReportError
             let colour = s.colour;
             let b = base;
             chart
-                .draw_series(s.counts.iter().enumerate().filter(|(_, c)| **c > 0).map(|(i, &c)| {
-                    let x = i as f64;
-                    Rectangle::new(
-                        [(x - 0.38, b[i] as f64), (x + 0.38, (b[i] + c) as f64)],
-                        colour.filled(),
-                    )
-                }))?
+                .draw_series(s.counts.iter().enumerate().filter(|(_, c)| **c > 0).map(
+                    |(i, &c)| {
+                        let x = i as f64;
+                        Rectangle::new(
+                            [(x - 0.38, b[i] as f64), (x + 0.38, (b[i] + c) as f64)],
+                            colour.filled(),
+                        )
+                    },
+                ))?
                 .label(s.name.clone())
-                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 18, y + 5)], colour.filled()));
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 5), (x + 18, y + 5)], colour.filled())
+                });
             for (bb, c) in base.iter_mut().zip(s.counts) {
                 *bb += c;
             }
@@ -104,7 +123,11 @@ mod tests {
         assert_eq!(bin(1.0), 1);
         assert_eq!(bin(59.9), 3);
         assert_eq!(bin(1e9), 9);
-        let s = Series { name: "x".into(), colour: super::super::PALETTE[0], counts: [1; 10] };
+        let s = Series {
+            name: "x".into(),
+            colour: super::super::PALETTE[0],
+            counts: [1; 10],
+        };
         let svg = delay_chart("Delays", &[s]).unwrap();
         assert!(svg.contains("coordination edges") && svg.contains("1-5 min"));
     }

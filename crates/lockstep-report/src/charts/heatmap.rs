@@ -36,7 +36,12 @@ pub fn offset_label(offset_hours: f32) -> String {
 }
 
 /// Draws the heatmap; darker cells hold more posts. `colour` is the full-intensity colour.
-pub fn heatmap(title: &str, grid: &[[u64; 24]; 7], zone: &str, colour: RGBColor) -> Result<String, ReportError> {
+pub fn heatmap(
+    title: &str,
+    grid: &[[u64; 24]; 7],
+    zone: &str,
+    colour: RGBColor,
+) -> Result<String, ReportError> {
     let max = grid.iter().flatten().copied().max().unwrap_or(0).max(1) as f64;
     render_svg("heatmap", 900, 290, |root| -> DrawResult {
         let (main, legend) = root.split_horizontally(800);
@@ -55,7 +60,9 @@ pub fn heatmap(title: &str, grid: &[[u64; 24]; 7], zone: &str, colour: RGBColor)
             .x_label_formatter(&|v| format!("{:.0}", v))
             .y_label_formatter(&|v| {
                 let d = 6 - v.round() as i64;
-                DAYS.get(d as usize).map(|s| s.to_string()).unwrap_or_default()
+                DAYS.get(d as usize)
+                    .map(|s| s.to_string())
+                    .unwrap_or_default()
             })
             .x_desc(format!("hour of day ({zone})"))
             .y_desc("day of week")
@@ -121,7 +128,13 @@ mod tests {
     #[test]
     fn draws_labels() {
         let g = hour_of_week([1_566_172_800], 0.0);
-        let svg = heatmap("Posts by hour of week", &g, "UTC+8, inferred", super::super::PALETTE[1]).unwrap();
+        let svg = heatmap(
+            "Posts by hour of week",
+            &g,
+            "UTC+8, inferred",
+            super::super::PALETTE[1],
+        )
+        .unwrap();
         assert!(svg.contains("hour of day (UTC+8, inferred)"));
         assert!(svg.contains("day of week"));
         assert!(svg.contains("Mon"));

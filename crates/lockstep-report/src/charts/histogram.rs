@@ -61,17 +61,26 @@ pub fn creation_histogram(
             .x_labels(6)
             .x_label_formatter(&|v| format_date(start + (*v * width as f64) as i64))
             .y_label_formatter(&|v| format!("{v:.0}"))
-            .x_desc(format!("account creation date (UTC), one bar per {}", width_words(width)))
+            .x_desc(format!(
+                "account creation date (UTC), one bar per {}",
+                width_words(width)
+            ))
             .y_desc(format!("accounts created per {}", width_words(width)))
             .label_style((FONT, 14))
             .axis_desc_style((FONT, 15))
             .draw()?;
-        chart.draw_series(counts.iter().enumerate().filter(|(_, c)| **c > 0).map(|(i, &c)| {
-            Rectangle::new(
-                [(i as f64 + 0.08, 0.0), (i as f64 + 0.92, c as f64)],
-                colour.filled(),
-            )
-        }))?;
+        chart.draw_series(
+            counts
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| **c > 0)
+                .map(|(i, &c)| {
+                    Rectangle::new(
+                        [(i as f64 + 0.08, 0.0), (i as f64 + 0.92, c as f64)],
+                        colour.filled(),
+                    )
+                }),
+        )?;
         Ok(())
     })
 }
@@ -88,7 +97,8 @@ mod tests {
         assert_eq!(counts.iter().sum::<u64>(), 4);
         assert!(start <= 0);
         assert!(creation_bins(&[]).is_none());
-        let svg = creation_histogram("Creation", start, width, &counts, super::super::PALETTE[2]).unwrap();
+        let svg = creation_histogram("Creation", start, width, &counts, super::super::PALETTE[2])
+            .unwrap();
         assert!(svg.contains("accounts created per week"));
     }
 }

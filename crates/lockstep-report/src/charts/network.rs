@@ -29,10 +29,12 @@ pub fn network(
         let plot = plot.margin(10, 10, 10, 10);
         let (w, h) = plot.dim_in_pixel();
         let side_len = w.min(h) as f32;
-        let px = |p: (f32, f32)| -> (i32, i32) {
-            ((p.0 * side_len) as i32, (p.1 * side_len) as i32)
-        };
-        plot.draw(&Rectangle::new([(0, 0), (w as i32 - 1, h as i32 - 1)], GREY.mix(0.4)))?;
+        let px =
+            |p: (f32, f32)| -> (i32, i32) { ((p.0 * side_len) as i32, (p.1 * side_len) as i32) };
+        plot.draw(&Rectangle::new(
+            [(0, 0), (w as i32 - 1, h as i32 - 1)],
+            GREY.mix(0.4),
+        ))?;
         for &(a, b) in edges {
             let (Some(na), Some(nb)) = (nodes.get(a as usize), nodes.get(b as usize)) else {
                 continue;
@@ -41,7 +43,10 @@ pub fn network(
                 (Some(ca), Some(cb)) if ca == cb => ca.mix(0.35),
                 _ => GREY.mix(0.35),
             };
-            plot.draw(&PathElement::new(vec![px(na.pos), px(nb.pos)], c.stroke_width(1)))?;
+            plot.draw(&PathElement::new(
+                vec![px(na.pos), px(nb.pos)],
+                c.stroke_width(1),
+            ))?;
         }
         // Grey nodes first so coloured ones sit on top.
         for pass in [false, true] {
@@ -55,7 +60,11 @@ pub fn network(
             }
         }
         let side = side.margin(20, 10, 10, 10);
-        side.draw(&Text::new("Legend", (0, 0), (FONT, 14).into_font().style(FontStyle::Bold)))?;
+        side.draw(&Text::new(
+            "Legend",
+            (0, 0),
+            (FONT, 14).into_font().style(FontStyle::Bold),
+        ))?;
         let mut y = 24;
         for (label, colour) in legend.iter().take(24) {
             side.draw(&Circle::new((6, y + 6), 5, colour.filled()))?;
@@ -90,11 +99,24 @@ mod tests {
     #[test]
     fn draws_nodes_and_legend() {
         let nodes = [
-            Node { pos: (0.1, 0.1), colour: Some(super::super::PALETTE[0]), emphasised: true },
-            Node { pos: (0.9, 0.9), colour: None, emphasised: false },
+            Node {
+                pos: (0.1, 0.1),
+                colour: Some(super::super::PALETTE[0]),
+                emphasised: true,
+            },
+            Node {
+                pos: (0.9, 0.9),
+                colour: None,
+                emphasised: false,
+            },
         ];
-        let svg = network("Network", &nodes, &[(0, 1), (0, 7)], &[("Network 1".into(), super::super::PALETTE[0])])
-            .unwrap();
+        let svg = network(
+            "Network",
+            &nodes,
+            &[(0, 1), (0, 7)],
+            &[("Network 1".into(), super::super::PALETTE[0])],
+        )
+        .unwrap();
         assert!(svg.matches("<circle").count() >= 3);
         assert!(svg.contains("Network 1") && svg.contains("Legend"));
     }

@@ -100,7 +100,13 @@ pub fn timeline(
             .light_line_style(WHITE)
             .x_labels(6)
             .x_label_formatter(&fmt)
-            .y_label_formatter(&|v| if ymax >= 5.0 { format!("{v:.0}%") } else { format!("{v:.1}%") })
+            .y_label_formatter(&|v| {
+                if ymax >= 5.0 {
+                    format!("{v:.0}%")
+                } else {
+                    format!("{v:.1}%")
+                }
+            })
             .x_desc(format!("time (UTC), one point per {}", bins.unit()))
             .y_desc(format!("% of the group's posts per {}", bins.unit()))
             .label_style((FONT, 14))
@@ -120,7 +126,9 @@ pub fn timeline(
                 colour.stroke_width(2),
             ))?
             .label("this network")
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], colour.stroke_width(2)));
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 18, y)], colour.stroke_width(2))
+            });
         chart
             .configure_series_labels()
             .position(SeriesLabelPosition::UpperRight)
@@ -155,8 +163,14 @@ mod tests {
     #[test]
     fn svg_has_title_and_axes() {
         let b = TimeBins::for_range(0, 5 * 86_400);
-        let svg = timeline("Network 1: activity", &b, &[1, 2, 3], &[3, 2, 1], super::super::PALETTE[0])
-            .unwrap();
+        let svg = timeline(
+            "Network 1: activity",
+            &b,
+            &[1, 2, 3],
+            &[3, 2, 1],
+            super::super::PALETTE[0],
+        )
+        .unwrap();
         assert!(svg.starts_with("<svg"));
         assert!(svg.contains("Network 1: activity"));
         assert!(svg.contains("time (UTC)"));

@@ -108,7 +108,10 @@ pub fn check_disclosure(
                 }
             }
         }
-        if file.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
+        if file
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+        {
             check_csv(ds, &s, &file, &bytes, &mut leaks)?;
         }
     }

@@ -59,7 +59,10 @@ pub fn read_investigation(dir: &Path) -> Result<Investigation, DiscloseError> {
     let path = dir.join("accounts.csv");
     let csv_err = |p: &Path| {
         let p = p.to_path_buf();
-        move |e| DiscloseError::Csv { path: p.clone(), source: e }
+        move |e| DiscloseError::Csv {
+            path: p.clone(),
+            source: e,
+        }
     };
     let mut r = csv::Reader::from_path(&path).map_err(csv_err(&path))?;
     let h = r.headers().map_err(csv_err(&path))?.clone();
@@ -74,8 +77,14 @@ pub fn read_investigation(dir: &Path) -> Result<Investigation, DiscloseError> {
         let rec = rec.map_err(csv_err(&path))?;
         let line = rec.position().map_or(0, |p| p.line());
         let get = |i: usize| rec.get(i).unwrap_or("").trim();
-        let verdict = Verdict::parse(get(c_verdict))
-            .ok_or_else(|| bad(&path, line, "verdict", format!("unknown verdict {:?}", get(c_verdict))))?;
+        let verdict = Verdict::parse(get(c_verdict)).ok_or_else(|| {
+            bad(
+                &path,
+                line,
+                "verdict",
+                format!("unknown verdict {:?}", get(c_verdict)),
+            )
+        })?;
         let role = match c_role {
             Some(i) => Role::parse(get(i))
                 .ok_or_else(|| bad(&path, line, "role", format!("unknown role {:?}", get(i))))?,
@@ -95,19 +104,34 @@ pub fn read_investigation(dir: &Path) -> Result<Investigation, DiscloseError> {
         let mut r = csv::Reader::from_path(&path).map_err(csv_err(&path))?;
         let h = r.headers().map_err(csv_err(&path))?.clone();
         let col = |name: &str| h.iter().position(|c| c.trim() == name);
-        let c_id = col("cluster_id").ok_or_else(|| bad(&path, 1, "cluster_id", "column missing".into()))?;
-        let (c_v, c_s, c_o, c_t, c_a) =
-            (col("verdict"), col("score"), col("origin"), col("target"), col("attribution"));
+        let c_id = col("cluster_id")
+            .ok_or_else(|| bad(&path, 1, "cluster_id", "column missing".into()))?;
+        let (c_v, c_s, c_o, c_t, c_a) = (
+            col("verdict"),
+            col("score"),
+            col("origin"),
+            col("target"),
+            col("attribution"),
+        );
         for rec in r.records() {
             let rec = rec.map_err(csv_err(&path))?;
             let line = rec.position().map_or(0, |p| p.line());
             let get = |i: Option<usize>| i.and_then(|i| rec.get(i)).unwrap_or("").trim();
             let text = |i: Option<usize>| Some(get(i).to_string()).filter(|s| !s.is_empty());
-            let verdict = Verdict::parse(get(c_v))
-                .ok_or_else(|| bad(&path, line, "verdict", format!("unknown verdict {:?}", get(c_v))))?;
+            let verdict = Verdict::parse(get(c_v)).ok_or_else(|| {
+                bad(
+                    &path,
+                    line,
+                    "verdict",
+                    format!("unknown verdict {:?}", get(c_v)),
+                )
+            })?;
             let score = match get(c_s) {
                 "" => None,
-                s => Some(s.parse::<f64>().map_err(|_| bad(&path, line, "score", format!("not a number: {s:?}")))?),
+                s => Some(
+                    s.parse::<f64>()
+                        .map_err(|_| bad(&path, line, "score", format!("not a number: {s:?}")))?,
+                ),
             };
             inv.clusters.insert(
                 get(Some(c_id)).to_string(),
@@ -132,9 +156,8 @@ pub fn input_paths(dir: &Path) -> Result<Vec<PathBuf>, DiscloseError> {
     let mut found: Vec<String> = Vec::new();
     let toml_path = dir.join("run.toml");
     if let Ok(text) = std::fs::read_to_string(&toml_path) {
-        let v: toml::Value = toml::from_str(&text).map_err(|e| {
-            DiscloseError::Investigation(format!("{}: {e}", toml_path.display()))
-        })?;
+        let v: toml::Value = toml::from_str(&text)
+            .map_err(|e| DiscloseError::Investigation(format!("{}: {e}", toml_path.display())))?;
         let json = serde_json::to_value(&v)?;
         collect_paths(&json, false, &mut found);
     }
@@ -257,7 +280,11 @@ mod tests {
     #[test]
     fn finds_input_paths_in_toml_and_json() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("run.toml"), "fdr = 0.01\n[input]\npaths = [\"a.csv\", \"b.csv\"]\n").unwrap();
+        std::fs::write(
+            dir.path().join("run.toml"),
+            "fdr = 0.01\n[input]\npaths = [\"a.csv\", \"b.csv\"]\n",
+        )
+        .unwrap();
         let p = input_paths(dir.path()).unwrap();
         assert_eq!(p, vec![PathBuf::from("a.csv"), PathBuf::from("b.csv")]);
         std::fs::remove_file(dir.path().join("run.toml")).unwrap();

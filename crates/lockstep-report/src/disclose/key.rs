@@ -70,7 +70,10 @@ mod tests {
         let k = PseudonymKey::from_bytes(&[7u8; 32]).unwrap();
         let a = k.pseudonym("12345");
         assert_eq!(a.len(), 64);
-        assert!(a.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+        assert!(
+            a.bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+        );
         assert_eq!(a, k.pseudonym("12345"));
         assert_ne!(a, k.pseudonym("12346"));
         let other = PseudonymKey::from_bytes(&[8u8; 32]).unwrap();

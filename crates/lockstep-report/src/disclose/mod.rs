@@ -145,7 +145,10 @@ pub fn disclose(
             return Err(DiscloseError::UnknownAccount(net.id.clone(), a.0, n));
         }
     }
-    std::fs::create_dir_all(out).map_err(|e| DiscloseError::Io { path: out.to_path_buf(), source: e })?;
+    std::fs::create_dir_all(out).map_err(|e| DiscloseError::Io {
+        path: out.to_path_buf(),
+        source: e,
+    })?;
     let p = Pseudonymizer::new(Sensitive::new(ds, opts.hash_below), key);
     archive::write_archive(&p, networks, out)?;
     let summary = summary::summarise(ds, networks, &p, opts);

@@ -29,8 +29,22 @@ pub const MIN_FREE_NAME: usize = 4;
 
 /// Path segments after `twitter.com/` that are not handles.
 const RESERVED_SEGMENTS: [&str; 16] = [
-    "i", "home", "search", "hashtag", "intent", "share", "status", "statuses", "explore",
-    "settings", "messages", "notifications", "login", "signup", "tos", "privacy",
+    "i",
+    "home",
+    "search",
+    "hashtag",
+    "intent",
+    "share",
+    "status",
+    "statuses",
+    "explore",
+    "settings",
+    "messages",
+    "notifications",
+    "login",
+    "signup",
+    "tos",
+    "privacy",
 ];
 
 /// What kind of identifier a pattern is.
@@ -70,7 +84,9 @@ pub struct Sensitive<'a> {
 
 /// True for a string shaped like a pseudonym (64 lowercase hex digits): already hashed.
 pub fn is_pseudonym(s: &str) -> bool {
-    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 fn is_word(c: char) -> bool {
@@ -125,10 +141,16 @@ impl<'a> Sensitive<'a> {
                     continue;
                 }
                 let s = ds.str(sym).trim();
-                let s = if kind == IdentKind::Handle { s.trim_start_matches('@') } else { s };
+                let s = if kind == IdentKind::Handle {
+                    s.trim_start_matches('@')
+                } else {
+                    s
+                };
                 let low = s.to_ascii_lowercase();
                 if !low.is_empty() && !public_strings.contains(&low) {
-                    exact.entry(low.clone()).or_insert((AccountId(a as u32), kind));
+                    exact
+                        .entry(low.clone())
+                        .or_insert((AccountId(a as u32), kind));
                 }
                 if s.chars().count() < min || public_strings.contains(&low) || !seen.insert(low) {
                     continue;
@@ -195,8 +217,8 @@ impl<'a> Sensitive<'a> {
         for m in self.ac.find_overlapping_iter(text) {
             let (s, e) = (m.start(), m.end());
             let pat = &text[s..e];
-            let before_ok = !pat.starts_with(is_word)
-                || !text[..s].chars().next_back().is_some_and(is_word);
+            let before_ok =
+                !pat.starts_with(is_word) || !text[..s].chars().next_back().is_some_and(is_word);
             let after_ok =
                 !pat.ends_with(is_word) || !text[e..].chars().next().is_some_and(is_word);
             if before_ok && after_ok {
@@ -339,8 +361,10 @@ impl<'a> Pseudonymizer<'a> {
     }
 
     fn unknown(&self, value: &str) -> String {
-        self.key
-            .pseudonym(&format!("@{}", value.trim_start_matches('@').to_ascii_lowercase()))
+        self.key.pseudonym(&format!(
+            "@{}",
+            value.trim_start_matches('@').to_ascii_lowercase()
+        ))
     }
 
     /// `text` with every protected identifier replaced by its owner's pseudonym (unknown
@@ -395,7 +419,10 @@ mod tests {
         let s = Sensitive::new(&ds, 5000);
         assert!(!s.is_public(AccountId(0)));
         assert!(s.is_public(AccountId(1)));
-        assert!(!s.is_public(AccountId(3)), "unknown followers are protected");
+        assert!(
+            !s.is_public(AccountId(3)),
+            "unknown followers are protected"
+        );
         // "Big News Network" is shared with a public account: not a pattern.
         let f = s.find("Big News Network quoted Maria Lopez and @Small_Fry, id 1000001.");
         let kinds: Vec<_> = f.iter().map(|f| (f.account, f.kind)).collect();

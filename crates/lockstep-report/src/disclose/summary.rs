@@ -2,9 +2,9 @@
 //! accounts, pages, groups, followers, ad spend, origin, target, attribution, first and last
 //! activity; as JSON, as Markdown and as the disclosure's README.
 
-use super::scrub::Pseudonymizer;
-use super::Network;
 use super::DiscloseOptions;
+use super::Network;
+use super::scrub::Pseudonymizer;
 use crate::time::format_minute;
 use hashbrown::{HashMap, HashSet};
 use lockstep_model::{AccountId, Dataset};
@@ -88,8 +88,7 @@ pub struct DisclosureSummary {
 }
 
 /// The pseudonym scheme in words.
-pub const PSEUDONYM_SCHEME: &str =
-    "HMAC-SHA256 of the account's original id under the publisher's secret key, 64 lowercase hex digits";
+pub const PSEUDONYM_SCHEME: &str = "HMAC-SHA256 of the account's original id under the publisher's secret key, 64 lowercase hex digits";
 
 fn round(x: f64, digits: i32) -> f64 {
     let m = 10f64.powi(digits);
@@ -104,7 +103,11 @@ fn shares(counts: HashMap<String, u64>, total: u64, n: usize) -> Vec<Share> {
         .map(|(item, posts)| Share {
             item,
             posts,
-            percent: if total == 0 { 0.0 } else { round(100.0 * posts as f64 / total as f64, 1) },
+            percent: if total == 0 {
+                0.0
+            } else {
+                round(100.0 * posts as f64 / total as f64, 1)
+            },
         })
         .collect()
 }
@@ -257,7 +260,11 @@ fn derived_target(langs: &[Share], tags: &[Share]) -> String {
         if !s.is_empty() {
             s.push_str("; ");
         }
-        let t: Vec<String> = tags.iter().take(3).map(|t| format!("#{}", t.item)).collect();
+        let t: Vec<String> = tags
+            .iter()
+            .take(3)
+            .map(|t| format!("#{}", t.item))
+            .collect();
         s.push_str(&format!("conversations under {}", t.join(", ")));
     }
     s
@@ -340,7 +347,14 @@ pub fn markdown(s: &DisclosureSummary) -> String {
             Some(v) => {
                 let parts: Vec<String> = v
                     .iter()
-                    .map(|sp| format!("{:.2} {} ({})", sp.amount, sp.currency, plural(sp.ads, "ad", "ads")))
+                    .map(|sp| {
+                        format!(
+                            "{:.2} {} ({})",
+                            sp.amount,
+                            sp.currency,
+                            plural(sp.ads, "ad", "ads")
+                        )
+                    })
                     .collect();
                 md.push_str(&format!("- **Advertising:** about {}.\n", parts.join(", ")));
             }
