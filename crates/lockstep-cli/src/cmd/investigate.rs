@@ -1,10 +1,254 @@
-//! `lockstep investigate` (being built; see the open issue).
+//! `lockstep investigate INPUT... --out DIR`: the main job (DESIGN §9). Reads the inputs, runs the
+//! co-action engine on every layer (or a compatibility semantics), keeps edges, clusters them and
+//! writes the output files; progress bars per stage on a terminal, a summary table at the end.
+
+use anyhow::Context as _;
+use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+use indicatif::{ProgressBar, ProgressStyle};
+use lockstep_engine::compat::coortweet::Shares;
+use lockstep_engine::{Layer, Scale};
+use lockstep_pipeline::{InvestigateParams, Progress, Semantics, investigate_with, write_outputs};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Instant;
 
 /// Arguments of `lockstep investigate`.
-#[derive(clap::Args, Debug)]
-pub struct Args {}
+#[derive(clap::Args, Debug, Clone)]
+pub struct Args {
+    /// Input files (one dataset; formats are detected from the header unless --format is given).
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Output directory.
+    #[arg(long, default_value = "lockstep-out")]
+    pub out: PathBuf,
+    /// Force the input format (see `lockstep inspect`).
+    #[arg(long)]
+    pub format: Option<String>,
+    /// Co-action window: SECONDS (burst window of every layer), LAYER=SECONDS or
+    /// LAYER:SCALE=SECONDS (scale burst|drip; 0 switches it off). Repeatable.
+    #[arg(long = "window")]
+    pub windows: Vec<String>,
+    /// Semantics: lockstep (default), coortweet (CooRTweet 2.1) or qut (coordination-network-toolkit 1.5.2).
+    #[arg(long, default_value = "lockstep")]
+    pub semantics: String,
+    /// Layers to run, comma-separated (default: every layer the data supports).
+    #[arg(long, value_delimiter = ',')]
+    pub layers: Vec<String>,
+    /// Scales to run, comma-separated (burst, drip).
+    #[arg(long, value_delimiter = ',', default_value = "burst,drip")]
+    pub scales: Vec<String>,
+    /// Minimum weight for an edge to enter the graph (default 2; for --semantics qut it is the
+    /// toolkit's --min_edge_weight, whose command-line default is also 2).
+    #[arg(long)]
+    pub min_weight: Option<u32>,
+    /// CooRTweet's min_participation.
+    #[arg(long, default_value_t = 2)]
+    pub min_participation: u32,
+    /// CooRTweet's edge_weight quantile for weight_threshold.
+    #[arg(long, default_value_t = 0.5)]
+    pub edge_weight: f64,
+    /// Skip bad input rows instead of stopping.
+    #[arg(long)]
+    pub lenient: bool,
+    /// No progress bars or table (for scripts).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
 
 /// Runs `lockstep investigate`.
-pub fn run(_args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("`lockstep investigate` is not built yet")
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let semantics = Semantics::parse(&args.semantics).with_context(|| {
+        format!(
+            "unknown --semantics `{}` (expected lockstep, coortweet or qut)",
+            args.semantics
+        )
+    })?;
+    let mut params = InvestigateParams {
+        inputs: args.inputs.clone(),
+        format: args.format.clone(),
+        semantics,
+        min_participation: args.min_participation,
+        edge_weight: args.edge_weight,
+        min_weight: args.min_weight.unwrap_or(2),
+        ..Default::default()
+    }
+    .with_windows(&args.windows)?;
+    if !args.layers.is_empty() {
+        let mut l = Vec::new();
+        for name in &args.layers {
+            l.push(Layer::parse(name.trim()).with_context(|| {
+                format!(
+                    "unknown layer `{name}` (known: {})",
+                    Layer::ALL.map(|l| l.as_str()).join(", ")
+                )
+            })?);
+        }
+        params.layers = Some(l);
+    }
+    params.scales = args
+        .scales
+        .iter()
+        .map(|s| {
+            Scale::parse(s.trim()).with_context(|| format!("unknown scale `{s}` (burst, drip)"))
+        })
+        .collect::<anyhow::Result<_>>()?;
+
+    let show = !args.quiet;
+    let t0 = Instant::now();
+    let spinner = bar(show, "read", 0);
+    let opts = lockstep_ingest::ReadOptions {
+        format: match &args.format {
+            Some(f) => Some(
+                f.parse()
+                    .map_err(|e| anyhow::anyhow!("--format `{f}`: {e:?}"))?,
+            ),
+            None => None,
+        },
+        lenient: args.lenient,
+        progress: show,
+        ..Default::default()
+    };
+    let ingested =
+        lockstep_ingest::read_paths(&args.inputs, &opts).context("reading the inputs")?;
+    let ds = ingested.dataset;
+    spinner.finish_and_clear();
+    let read_s = t0.elapsed().as_secs_f64();
+    // CooRTweet keeps rows whose content id repeats; a Dataset does not. Read the share rows
+    // directly from a CooRTweet CSV so the compatibility mode is exact.
+    let shares = if semantics == Semantics::Coortweet && args.inputs.len() == 1 {
+        let p = &args.inputs[0];
+        if p.extension().is_some_and(|e| e == "csv") {
+            Shares::read_csv(p).ok()
+        } else {
+            None
+        }
+    } else {
+        None
+    };
+    let progress = Bars {
+        show,
+        bar: Mutex::new(None),
+    };
+    let mut inv = investigate_with(&ds, &params, shares, &progress)?;
+    inv.timings.insert(0, ("read".into(), read_s));
+    let t = Instant::now();
+    let summary = write_outputs(&inv, &ds, &args.out)
+        .with_context(|| format!("writing outputs to {}", args.out.display()))?;
+    let write_s = t.elapsed().as_secs_f64();
+    if show {
+        print_table(
+            &summary,
+            read_s,
+            write_s,
+            t0.elapsed().as_secs_f64(),
+            &args.out,
+        );
+    }
+    Ok(())
+}
+
+/// Runs the default investigation of `inputs` into `out` (for `lockstep demo`, which calls it once
+/// it is wired; until then it is unused).
+#[allow(dead_code)]
+pub fn investigate_paths(inputs: &[PathBuf], out: &Path) -> anyhow::Result<()> {
+    run(Args {
+        inputs: inputs.to_vec(),
+        out: out.to_path_buf(),
+        format: None,
+        windows: Vec::new(),
+        semantics: "lockstep".into(),
+        layers: Vec::new(),
+        scales: vec!["burst".into(), "drip".into()],
+        min_weight: None,
+        min_participation: 2,
+        edge_weight: 0.5,
+        lenient: false,
+        quiet: false,
+    })
+}
+
+fn bar(show: bool, stage: &str, len: u64) -> ProgressBar {
+    if !show {
+        return ProgressBar::hidden();
+    }
+    let b = if len == 0 {
+        ProgressBar::new_spinner()
+    } else {
+        ProgressBar::new(len)
+    };
+    b.set_style(
+        ProgressStyle::with_template("{spinner} {prefix:>10} [{bar:30}] {pos}/{len} {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    b.set_prefix(stage.to_string());
+    b.enable_steady_tick(std::time::Duration::from_millis(120));
+    b
+}
+
+/// indicatif bars for the pipeline stages (hidden when stderr is not a terminal).
+struct Bars {
+    show: bool,
+    bar: Mutex<Option<ProgressBar>>,
+}
+
+impl Progress for Bars {
+    fn begin(&self, stage: &str, steps: u64) {
+        if let Ok(mut b) = self.bar.lock() {
+            *b = Some(bar(self.show, stage, steps));
+        }
+    }
+    fn step(&self) {
+        if let Ok(b) = self.bar.lock()
+            && let Some(b) = b.as_ref()
+        {
+            b.inc(1);
+        }
+    }
+    fn end(&self) {
+        if let Ok(mut b) = self.bar.lock()
+            && let Some(b) = b.take()
+        {
+            b.finish_and_clear();
+        }
+    }
+}
+
+fn print_table(
+    s: &lockstep_pipeline::Summary,
+    read_s: f64,
+    write_s: f64,
+    total_s: f64,
+    out: &Path,
+) {
+    let mut t = Table::new();
+    t.load_style(UTF8_FULL_CONDENSED);
+    t.set_header([
+        "layer", "scale", "window", "actions", "targets", "pairs", "kept", "capped", "seconds",
+    ]);
+    for r in &s.runs {
+        t.add_row([
+            r.layer.clone(),
+            r.scale.clone(),
+            format!("{} s", r.window_s),
+            r.actions.to_string(),
+            r.targets.to_string(),
+            r.pairs.to_string(),
+            r.kept.to_string(),
+            r.capped_targets.to_string(),
+            format!("{:.3}", r.seconds),
+        ]);
+    }
+    println!("{t}");
+    println!(
+        "{} posts, {} accounts ({} resolution); {} edges kept, {} clusters with {} accounts",
+        s.posts, s.accounts, s.resolution, s.edges_kept, s.clusters, s.accounts_in_clusters
+    );
+    for n in &s.notes {
+        println!("note: {n}");
+    }
+    println!(
+        "read {read_s:.2} s, write {write_s:.2} s, total {total_s:.2} s; outputs in {}",
+        out.display()
+    );
 }

@@ -1,0 +1,189 @@
+//! The detection stages after the pair kernel, wired in DESIGN §2 order: significance (stats),
+//! the fused coordination graph and its communities (graph), verdicts and attribution (score).
+//!
+//! Input: the engine's [`LayerRun`]s in an [`Investigation`]. Output: the same investigation with
+//! kept edges carrying p/q values, Leiden clusters with metrics, and per-account verdicts; the
+//! full stage results are kept in [`Detection`] for the writers and the report.
+
+use crate::{AccountOutcome, Cluster, Investigation, KeptEdge, PipelineError};
+use lockstep_engine::LayerEdges;
+use lockstep_graph::{ClusterMetrics, ClusterParams, Clusters, CoordinationGraph};
+use lockstep_model::Dataset;
+use lockstep_score::{CoordinationInput, ScoreParams, Scored, SigEdge};
+use lockstep_stats::{SignificanceResult, StatsParams};
+
+/// Everything the statistics, graph and scoring stages produced.
+#[derive(Clone, Debug)]
+pub struct Detection {
+    /// Fused, FDR-controlled pair significance.
+    pub significance: SignificanceResult,
+    /// The coordination graph (significant pairs, weight `-log10 p`).
+    pub graph: CoordinationGraph,
+    /// Communities of the graph.
+    pub clusters: Clusters,
+    /// DESIGN §7 metrics per cluster (same order as `clusters.members`).
+    pub metrics: Vec<ClusterMetrics>,
+    /// Verdicts, evidence and attribution.
+    pub scored: Scored,
+}
+
+/// Runs significance, clustering and scoring on the runs of `inv` and fills its kept edges,
+/// clusters and account outcomes.
+pub(crate) fn detect(
+    ds: &Dataset,
+    stats: &StatsParams,
+    cluster_params: &ClusterParams,
+    score: &ScoreParams,
+    inv: &mut Investigation,
+) -> Result<Detection, PipelineError> {
+    // Borrow the layer edges out of the runs for the stats stage, then put them back.
+    let layers: Vec<LayerEdges> = inv
+        .runs
+        .iter_mut()
+        .map(|r| std::mem::replace(&mut r.edges, empty_like(&r.edges)))
+        .collect();
+    let result = detect_on(ds, &layers, stats, cluster_params, score, inv);
+    for (r, le) in inv.runs.iter_mut().zip(layers) {
+        r.edges = le;
+    }
+    result
+}
+
+fn empty_like(le: &LayerEdges) -> LayerEdges {
+    LayerEdges {
+        layer: le.layer,
+        scale: le.scale,
+        window_s: le.window_s,
+        edges: Vec::new(),
+        activity: Vec::new(),
+        target_sizes: Vec::new(),
+        capped_targets: le.capped_targets,
+        capped_target_ids: Vec::new(),
+    }
+}
+
+fn detect_on(
+    ds: &Dataset,
+    layers: &[LayerEdges],
+    stats: &StatsParams,
+    cluster_params: &ClusterParams,
+    score: &ScoreParams,
+    inv: &mut Investigation,
+) -> Result<Detection, PipelineError> {
+    let n = ds.accounts.len();
+    let sig = lockstep_stats::significance(layers, stats)
+        .map_err(|e| PipelineError::Stage("statistics", e.to_string()))?;
+
+    // Kept edges: every layer edge of a significant pair, with its own layer p-value and the
+    // pair's fused q-value (edges.csv documents this).
+    inv.kept.clear();
+    for (run, (le, pv)) in layers.iter().zip(&sig.layers).enumerate() {
+        for (i, e) in le.edges.iter().enumerate() {
+            let Some(pair) = sig.pair(e.a, e.b) else {
+                continue;
+            };
+            if pair.log10_q > sig.fdr.log10() {
+                continue;
+            }
+            inv.kept.push(KeptEdge {
+                run: run as u32,
+                edge: i as u32,
+                p_value: Some(10f64.powf(pv.log10_p[i])),
+                q_value: Some(pair.q()),
+            });
+        }
+    }
+
+    let graph = CoordinationGraph::from_significance(&sig);
+    let clusters = lockstep_graph::find_clusters(&graph, n, cluster_params)
+        .map_err(|e| PipelineError::Stage("clustering", e.to_string()))?;
+    let metrics = lockstep_graph::cluster_metrics(ds, &clusters, layers, &sig);
+
+    // Coordination strength: weighted degree in the fused graph, normalised by the maximum.
+    let mut degree = vec![0f64; n];
+    for p in sig.significant() {
+        degree[p.a.idx()] += p.weight();
+        degree[p.b.idx()] += p.weight();
+    }
+    let max_degree = degree.iter().copied().fold(0.0, f64::max);
+    let strength: Vec<f64> = degree
+        .iter()
+        .map(|d| if max_degree > 0.0 { d / max_degree } else { 0.0 })
+        .collect();
+    let edges: Vec<SigEdge> = inv
+        .kept
+        .iter()
+        .map(|k| {
+            let le = &layers[k.run as usize];
+            let e = &le.edges[k.edge as usize];
+            SigEdge {
+                a: e.a,
+                b: e.b,
+                layer: le.layer.as_str().to_string(),
+                weight: f64::from(e.stats.weight),
+                q: k.q_value.unwrap_or(1.0),
+            }
+        })
+        .collect();
+    let coord = CoordinationInput {
+        cluster: clusters.membership.clone(),
+        edges,
+        strength,
+    };
+    let scored = lockstep_score::score(ds, &coord, score);
+
+    // Fill the investigation's own shape.
+    inv.cluster_of = vec![None; n];
+    for (i, c) in clusters.membership.iter().enumerate() {
+        if i < n {
+            inv.cluster_of[i] = *c;
+        }
+    }
+    inv.clusters = clusters
+        .members
+        .iter()
+        .zip(&metrics)
+        .enumerate()
+        .map(|(id, (members, m))| {
+            let cs = scored.cluster(id as u32);
+            Cluster {
+                id: id as u32,
+                members: members.clone(),
+                layers: {
+                    let mut l: Vec<_> = m.layers.iter().map(|s| s.layer).collect();
+                    l.sort();
+                    l.dedup();
+                    l
+                },
+                median_delay_s: m.median_delay_s.unwrap_or(0.0) as f32,
+                edges: m.internal_edges as u32,
+                density: m.density,
+                verdict: cs.map(|c| c.verdict.as_str().to_string()),
+                score: cs.map(|c| c.score),
+            }
+        })
+        .collect();
+    inv.accounts = (0..n)
+        .map(|i| {
+            let s = &scored.accounts[i];
+            AccountOutcome {
+                verdict: Some(s.verdict.as_str().to_string()),
+                role: s.role.map(|r| r.as_str().to_string()),
+                coordination_score: Some(s.coordination),
+                inauthenticity_score: Some(s.score),
+                evidence: lockstep_score::evidence_string(&s.evidence),
+            }
+        })
+        .collect();
+    inv.notes.push(format!(
+        "statistics: {} pair(s) significant at FDR {} among {:.3e} hypotheses (expected false edges {:.2})",
+        sig.n_significant, sig.fdr, sig.hypotheses, sig.expected_false_edges
+    ));
+    Ok(Detection {
+        significance: sig,
+        graph,
+        clusters,
+        metrics,
+        scored,
+    })
+}

@@ -1,0 +1,395 @@
+//! Writing an [`Investigation`] as the DESIGN §9 files (contracts in docs/outputs.md).
+
+use crate::{CompatResult, Investigation, PipelineError};
+use lockstep_export::{
+    AccountRow, ClusterRow, EdgeRow, NetEdge, NetNode, digest_file, write_accounts, write_clusters,
+    write_edges, write_gexf, write_graphml, write_json, write_toml,
+};
+use lockstep_model::{AccountId, Dataset};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Per layer-and-scale counts in `summary.json`.
+#[derive(Clone, Debug, Serialize)]
+pub struct RunSummary {
+    /// Layer.
+    pub layer: String,
+    /// Scale.
+    pub scale: String,
+    /// Window in seconds.
+    pub window_s: i64,
+    /// Actions in the trace.
+    pub actions: u64,
+    /// Distinct targets.
+    pub targets: u32,
+    /// Pairs with weight >= 1.
+    pub pairs: u64,
+    /// Pairs kept in the graph.
+    pub kept: u64,
+    /// Targets above the skew cap.
+    pub capped_targets: u32,
+    /// Seconds.
+    pub seconds: f64,
+}
+
+/// `summary.json`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Summary {
+    /// Lockstep version.
+    pub version: String,
+    /// Semantics.
+    pub semantics: crate::Semantics,
+    /// Input files with BLAKE3 digests.
+    pub inputs: Vec<lockstep_export::FileDigest>,
+    /// Posts read.
+    pub posts: u64,
+    /// Accounts seen.
+    pub accounts: u64,
+    /// Time resolution of the data.
+    pub resolution: String,
+    /// Per layer and scale.
+    pub runs: Vec<RunSummary>,
+    /// Kept edges.
+    pub edges_kept: u64,
+    /// Clusters.
+    pub clusters: u64,
+    /// Accounts in clusters.
+    pub accounts_in_clusters: u64,
+    /// All parameters.
+    pub parameters: crate::InvestigateParams,
+    /// Effective windows, `layer:scale -> seconds`.
+    pub windows: BTreeMap<String, i64>,
+    /// Stage timings in seconds.
+    pub timings: BTreeMap<String, f64>,
+    /// Notes.
+    pub notes: Vec<String>,
+}
+
+/// `run.toml`: every parameter, to rerun exactly.
+#[derive(Serialize)]
+struct RunToml<'a> {
+    lockstep_version: &'a str,
+    #[serde(flatten)]
+    params: &'a crate::InvestigateParams,
+    effective_windows: &'a BTreeMap<String, i64>,
+}
+
+fn io(path: &Path) -> impl Fn(std::io::Error) -> PipelineError + '_ {
+    move |source| PipelineError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+/// Writes every output file into `out` (created if missing) and returns the summary.
+pub fn write_outputs(
+    inv: &Investigation,
+    ds: &Dataset,
+    out: &Path,
+) -> Result<Summary, PipelineError> {
+    std::fs::create_dir_all(out).map_err(io(out))?;
+    let ext = |a: AccountId| ds.str(ds.accounts.external_id[a.idx()]);
+    let name = |a: AccountId| ds.str(ds.accounts.screen_name[a.idx()]);
+
+    // edges.csv
+    write_edges(
+        &out.join("edges.csv"),
+        inv.kept.iter().map(|k| {
+            let (run, e) = inv.edge(k);
+            EdgeRow {
+                source: ext(e.a),
+                target: ext(e.b),
+                layer: run.layer.as_str(),
+                scale: run.scale.as_str(),
+                weight: e.stats.weight,
+                events: e.stats.events,
+                median_dt_s: e.stats.median_dt_s,
+                p_value: k.p_value,
+                q_value: k.q_value,
+            }
+        }),
+    )?;
+
+    // accounts.csv: every account that acted (authored a post or a login).
+    let mut seen = vec![false; ds.accounts.len()];
+    for a in &ds.posts.account {
+        seen[a.idx()] = true;
+    }
+    if let Some(l) = &ds.logins {
+        for a in &l.account {
+            seen[a.idx()] = true;
+        }
+    }
+    write_accounts(
+        &out.join("accounts.csv"),
+        (0..ds.accounts.len()).filter(|&i| seen[i]).map(|i| {
+            let a = AccountId(i as u32);
+            let o = &inv.accounts[i];
+            AccountRow {
+                account_id: ext(a),
+                screen_name: name(a),
+                cluster_id: inv.cluster_of[i],
+                verdict: o.verdict.as_deref(),
+                role: o.role.as_deref(),
+                coordination_score: o.coordination_score,
+                inauthenticity_score: o.inauthenticity_score,
+                evidence: &o.evidence,
+            }
+        }),
+    )?;
+
+    // clusters.csv
+    let rows: Vec<ClusterRow> = inv
+        .clusters
+        .iter()
+        .map(|c| ClusterRow {
+            cluster_id: c.id,
+            size: c.members.len() as u32,
+            verdict: c.verdict.clone(),
+            score: c.score,
+            layers: c
+                .layers
+                .iter()
+                .map(|l| l.as_str())
+                .collect::<Vec<_>>()
+                .join(";"),
+            median_delay_s: c.median_delay_s,
+            edges: c.edges,
+            density: c.density,
+            metrics: inv
+                .detection
+                .as_ref()
+                .map(|d| crate::report_input::cluster_metric_cells(d, c.id))
+                .unwrap_or_default(),
+        })
+        .collect();
+    write_clusters(&out.join("clusters.csv"), &rows)?;
+
+    // report.html: the self-contained report (default semantics, where verdicts exist).
+    if let Some(det) = &inv.detection {
+        let title = inv
+            .params
+            .inputs
+            .first()
+            .map(|p| format!("Lockstep investigation: {}", p.display()))
+            .unwrap_or_else(|| "Lockstep investigation".to_string());
+        let runtime: f64 = inv.timings.iter().map(|(_, s)| s).sum();
+        let input = crate::report_input::report_input(inv, det, &title, runtime);
+        let html = lockstep_report::render_report(ds, &input)
+            .map_err(|e| PipelineError::Stage("report", e.to_string()))?;
+        let p = out.join("report.html");
+        std::fs::write(&p, html).map_err(io(&p))?;
+    }
+
+    // network.gexf / network.graphml: the fused graph.
+    write_network(inv, ds, out)?;
+
+    // compatibility outputs in the other tool's shape.
+    match &inv.compat {
+        Some(CompatResult::Coortweet {
+            shares,
+            pairs,
+            edges,
+        }) => write_coortweet(out, shares, pairs, edges)?,
+        Some(CompatResult::Qut { networks }) => {
+            for (net, edges) in networks {
+                let p = out.join(format!("qut_{}.csv", net.as_str()));
+                let mut w = csv::Writer::from_path(&p).map_err(|e| csv_err(&p, e))?;
+                w.write_record(["source", "target", "weight", "edge_type"])
+                    .map_err(|e| csv_err(&p, e))?;
+                for e in edges {
+                    w.write_record([ext(e.from), ext(e.to), &e.weight.to_string(), net.as_str()])
+                        .map_err(|e| csv_err(&p, e))?;
+                }
+                w.flush().map_err(io(&p))?;
+            }
+        }
+        None => {}
+    }
+
+    // summary.json and run.toml
+    let mut windows = BTreeMap::new();
+    for r in &inv.runs {
+        windows.insert(
+            format!("{}:{}", r.edges.layer, r.edges.scale),
+            r.edges.window_s,
+        );
+    }
+    let mut kept_per_run = vec![0u64; inv.runs.len()];
+    for k in &inv.kept {
+        kept_per_run[k.run as usize] += 1;
+    }
+    let inputs = inv
+        .params
+        .inputs
+        .iter()
+        .map(|p| digest_file(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let summary = Summary {
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        semantics: inv.params.semantics,
+        inputs,
+        posts: ds.posts.len() as u64,
+        accounts: ds.accounts.len() as u64,
+        resolution: inv.resolution.as_str().to_string(),
+        runs: inv
+            .runs
+            .iter()
+            .zip(&kept_per_run)
+            .map(|(r, &kept)| RunSummary {
+                layer: r.edges.layer.to_string(),
+                scale: r.edges.scale.to_string(),
+                window_s: r.edges.window_s,
+                actions: r.trace_events,
+                targets: r.trace_targets,
+                pairs: r.edges.edges.len() as u64,
+                kept,
+                capped_targets: r.edges.capped_targets,
+                seconds: r.seconds,
+            })
+            .collect(),
+        edges_kept: inv.kept.len() as u64,
+        clusters: inv.clusters.len() as u64,
+        accounts_in_clusters: inv.clusters.iter().map(|c| c.members.len() as u64).sum(),
+        parameters: inv.params.clone(),
+        windows: windows.clone(),
+        timings: inv.timings.iter().cloned().collect(),
+        notes: inv.notes.clone(),
+    };
+    write_json(&out.join("summary.json"), &summary)?;
+    write_toml(
+        &out.join("run.toml"),
+        &RunToml {
+            lockstep_version: env!("CARGO_PKG_VERSION"),
+            params: &inv.params,
+            effective_windows: &windows,
+        },
+    )?;
+    Ok(summary)
+}
+
+fn csv_err(p: &Path, e: csv::Error) -> PipelineError {
+    PipelineError::Export(lockstep_export::ExportError::Csv {
+        path: p.to_path_buf(),
+        source: e,
+    })
+}
+
+fn write_network(inv: &Investigation, ds: &Dataset, out: &Path) -> Result<(), PipelineError> {
+    // Fuse: per unordered pair, per layer the max weight over scales; weight = sum over layers.
+    let mut fused: BTreeMap<(u32, u32), BTreeMap<lockstep_engine::Layer, (u32, u64)>> =
+        BTreeMap::new();
+    for k in &inv.kept {
+        let (run, e) = inv.edge(k);
+        let key = (e.a.0.min(e.b.0), e.a.0.max(e.b.0));
+        let slot = fused.entry(key).or_default().entry(run.layer).or_default();
+        slot.0 = slot.0.max(e.stats.weight);
+        slot.1 = slot.1.max(e.stats.events as u64);
+    }
+    let mut index: BTreeMap<u32, usize> = BTreeMap::new();
+    for &(a, b) in fused.keys() {
+        let n = index.len();
+        index.entry(a).or_insert(n);
+        let n = index.len();
+        index.entry(b).or_insert(n);
+    }
+    let mut order: Vec<(u32, usize)> = index.iter().map(|(&a, &i)| (a, i)).collect();
+    order.sort_by_key(|x| x.1);
+    let nodes: Vec<NetNode> = order
+        .iter()
+        .map(|&(a, _)| {
+            let id = AccountId(a);
+            let sn = ds.str(ds.accounts.screen_name[id.idx()]);
+            let ext = ds.str(ds.accounts.external_id[id.idx()]);
+            let o = &inv.accounts[id.idx()];
+            NetNode {
+                id: ext,
+                label: if sn.is_empty() { ext } else { sn },
+                cluster: inv.cluster_of[id.idx()].map(|c| c as i64).unwrap_or(-1),
+                verdict: o.verdict.as_deref().unwrap_or(""),
+                role: o.role.as_deref().unwrap_or(""),
+                score: o.coordination_score.unwrap_or(f64::NAN),
+            }
+        })
+        .collect();
+    let edges: Vec<NetEdge> = fused
+        .iter()
+        .map(|(&(a, b), layers)| NetEdge {
+            source: index[&a],
+            target: index[&b],
+            weight: layers.values().map(|v| v.0 as f64).sum(),
+            layers: layers
+                .keys()
+                .map(|l| l.as_str())
+                .collect::<Vec<_>>()
+                .join(";"),
+            events: layers.values().map(|v| v.1).sum(),
+            directed: layers.len() == 1 && layers.contains_key(&lockstep_engine::Layer::Amplify),
+        })
+        .collect();
+    write_gexf(&out.join("network.gexf"), &nodes, &edges)?;
+    write_graphml(&out.join("network.graphml"), &nodes, &edges)?;
+    Ok(())
+}
+
+fn write_coortweet(
+    out: &Path,
+    x: &lockstep_engine::compat::coortweet::Shares,
+    pairs: &[lockstep_engine::compat::coortweet::SharePair],
+    edges: &[lockstep_engine::compat::coortweet::CoEdge],
+) -> Result<(), PipelineError> {
+    let s = |sym| x.strings.resolve(sym);
+    let p = out.join("coortweet_groups.csv");
+    let mut w = csv::Writer::from_path(&p).map_err(|e| csv_err(&p, e))?;
+    w.write_record([
+        "object_id",
+        "content_id",
+        "content_id_y",
+        "time_delta",
+        "account_id",
+        "account_id_y",
+    ])
+    .map_err(|e| csv_err(&p, e))?;
+    for q in pairs {
+        let (o, n) = (q.older as usize, q.newer as usize);
+        w.write_record([
+            s(x.object[o]),
+            s(x.content[o]),
+            s(x.content[n]),
+            &q.time_delta.to_string(),
+            s(x.account[o]),
+            s(x.account[n]),
+        ])
+        .map_err(|e| csv_err(&p, e))?;
+    }
+    w.flush().map_err(io(&p))?;
+    let p = out.join("coortweet_edges.csv");
+    let mut w = csv::Writer::from_path(&p).map_err(|e| csv_err(&p, e))?;
+    w.write_record([
+        "from",
+        "to",
+        "weight",
+        "avg_time_delta",
+        "n_content_id",
+        "n_content_id_y",
+        "edge_symmetry_score",
+        "weight_threshold",
+    ])
+    .map_err(|e| csv_err(&p, e))?;
+    for e in edges {
+        w.write_record([
+            s(e.a),
+            s(e.b),
+            &e.weight.to_string(),
+            &e.avg_time_delta.to_string(),
+            &e.n_content_id.to_string(),
+            &e.n_content_id_y.to_string(),
+            &e.edge_symmetry_score.to_string(),
+            if e.weight_threshold { "1" } else { "0" },
+        ])
+        .map_err(|e| csv_err(&p, e))?;
+    }
+    w.flush().map_err(io(&p))?;
+    Ok(())
+}

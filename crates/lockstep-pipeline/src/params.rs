@@ -1,0 +1,102 @@
+//! Parameters of `investigate`: everything `run.toml` records to rerun exactly.
+
+use lockstep_engine::{Layer, Scale, SkewParams, WindowError, Windows};
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+/// Which co-action semantics to apply (docs/semantics.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Semantics {
+    /// Lockstep's own: every layer, two scales, distinct-target weights.
+    #[default]
+    Lockstep,
+    /// CooRTweet 2.1 `detect_groups` + `generate_coordinated_network`.
+    Coortweet,
+    /// coordination-network-toolkit 1.5.2 (`co_retweet`, `co_tweet`, `co_link`, `co_reply`).
+    Qut,
+}
+
+impl Semantics {
+    /// Parses `lockstep` / `coortweet` / `qut`.
+    pub fn parse(s: &str) -> Option<Semantics> {
+        match s {
+            "lockstep" | "default" => Some(Semantics::Lockstep),
+            "coortweet" => Some(Semantics::Coortweet),
+            "qut" => Some(Semantics::Qut),
+            _ => None,
+        }
+    }
+}
+
+/// Parameters of one investigation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InvestigateParams {
+    /// The input files (for digests and to rerun).
+    pub inputs: Vec<PathBuf>,
+    /// Forced input format, if any.
+    pub format: Option<String>,
+    /// Semantics.
+    pub semantics: Semantics,
+    /// Layers to run (`None` = every layer the data supports).
+    pub layers: Option<Vec<Layer>>,
+    /// The `--window` values as given (`SECONDS`, `LAYER=SECONDS`, `LAYER:SCALE=SECONDS`).
+    pub window_args: Vec<String>,
+    /// Parsed windows.
+    #[serde(skip)]
+    pub windows: Windows,
+    /// Scales to run.
+    pub scales: Vec<Scale>,
+    /// Edges with at least this weight enter the graph (until the statistics stage replaces the
+    /// rule by `q <= fdr`). For `qut` it is the toolkit's `min_edge_weight`.
+    pub min_weight: u32,
+    /// CooRTweet's `min_participation`.
+    pub min_participation: u32,
+    /// CooRTweet's `edge_weight` quantile for `weight_threshold`.
+    pub edge_weight: f64,
+    /// The skew bound of the pair kernel.
+    pub skew: SkewParams,
+    /// Nominal false discovery rate of the coordination graph's edges (DESIGN §6).
+    pub fdr: f64,
+    /// Seed of the community detection (Leiden) and the layout.
+    pub seed: u64,
+}
+
+impl Default for InvestigateParams {
+    fn default() -> Self {
+        InvestigateParams {
+            inputs: Vec::new(),
+            format: None,
+            semantics: Semantics::Lockstep,
+            layers: None,
+            window_args: Vec::new(),
+            windows: Windows::default(),
+            scales: vec![Scale::Burst, Scale::Drip],
+            min_weight: 2,
+            min_participation: 2,
+            edge_weight: 0.5,
+            skew: SkewParams::default(),
+            fdr: 0.01,
+            seed: 42,
+        }
+    }
+}
+
+impl InvestigateParams {
+    /// Sets the `--window` values (parsed and kept verbatim for `run.toml`).
+    pub fn with_windows(mut self, args: &[String]) -> Result<Self, WindowError> {
+        self.windows = Windows::parse_overrides(args)?;
+        self.window_args = args.to_vec();
+        Ok(self)
+    }
+
+    /// The single window of the compatibility semantics: the `repost` burst window (a bare
+    /// `--window SECONDS` sets it), else 60 s.
+    pub fn compat_window(&self) -> i64 {
+        self.windows
+            .overrides
+            .get(&(Layer::Repost, Scale::Burst))
+            .copied()
+            .unwrap_or(60)
+    }
+}

@@ -1,0 +1,175 @@
+//! Builds the HTML report's input from an investigation and its detection stages.
+
+use crate::Investigation;
+use crate::detect::Detection;
+use lockstep_report::{
+    AccountResult, ClusterReport, EdgeResult, Headline, ReportInput, Role, Verdict,
+};
+
+/// Most edges drawn in the network picture and the delay chart (strongest first); more would make
+/// the self-contained HTML heavy without adding information.
+const MAX_REPORT_EDGES: usize = 20_000;
+
+/// The report input for `inv`. Positions come from the graph stage's force layout.
+pub(crate) fn report_input(
+    inv: &Investigation,
+    det: &Detection,
+    title: &str,
+    runtime_s: f64,
+) -> ReportInput {
+    let clusters = det
+        .clusters
+        .members
+        .iter()
+        .enumerate()
+        .map(|(id, members)| {
+            let cs = det.scored.cluster(id as u32);
+            let m = det.metrics.get(id);
+            ClusterReport {
+                id: id as u32,
+                verdict: cs
+                    .map(|c| Verdict::parse(c.verdict.as_str()).unwrap_or_default())
+                    .unwrap_or_default(),
+                score: cs.map_or(0.0, |c| c.score),
+                size: members.len(),
+                layers: m.map_or_else(Vec::new, |m| {
+                    let mut l: Vec<String> =
+                        m.layers.iter().map(|s| s.layer.as_str().to_string()).collect();
+                    l.dedup();
+                    l
+                }),
+                evidence: cs.map_or_else(Vec::new, |c| {
+                    c.evidence.iter().map(|e| e.text.clone()).collect()
+                }),
+                attribution: cs
+                    .map(|c| c.attribution.summary.clone())
+                    .filter(|s| !s.is_empty()),
+                utc_offset_hours: cs
+                    .and_then(|c| c.attribution.utc_offset)
+                    .or_else(|| m.and_then(|m| m.utc_offset_h))
+                    .map(|h| h as f32),
+                median_delay_s: m.and_then(|m| m.median_delay_s),
+                members: members.clone(),
+            }
+        })
+        .collect();
+
+    // Accounts in clusters, in graph-node order so that layout positions line up.
+    let mut accounts = Vec::new();
+    let mut positions = Vec::new();
+    let layout = lockstep_graph::layout(&det.graph, 7);
+    for (i, &a) in det.graph.nodes.iter().enumerate() {
+        let s = &det.scored.accounts[a.idx()];
+        accounts.push(AccountResult {
+            account: a,
+            cluster: inv.cluster_of[a.idx()],
+            verdict: Verdict::parse(s.verdict.as_str()).unwrap_or_default(),
+            role: s
+                .role
+                .and_then(|r| Role::parse(r.as_str()))
+                .unwrap_or_default(),
+        });
+        positions.push(layout.get(i).copied().unwrap_or((0.0, 0.0)));
+    }
+
+    let mut edges: Vec<(f64, EdgeResult)> = inv
+        .kept
+        .iter()
+        .map(|k| {
+            let (run, e) = inv.edge(k);
+            (
+                k.q_value.unwrap_or(1.0),
+                EdgeResult {
+                    a: e.a,
+                    b: e.b,
+                    layer: run.layer.as_str().to_string(),
+                    weight: f64::from(e.stats.weight),
+                    median_dt_s: f64::from(e.stats.median_dt_s),
+                },
+            )
+        })
+        .collect();
+    edges.sort_by(|x, y| x.0.total_cmp(&y.0));
+    edges.truncate(MAX_REPORT_EDGES);
+
+    let sig = &det.significance;
+    ReportInput {
+        title: title.to_string(),
+        generator: format!("lockstep {}", env!("CARGO_PKG_VERSION")),
+        headline: Headline {
+            pairs_tested: Some(sig.hypotheses.min(u64::MAX as f64) as u64),
+            significant_edges: Some(sig.n_significant as u64),
+            fdr: Some(sig.fdr),
+            runtime_s: Some(runtime_s),
+        },
+        clusters,
+        accounts,
+        edges: edges.into_iter().map(|(_, e)| e).collect(),
+        positions: Some(positions),
+        parameters: parameters(inv),
+    }
+}
+
+fn parameters(inv: &Investigation) -> Vec<(String, String)> {
+    let p = &inv.params;
+    let mut out = vec![
+        ("semantics".to_string(), format!("{:?}", p.semantics).to_lowercase()),
+        (
+            "scales".to_string(),
+            p.scales.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "),
+        ),
+        ("time resolution".to_string(), inv.resolution.as_str().to_string()),
+    ];
+    for r in &inv.runs {
+        out.push((
+            format!("window {}:{}", r.edges.layer, r.edges.scale.as_str()),
+            format!("{} s", r.edges.window_s),
+        ));
+    }
+    out
+}
+
+/// The `clusters.csv` cells after `density` for cluster `id`, in the order of
+/// [`lockstep_export::CLUSTER_METRIC_COLUMNS`].
+pub(crate) fn cluster_metric_cells(det: &Detection, id: u32) -> Vec<String> {
+    let Some(m) = det.metrics.get(id as usize) else {
+        return Vec::new();
+    };
+    let top = |v: &[(String, u32)]| {
+        v.iter()
+            .take(5)
+            .map(|(k, n)| format!("{k}:{n}"))
+            .collect::<Vec<_>>()
+            .join(";")
+    };
+    let share = |v: &[(String, f64)]| {
+        v.iter()
+            .take(5)
+            .map(|(k, s)| format!("{k}:{s:.2}"))
+            .collect::<Vec<_>>()
+            .join(";")
+    };
+    let cs = det.scored.cluster(id);
+    vec![
+        format!("{:.4}", m.synchrony),
+        m.creation_span_days
+            .map(|d| format!("{d:.1}"))
+            .unwrap_or_default(),
+        format!("{:.4}", m.content_homogeneity),
+        m.posts.to_string(),
+        m.utc_offset_h.map(|h| h.to_string()).unwrap_or_default(),
+        top(&m.top_hashtags),
+        top(&m.top_urls),
+        top(&m.top_domains),
+        share(&m.languages),
+        share(&m.clients),
+        cs.and_then(|c| c.attribution.origin.clone())
+            .unwrap_or_default(),
+        cs.map(|c| c.attribution.confidence_label.to_string())
+            .unwrap_or_default(),
+        cs.map(|c| lockstep_score::evidence_string(&c.evidence))
+            .unwrap_or_default(),
+        cs.map(|c| c.attribution.summary.clone())
+            .unwrap_or_default(),
+    ]
+}
