@@ -593,7 +593,7 @@ pub fn build(cfg: &SimConfig) -> World {
                 _ => *r.pick(&["en", "en", "id", "es"]),
             };
             let h_start = (a.created + r.range_i64(10, 200) * DAY)
-                .max(parse_date("2011-01-01").unwrap_or(0) + r.range_i64(0, 300) * DAY);
+                .max(parse_date("2011-03-01").unwrap_or(0) + r.range_i64(0, 300) * DAY);
             let h_end = (h_start + r.range_i64(120, 900) * DAY)
                 .min(parse_date("2018-12-31").unwrap_or(start));
             a.history = Some((h_start, h_end.max(h_start + DAY)));
