@@ -46,12 +46,22 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 }
 
 /// Files of a simulated world the pipeline reads (ground truth stays out of its input).
-pub const WORLD_INPUTS: [&str; 5] = ["users.csv", "tweets.csv", "logins.csv", "page_admins.csv", "ads.csv"];
+pub const WORLD_INPUTS: [&str; 5] = [
+    "users.csv",
+    "tweets.csv",
+    "logins.csv",
+    "page_admins.csv",
+    "ads.csv",
+];
 
 /// The main pipeline on the simulated world. For now: read it back through the ingest layer and
 /// describe it (the lead switches this to `investigate` once it exists).
 fn run_pipeline(world: &Path, _out: &Path) -> anyhow::Result<()> {
-    let paths: Vec<PathBuf> = WORLD_INPUTS.iter().map(|f| world.join(f)).filter(|p| p.exists()).collect();
+    let paths: Vec<PathBuf> = WORLD_INPUTS
+        .iter()
+        .map(|f| world.join(f))
+        .filter(|p| p.exists())
+        .collect();
     let t = std::time::Instant::now();
     let ing = lockstep_ingest::read_paths(&paths, &lockstep_ingest::ReadOptions::default())
         .with_context(|| format!("reading the simulated world in {}", world.display()))?;
