@@ -182,6 +182,9 @@ impl IpDatabase {
             let to: u32 = f[1]
                 .parse()
                 .map_err(|_| bad(i + 1, format!("bad IPv4 end '{}'", f[1])))?;
+            if f[2].trim() == "??" {
+                continue; // unknown country
+            }
             let Some(c) = cc(f[2]) else {
                 return Err(bad(i + 1, format!("bad country code '{}'", f[2])));
             };
@@ -199,6 +202,7 @@ impl IpDatabase {
                 f.first().map(|s| parse(s)),
                 f.get(1).map(|s| parse(s)),
             ) {
+                (3, Some(Ok(_)), Some(Ok(_))) if f[2].trim() == "??" => {}
                 (3, Some(Ok(a)), Some(Ok(b))) => match cc(f[2]) {
                     Some(c) => self.v6.push((a, b, c)),
                     None => return Err(bad(i + 1, format!("bad country code '{}'", f[2]))),
@@ -303,7 +307,7 @@ mod tests {
         let mut db = IpDatabase::new();
         // 1.0.1.0-1.0.3.255 CN ; 8.8.8.0-8.8.8.255 US
         db.add_tor_text(
-            "# comment\n16777472,16778239,CN\n134744064,134744319,US\n",
+            "# comment\n15726992,15726999,??\n16777472,16778239,CN\n134744064,134744319,US\n",
             "2001:db8::,2001:db8::ffff,HK\n",
             "test",
         )

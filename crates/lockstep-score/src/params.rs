@@ -10,8 +10,8 @@ use serde::Serialize;
 /// `z = bias + sum_i weight_i * strength_i (+ coordination and network terms)`.
 ///
 /// Each signal strength is in [0, 1]; a weight is the log-odds a fully firing signal adds. The
-/// bias is chosen so that no single signal alone reaches the 0.5 threshold (the largest weight is
-/// below `-bias`): a verdict always rests on at least two independent kinds of evidence.
+/// bias (-5) is chosen so that no single signal alone reaches the 0.5 threshold (the largest weight
+/// is 3): a verdict rests on at least two strong or three moderate kinds of evidence.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Weights {
     /// Log-odds with no evidence at all.
@@ -33,7 +33,7 @@ impl Default for Weights {
             signal[s as usize] = s.default_weight();
         }
         Weights {
-            bias: -4.0,
+            bias: -5.0,
             signal,
             coordination: 1.0,
             amplifies_inauthentic: 3.0,

@@ -11,8 +11,11 @@
 //!   Weights::cluster_share`.
 //!
 //! A cluster is `inauthentic` when its score reaches the threshold, else `coordinated_organic`. A
-//! member is `inauthentic` when its blended score reaches the threshold, else
-//! `coordinated_organic`. An account in no cluster is `none`, unless most of its significant
+//! member of an inauthentic cluster is `inauthentic` when its blended score reaches the threshold,
+//! else `coordinated_organic`. A member of an organic cluster stays `coordinated_organic` unless at
+//! least half of its significant amplification goes to inauthentic clusters and its blended score
+//! reaches the threshold: profile-level evidence alone never flips a member of an organic
+//! cluster, because new protesters look like new fake accounts. An account in no cluster is `none`, unless most of its significant
 //! amplification goes to inauthentic clusters and its own score reaches the threshold (an
 //! unclustered amplifier).
 
@@ -263,7 +266,11 @@ pub fn score_with_signals(
         let (verdict, z) = match g {
             Some(g) => {
                 let z = w.cluster_share * z_group[g as usize] + (1.0 - w.cluster_share) * za;
-                let v = if z >= thr {
+                // In an organic cluster, profile-level evidence alone never flips a member (new
+                // protesters look like new fake accounts); only amplifying an inauthentic
+                // cluster does (an infiltrated amplifier).
+                let cluster_inauthentic = inauth[g as usize];
+                let v = if z >= thr && (cluster_inauthentic || amp_share(amp_i) >= 0.5) {
                     Verdict::Inauthentic
                 } else {
                     Verdict::CoordinatedOrganic

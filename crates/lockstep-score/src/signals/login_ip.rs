@@ -4,8 +4,8 @@
 //!
 //! **Measures.** Two shares of an account's logins: (a) from a hosting, cloud or VPN-exit network
 //! (the IP's autonomous system is in `data/ip/hosting_asns.csv`; needs an ASN database, see
-//! [`crate::ip`]); (b) from an IP address that at least 3 members of the account's own cluster
-//! also logged in from. Strength: the larger of `clamp(a / 0.6, 0, 1)` and `0.7 * b`; value: (a)
+//! [`crate::ip`]); (b) from a network (the address's /24, or /48 for IPv6) that at least 3
+//! members of the account's own cluster also logged in from. Strength: the larger of `clamp(a / 0.6, 0, 1)` and `0.7 * b`; value: (a)
 //! when an ASN database is loaded, else (b).
 //!
 //! **Why it indicates inauthenticity.** Operators run many accounts from one office (one NAT
@@ -32,20 +32,26 @@ type LoginStats = (u32, u32, u32, Option<String>);
 fn stats(ctx: &Context<'_>, params: &ScoreParams) -> Option<Vec<LoginStats>> {
     let logins = ctx.ds.logins.as_ref()?;
     let n = ctx.n_accounts();
-    // Distinct (ip, account) pairs, then members per (ip, group).
-    let mut pairs: Vec<(Sym, AccountId)> = logins
+    // Network prefix of each distinct address (/24 for IPv4, /48 for IPv6).
+    let mut prefix: HashMap<Sym, Option<u128>> = HashMap::new();
+    for &ip in &logins.ip {
+        prefix
+            .entry(ip)
+            .or_insert_with(|| prefix_key(ctx.ds.str(ip)));
+    }
+    // Distinct (prefix, account) pairs, then members per (prefix, group).
+    let mut pairs: Vec<(u128, AccountId)> = logins
         .ip
         .iter()
         .zip(&logins.account)
-        .filter(|(ip, _)| !ip.is_none())
-        .map(|(&ip, &a)| (ip, a))
+        .filter_map(|(ip, &a)| prefix.get(ip).copied().flatten().map(|k| (k, a)))
         .collect();
     pairs.sort_unstable();
     pairs.dedup();
-    let mut per_group: HashMap<(Sym, u32), u32> = HashMap::new();
-    for &(ip, a) in &pairs {
+    let mut per_group: HashMap<(u128, u32), u32> = HashMap::new();
+    for &(k, a) in &pairs {
         if let Some(g) = ctx.groups.group_of(a) {
-            *per_group.entry((ip, g)).or_default() += 1;
+            *per_group.entry((k, g)).or_default() += 1;
         }
     }
     let asn = params.ip.as_ref().filter(|db| db.has_asns());
@@ -77,12 +83,21 @@ fn stats(ctx: &Context<'_>, params: &ScoreParams) -> Option<Vec<LoginStats>> {
             }
         }
         if let Some(g) = ctx.groups.group_of(a)
-            && per_group.get(&(ip, g)).copied().unwrap_or(0) >= 3
+            && let Some(k) = prefix.get(&ip).copied().flatten()
+            && per_group.get(&(k, g)).copied().unwrap_or(0) >= 3
         {
             s.2 += 1;
         }
     }
     Some(out)
+}
+
+/// The network of an address: its /24 (IPv4) or /48 (IPv6) prefix, tagged by family.
+pub fn prefix_key(ip: &str) -> Option<u128> {
+    match ip.trim().parse::<std::net::IpAddr>().ok()? {
+        std::net::IpAddr::V4(a) => Some((1u128 << 127) | u128::from(u32::from(a) >> 8)),
+        std::net::IpAddr::V6(a) => Some(u128::from(a) >> 80),
+    }
 }
 
 /// Computes the signal (all `NaN` without a logins table).
@@ -120,7 +135,7 @@ pub fn describe(ctx: &Context<'_>, a: AccountId, _value: f64, params: &ScorePara
     }
     if *shared > 0 {
         parts.push(format!(
-            "{:.0}% of {n} logins from addresses shared with 3+ cluster members",
+            "{:.0}% of {n} logins from /24 networks shared with 3+ cluster members",
             100.0 * *shared as f64 / *n as f64
         ));
     }
@@ -138,7 +153,12 @@ mod tests {
         let (mut b, _) = builder();
         for i in 0..4 {
             for k in 0..5 {
-                b.push_login(&format!("op{i}"), MONDAY + k, "203.0.113.7", "");
+                b.push_login(
+                    &format!("op{i}"),
+                    MONDAY + k,
+                    &format!("203.0.113.{}", i * 5 + k),
+                    "",
+                );
             }
         }
         for i in 0..4 {
@@ -146,7 +166,7 @@ mod tests {
                 b.push_login(
                     &format!("user{i}"),
                     MONDAY + k,
-                    &format!("198.51.100.{i}"),
+                    &format!("198.51.{i}.{k}"),
                     "",
                 );
             }

@@ -105,7 +105,7 @@ impl Signal {
             Signal::Schedule => 2.5,
             Signal::TimingRegularity => 1.5,
             Signal::ClientConcentration => 1.5,
-            Signal::CopyPaste => 1.5,
+            Signal::CopyPaste => 1.0,
             Signal::LanguageMix => 1.0,
             Signal::StateMedia => 1.5,
             Signal::LoginIp => 2.5,

@@ -1,9 +1,10 @@
 //! # `repurposed`: dormant, then reactivated
 //!
 //! **Measures.** The longest silence in the account's observed posts that has activity on both
-//! sides (or, when the data reaches back to within 30 days of the account's creation, the silence
-//! between creation and the first post), and whether the dominant post language changes across
-//! it. Strength: 0.5 for a silence of 180 days or more, 0.8 for a year or more, plus 0.3 when the
+//! sides, and whether the dominant post language changes across it. (The silence between creation
+//! and the first observed post is not used: whether the data holds an account's whole history
+//! cannot be told per account, and in a topic or hashtag collection every old account would look
+//! dormant.) Strength: 0.5 for a silence of 180 days or more, 0.8 for a year or more, plus 0.3 when the
 //! language changes (capped at 1). Value: the silence in days.
 //!
 //! **Why it indicates inauthenticity.** Operations buy, steal or revive old accounts to look
@@ -20,6 +21,7 @@
 use super::SignalColumn;
 use super::language_mix::norm_lang;
 use crate::context::{Context, DAY, date_string};
+
 use lockstep_model::{AccountId, Sym};
 
 const MIN_GAP_DAYS: f64 = 180.0;
@@ -70,20 +72,6 @@ fn dormancy(ctx: &Context<'_>, a: AccountId) -> Option<Dormancy> {
         if best.is_none_or(|b| gap > b.0) {
             best = Some((gap, i));
         }
-    }
-    let created = ctx.ds.accounts.created_at[a.idx()];
-    let first = t[posts[0] as usize];
-    if let (Some(c), Some((start, _))) = (created, ctx.time_range)
-        && start <= c + 30 * DAY
-        && first - c > best.map_or(0, |b| b.0)
-    {
-        return Some(Dormancy {
-            gap_days: (first - c) as f64 / DAY as f64,
-            from: c,
-            to: first,
-            before: None,
-            after: None,
-        });
     }
     let (gap, i) = best?;
     Some(Dormancy {

@@ -1,0 +1,78 @@
+//! `lockstep eval` end to end on small files.
+
+use assert_cmd::Command;
+
+fn write(dir: &std::path::Path, name: &str, text: &str) -> std::path::PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap_or_else(|e| panic!("{e}"));
+    p
+}
+
+#[test]
+fn prints_scores_and_json() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    write(
+        dir.path(),
+        "accounts.csv",
+        "account_id,screen_name,cluster_id,verdict,role,coordination_score,inauthenticity_score,evidence\n\
+         s1,a,1,inauthentic,core,0.9,0.9,\n\
+         s2,b,1,inauthentic,amplifier,0.9,0.9,\n\
+         act1,c,2,coordinated_organic,,0.5,0.1,\n\
+         act2,d,2,inauthentic,core,0.5,0.6,\n\
+         o1,e,,none,,0,0.0,\n",
+    );
+    let labels = write(
+        dir.path(),
+        "labels.csv",
+        "account_id,label,cell\ns1,state_core,x\ns2,spam_amplifier,x\ns3,state_core,x\nact1,activist,x\nact2,activist,x\no1,organic,x\n",
+    );
+    let out = Command::cargo_bin("lockstep")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .args(["eval", &dir.path().display().to_string(), "--labels"])
+        .arg(&labels)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    // tp 2, fp 1, fn 1: precision 2/3, recall 2/3.
+    assert!(text.contains("precision 0.6667  recall 0.6667"), "{text}");
+    assert!(text.contains("activist"), "{text}");
+    let out = Command::cargo_bin("lockstep")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .args([
+            "eval",
+            &dir.path().display().to_string(),
+            "--json",
+            "--positive",
+            "state_core",
+            "--labels",
+        ])
+        .arg(&labels)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(out.status.success());
+    let v: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(v["overall"]["tp"], 1);
+    assert_eq!(v["overall"]["fp"], 2);
+}
+
+#[test]
+fn bad_input_names_file_and_line() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    write(dir.path(), "accounts.csv", "account_id,verdict\nx,weird\n");
+    let labels = write(dir.path(), "labels.csv", "account_id,label\nx,state_core\n");
+    let out = Command::cargo_bin("lockstep")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .args(["eval", &dir.path().display().to_string(), "--labels"])
+        .arg(&labels)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("accounts.csv:2: verdict"), "{err}");
+}
