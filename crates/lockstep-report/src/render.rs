@@ -268,7 +268,7 @@ fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
     for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);
@@ -672,10 +672,9 @@ fn cluster_section(
 
     let n = size(c);
     let mut summary = format!(
-        "{} account{} {} in lockstep",
+        "{} account{} acted in lockstep",
         thousands(n as u64),
-        if n == 1 { "" } else { "s" },
-        if n == 1 { "acted" } else { "acted" }
+        if n == 1 { "" } else { "s" }
     );
     if !c.layers.is_empty() {
         summary.push_str(&format!(" ({})", c.layers.join(", ")));

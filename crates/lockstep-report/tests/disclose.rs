@@ -131,7 +131,7 @@ fn same_account_same_hash_in_every_column() {
     let (mut amp_rows, mut mention_hits, mut text_hits) = (0, 0, 0);
     for rec in r.records() {
         let rec = rec.unwrap();
-        if &rec[uid] == amplifier {
+        if rec[uid] == amplifier {
             amp_rows += 1;
             assert_eq!(&rec[sn], amplifier);
             assert_eq!(&rec[dn], amplifier);

@@ -92,11 +92,11 @@ pub fn heatmap(
         // Colour scale legend: 0 .. max posts per hour slot.
         let legend = legend.margin(40, 50, 5, 10);
         let (_, h) = legend.dim_in_pixel();
-        let steps = 10;
+        let steps: i32 = 10;
         for i in 0..steps {
             let a = (steps - i) as f64 / steps as f64;
-            let y0 = (i as i32) * (h as i32 - 40) / steps + 20;
-            let y1 = (i as i32 + 1) * (h as i32 - 40) / steps + 20;
+            let y0 = i * (h as i32 - 40) / steps + 20;
+            let y1 = (i + 1) * (h as i32 - 40) / steps + 20;
             legend.draw(&Rectangle::new(
                 [(0, y0), (18, y1)],
                 colour.mix(0.12 + 0.88 * a).filled(),
