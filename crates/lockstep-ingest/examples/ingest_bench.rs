@@ -134,6 +134,16 @@ fn vm_hwm_kib() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// User + system CPU seconds of this process (from `/proc/self/stat`, clock ticks of 1/100 s).
+fn cpu_seconds() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let after = &s[s.rfind(')')? + 2..];
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let utime: f64 = f.get(11)?.parse().ok()?;
+    let stime: f64 = f.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let rows: u64 = args
@@ -157,17 +167,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let bytes = std::fs::metadata(&path)?.len();
     let hwm_before = vm_hwm_kib().unwrap_or(0);
+    let cpu0 = cpu_seconds().unwrap_or(0.0);
     let t = Instant::now();
     let ing = read_paths(std::slice::from_ref(&path), &ReadOptions::default())?;
     let secs = t.elapsed().as_secs_f64();
+    let cpu = cpu_seconds().unwrap_or(0.0) - cpu0;
     let hwm = vm_hwm_kib().unwrap_or(0);
     let heap = ing.dataset.heap_bytes();
     let n = ing.report.rows_read();
     println!("rows            {n}");
     println!("file            {:.1} MB", bytes as f64 / 1e6);
-    println!("time            {secs:.2} s");
-    println!("rows/s          {:.0}", n as f64 / secs);
-    println!("MB/s            {:.1}", bytes as f64 / 1e6 / secs);
+    println!("time            {secs:.2} s wall, {cpu:.2} s CPU (one thread)");
+    println!(
+        "rows/s          {:.0} wall, {:.0} per CPU-second",
+        n as f64 / secs,
+        n as f64 / cpu
+    );
+    println!(
+        "MB/s            {:.1} wall, {:.1} per CPU-second",
+        bytes as f64 / 1e6 / secs,
+        bytes as f64 / 1e6 / cpu
+    );
     println!(
         "peak RSS        {:.1} MB (VmHWM; {:.1} MB before reading)",
         hwm as f64 / 1024.0,

@@ -110,6 +110,19 @@ fn count_syms(
     top(m, n)
 }
 
+/// `1234567` as `1,234,567`.
+pub fn thousands(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 fn nonempty_rows(l: &ListColumn) -> usize {
     (0..l.len()).filter(|&i| !l.get(i).is_empty()).count()
 }
@@ -156,6 +169,17 @@ pub fn summarize(ing: &Ingested, n: usize) -> Summary {
         .map(|t| t.account.len())
         .unwrap_or(0);
     let ads = ds.ads.as_ref().map(|t| t.time.len()).unwrap_or(0);
+    let repost_ids_s = thousands(repost_ids);
+    let reposts_s = thousands(reposts);
+    let repost_authors_s = thousands(repost_authors);
+    let texts_s = thousands(texts);
+    let urls_s = thousands(urls);
+    let url_domains_s = thousands(url_domains);
+    let tags_s = thousands(tags);
+    let replies_s = thousands(replies);
+    let ments_s = thousands(ments);
+    let media_s = thousands(media);
+    let logins_s = thousands(logins);
     let mut layers = Vec::new();
     let mut layer = |name: &str, ok: bool, detail: String| {
         layers.push(LayerSupport {
@@ -168,13 +192,13 @@ pub fn summarize(ing: &Ingested, n: usize) -> Summary {
         layer(
             "repost",
             true,
-            format!("{repost_ids} reposts with the reposted post's id"),
+            format!("{repost_ids_s} reposts with the reposted post's id"),
         );
     } else if reposts > 0 && texts > 0 {
         layer(
             "repost",
             true,
-            format!("no retweet ids: repost layer will use identical text of {reposts} reposts"),
+            format!("no retweet ids: repost layer will use identical text of {reposts_s} reposts"),
         );
     } else {
         layer("repost", false, "no reposts".to_string());
@@ -183,7 +207,7 @@ pub fn summarize(ing: &Ingested, n: usize) -> Summary {
         layer(
             "amplify",
             true,
-            format!("{repost_authors} reposts with a known original author"),
+            format!("{repost_authors_s} reposts with a known original author"),
         );
     } else {
         layer(
@@ -197,7 +221,7 @@ pub fn summarize(ing: &Ingested, n: usize) -> Summary {
         "text",
         tx,
         if tx {
-            format!("{texts} posts with text")
+            format!("{texts_s} posts with text")
         } else {
             "no post text".into()
         },
@@ -211,31 +235,35 @@ pub fn summarize(ing: &Ingested, n: usize) -> Summary {
             "no post text".into()
         },
     );
-    layer("url", urls > 0, format!("{urls} posts with URLs"));
+    layer("url", urls > 0, format!("{urls_s} posts with URLs"));
     layer(
         "domain",
         urls + url_domains > 0,
-        format!("{urls} posts with URLs, {url_domains} with source-given domains"),
+        format!("{urls_s} posts with URLs, {url_domains_s} with source-given domains"),
     );
-    layer("hashtag", tags > 0, format!("{tags} posts with hashtags"));
+    layer("hashtag", tags > 0, format!("{tags_s} posts with hashtags"));
     layer(
         "hashtag_seq",
         tags > 0,
-        format!("{tags} posts with hashtags"),
+        format!("{tags_s} posts with hashtags"),
     );
     layer(
         "reply",
         replies > 0,
-        format!("{replies} replies with the replied-to post's id"),
+        format!("{replies_s} replies with the replied-to post's id"),
     );
-    layer("mention", ments > 0, format!("{ments} posts with mentions"));
+    layer(
+        "mention",
+        ments > 0,
+        format!("{ments_s} posts with mentions"),
+    );
     layer(
         "media",
         media > 0,
-        format!("{media} posts with media hashes"),
+        format!("{media_s} posts with media hashes"),
     );
-    layer("ip", logins > 0, format!("{logins} login events"));
-    layer("device", logins > 0, format!("{logins} login events"));
+    layer("ip", logins > 0, format!("{logins_s} login events"));
+    layer("device", logins > 0, format!("{logins_s} login events"));
     let res = ds.resolution();
     if res != lockstep_model::Resolution::Second && !p.is_empty() {
         layer(
@@ -281,5 +309,7 @@ mod tests {
         assert_eq!(url_host("http://u@t.co/x"), Some("t.co".into()));
         assert_eq!(url_host("example.com/x"), None);
         assert_eq!(url_host("http:///x"), None);
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(thousands(999), "999");
     }
 }

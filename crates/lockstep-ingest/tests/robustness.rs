@@ -88,15 +88,15 @@ fn check_line(
     r: &Result<usize, IngestError>,
     lines: usize,
 ) -> Result<(), TestCaseError> {
-    if let Err(IngestError::Input(e)) = r {
-        if f != Format::Parquet {
-            prop_assert!(
-                e.line >= 1 && e.line as usize <= lines,
-                "{f}: error line {} of {lines}: {e}",
-                e.line
-            );
-            prop_assert!(!e.field.is_empty());
-        }
+    if let Err(IngestError::Input(e)) = r
+        && f != Format::Parquet
+    {
+        prop_assert!(
+            e.line >= 1 && e.line as usize <= lines,
+            "{f}: error line {} of {lines}: {e}",
+            e.line
+        );
+        prop_assert!(!e.field.is_empty());
     }
     Ok(())
 }

@@ -13,7 +13,9 @@ pub struct Interner {
     arena: String,
     /// `ends[i]` is the end offset of symbol `i` in `arena`; its start is `ends[i-1]` (0 for i = 0).
     ends: Vec<u64>,
-    table: HashTable<u32>,
+    /// `(symbol, 32-bit hash of its string)`: the stored hash lets growth rehash without reading
+    /// the arena, and rejects most non-matching probes without a string comparison.
+    table: HashTable<(u32, u32)>,
     hasher: foldhash::fast::FixedState,
 }
 
@@ -48,13 +50,16 @@ impl Interner {
 
     /// Returns the symbol for `s`, adding it if new.
     pub fn intern(&mut self, s: &str) -> Sym {
-        let hash = self.hasher.hash_one(s);
+        // Missing values are the commonest string of all: skip hashing and probing for them.
+        if s.is_empty() && !self.ends.is_empty() {
+            return Sym::NONE;
+        }
+        let h = self.h32(s);
         let arena = &self.arena;
         let ends = &self.ends;
-        if let Some(&i) = self
-            .table
-            .find(hash, |&i| slice(arena, ends, i as usize) == s)
-        {
+        if let Some(&(i, _)) = self.table.find(spread(h), |&(i, hi)| {
+            hi == h && slice(arena, ends, i as usize) == s
+        }) {
             return Sym(i);
         }
         let id = u32::try_from(self.ends.len()).unwrap_or(u32::MAX);
@@ -64,19 +69,23 @@ impl Interner {
         );
         self.arena.push_str(s);
         self.ends.push(self.arena.len() as u64);
-        let (arena, ends, hasher) = (&self.arena, &self.ends, &self.hasher);
-        self.table.insert_unique(hash, id, |&i| {
-            hasher.hash_one(slice(arena, ends, i as usize))
-        });
+        self.table
+            .insert_unique(spread(h), (id, h), |&(_, hi)| spread(hi));
         Sym(id)
+    }
+
+    fn h32(&self, s: &str) -> u32 {
+        (self.hasher.hash_one(s) >> 32) as u32
     }
 
     /// The symbol for `s` if it has been interned.
     pub fn get(&self, s: &str) -> Option<Sym> {
-        let hash = self.hasher.hash_one(s);
+        let h = self.h32(s);
         self.table
-            .find(hash, |&i| slice(&self.arena, &self.ends, i as usize) == s)
-            .map(|&i| Sym(i))
+            .find(spread(h), |&(i, hi)| {
+                hi == h && slice(&self.arena, &self.ends, i as usize) == s
+            })
+            .map(|&(i, _)| Sym(i))
     }
 
     /// The string of a symbol. Panics on a symbol from another interner that is out of range.
@@ -96,8 +105,14 @@ impl Interner {
 
     /// Approximate heap bytes used (arena, offsets, table).
     pub fn heap_bytes(&self) -> usize {
-        self.arena.capacity() + self.ends.capacity() * 8 + self.table.capacity() * 5
+        self.arena.capacity() + self.ends.capacity() * 8 + self.table.capacity() * 9
     }
+}
+
+/// The table hash of a stored 32-bit string hash (a multiplicative spread, so both the bucket
+/// bits and hashbrown's top-7-bit tag depend on all 32 bits).
+fn spread(h: u32) -> u64 {
+    (h as u64 | (h as u64) << 32).wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
 
 fn slice<'a>(arena: &'a str, ends: &[u64], i: usize) -> &'a str {

@@ -83,15 +83,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 }
 
 fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    lockstep_ingest::summary::thousands(n as usize)
 }
 
 /// The human-readable summary.
@@ -126,7 +118,12 @@ fn render(s: &Summary) -> String {
         .iter()
         .map(|(k, v)| format!("{k} {}", thousands(*v as u64)))
         .collect();
-    let _ = writeln!(o, "Posts     {} ({})", thousands(s.posts as u64), kinds.join(", "));
+    let _ = writeln!(
+        o,
+        "Posts     {} ({})",
+        thousands(s.posts as u64),
+        kinds.join(", ")
+    );
     if let (Some(a), Some(b)) = (&s.time_min, &s.time_max) {
         let _ = writeln!(o, "Time      {a} to {b} UTC, {}-resolution", s.resolution);
     }

@@ -8,6 +8,9 @@ use crate::error::{FieldError, shown};
 use crate::listfield::{ListBuf, parse_list};
 use lockstep_model::{PostKind, PostRecord, Profile, Resolution, snowflake_to_unix_ms};
 
+/// Followers, following and creation time of one row, validated.
+type ProfileNumbers = (Option<u64>, Option<u64>, Option<i64>);
+
 /// Profile columns shared by the tweets and users files.
 struct ProfileCols {
     display_name: Option<usize>,
@@ -37,10 +40,7 @@ impl ProfileCols {
     }
 
     /// Parsed numeric fields (validated before anything is added).
-    fn numbers(
-        &self,
-        rec: &csv::StringRecord,
-    ) -> Result<(Option<u64>, Option<u64>, Option<i64>), FieldError> {
+    fn numbers(&self, rec: &csv::StringRecord) -> Result<ProfileNumbers, FieldError> {
         Ok((
             parse_count(col(rec, self.followers), "follower_count")?,
             parse_count(col(rec, self.following), "following_count")?,
@@ -51,7 +51,7 @@ impl ProfileCols {
     fn apply(
         &self,
         rec: &csv::StringRecord,
-        nums: (Option<u64>, Option<u64>, Option<i64>),
+        nums: ProfileNumbers,
         ctx: &mut Ctx<'_>,
         userid: &str,
     ) {

@@ -75,6 +75,6 @@ pub(crate) fn parse_coord(v: &str, field: &str, max: f32) -> Result<Option<f32>,
 }
 
 /// The field at `i` (empty when the column is absent).
-pub(crate) fn col<'r>(rec: &'r csv::StringRecord, i: Option<usize>) -> &'r str {
+pub(crate) fn col(rec: &csv::StringRecord, i: Option<usize>) -> &str {
     i.and_then(|i| rec.get(i)).unwrap_or("")
 }
