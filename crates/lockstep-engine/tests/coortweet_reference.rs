@@ -11,6 +11,9 @@ fn data_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"))
 }
 
+/// `weight, avg_time_delta, n_content_id, n_content_id_y, edge_symmetry_score, weight_threshold`.
+type RefEdge = (u32, f64, u32, u32, f64, bool);
+
 #[test]
 fn reproduces_coortweet_reference() {
     let dir = data_dir().join("coortweet");
@@ -56,7 +59,7 @@ fn reproduces_coortweet_reference() {
 
     // generate_coordinated_network: every edge with identical statistics.
     let mut edges = csv::Reader::from_path(dir.join("reference/russian_edges.csv")).unwrap();
-    let mut want: HashMap<(String, String), (u32, f64, u32, u32, f64, bool)> = HashMap::new();
+    let mut want: HashMap<(String, String), RefEdge> = HashMap::new();
     for r in edges.records() {
         let r = r.unwrap();
         let (a, b) = (r[0].to_string(), r[1].to_string());
