@@ -43,14 +43,25 @@ fn lenient_quarantines_exactly_the_bad_line() {
         .arg(&q)
         .output()
         .expect("run");
-    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(std::fs::read_to_string(&q).expect("quarantine"), BAD);
-    let reasons = std::fs::read_to_string(dir.path().join("rejected.csv.reasons")).expect("reasons");
-    assert!(reasons.contains(":3: timestamp_share: bad timestamp"), "{reasons}");
+    let reasons =
+        std::fs::read_to_string(dir.path().join("rejected.csv.reasons")).expect("reasons");
+    assert!(
+        reasons.contains(":3: timestamp_share: bad timestamp"),
+        "{reasons}"
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("3 rows read, 1 rejected"), "{stdout}");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("1 rows skipped") && stderr.contains("timestamp_share: bad timestamp"), "{stderr}");
+    assert!(
+        stderr.contains("1 rows skipped") && stderr.contains("timestamp_share: bad timestamp"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -70,17 +81,37 @@ fn json_output_counts() {
     assert_eq!(v["report"]["files"][0]["rows_rejected"], 1);
     assert_eq!(v["posts_by_kind"]["repost"], 2);
     let layers = v["layers"].as_array().expect("layers");
-    assert!(layers.iter().any(|l| l["layer"] == "repost" && l["supported"] == true));
+    assert!(
+        layers
+            .iter()
+            .any(|l| l["layer"] == "repost" && l["supported"] == true)
+    );
 }
 
 #[test]
 fn help_states_defaults() {
-    let out = lockstep().args(["inspect", "--help"]).output().expect("run");
+    let out = lockstep()
+        .args(["inspect", "--help"])
+        .output()
+        .expect("run");
     let help = String::from_utf8_lossy(&out.stdout);
-    for flag in ["--format", "--lenient", "--quarantine", "--mapping", "--json", "--top"] {
-        let i = help.find(flag).unwrap_or_else(|| panic!("{flag} missing from help"));
+    for flag in [
+        "--format",
+        "--lenient",
+        "--quarantine",
+        "--mapping",
+        "--json",
+        "--top",
+    ] {
+        let i = help
+            .find(flag)
+            .unwrap_or_else(|| panic!("{flag} missing from help"));
         let rest = &help[i..];
         let end = rest[2..].find("\n  -").map(|e| e + 2).unwrap_or(rest.len());
-        assert!(rest[..end].contains("default"), "{flag} help lacks its default: {}", &rest[..end]);
+        assert!(
+            rest[..end].contains("default"),
+            "{flag} help lacks its default: {}",
+            &rest[..end]
+        );
     }
 }
