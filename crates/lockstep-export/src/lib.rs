@@ -12,7 +12,10 @@ pub mod tables;
 
 pub use digest::{FileDigest, digest_file};
 pub use network::{NetEdge, NetNode, write_gexf, write_graphml};
-pub use tables::{AccountRow, ClusterRow, EdgeRow, write_accounts, write_clusters, write_edges};
+pub use tables::{
+    AccountRow, CLUSTER_METRIC_COLUMNS, ClusterRow, EdgeRow, write_accounts, write_clusters,
+    write_edges,
+};
 
 use std::path::PathBuf;
 use thiserror::Error;

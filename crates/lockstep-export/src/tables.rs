@@ -67,7 +67,29 @@ pub struct ClusterRow {
     pub edges: u32,
     /// Distinct account pairs linked / possible pairs.
     pub density: f64,
+    /// The DESIGN §7 metrics and the verdict's evidence and attribution, in the order of
+    /// [`CLUSTER_METRIC_COLUMNS`] (empty strings when a stage did not run).
+    pub metrics: Vec<String>,
 }
+
+/// Columns of `clusters.csv` after `density`: DESIGN §7 cluster metrics, then the scoring stage's
+/// evidence and attribution.
+pub const CLUSTER_METRIC_COLUMNS: [&str; 14] = [
+    "synchrony",
+    "creation_span_days",
+    "content_homogeneity",
+    "posts",
+    "utc_offset_h",
+    "top_hashtags",
+    "top_urls",
+    "top_domains",
+    "languages",
+    "clients",
+    "origin",
+    "origin_confidence",
+    "evidence",
+    "attribution",
+];
 
 fn opt<T: ToString>(v: Option<T>) -> String {
     v.map(|x| x.to_string()).unwrap_or_default()
@@ -168,29 +190,36 @@ pub fn write_accounts<'a>(
 pub fn write_clusters(path: &Path, rows: &[ClusterRow]) -> Result<u64, ExportError> {
     let mut w = writer(path)?;
     let e = csv_err(path);
-    w.write_record([
-        "cluster_id",
-        "size",
-        "verdict",
-        "score",
-        "layers",
-        "median_delay_s",
-        "edges",
-        "density",
-    ])
+    w.write_record(
+        [
+            "cluster_id",
+            "size",
+            "verdict",
+            "score",
+            "layers",
+            "median_delay_s",
+            "edges",
+            "density",
+        ]
+        .into_iter()
+        .chain(CLUSTER_METRIC_COLUMNS),
+    )
     .map_err(&e)?;
     for r in rows {
-        w.write_record([
-            &r.cluster_id.to_string(),
-            &r.size.to_string(),
-            r.verdict.as_deref().unwrap_or(""),
-            &opt(r.score),
-            &r.layers,
-            &r.median_delay_s.to_string(),
-            &r.edges.to_string(),
-            &r.density.to_string(),
-        ])
-        .map_err(&e)?;
+        let base = [
+            r.cluster_id.to_string(),
+            r.size.to_string(),
+            r.verdict.clone().unwrap_or_default(),
+            opt(r.score),
+            r.layers.clone(),
+            r.median_delay_s.to_string(),
+            r.edges.to_string(),
+            r.density.to_string(),
+        ];
+        let extra = (0..CLUSTER_METRIC_COLUMNS.len())
+            .map(|i| r.metrics.get(i).map(String::as_str).unwrap_or(""));
+        w.write_record(base.iter().map(String::as_str).chain(extra))
+            .map_err(&e)?;
     }
     w.flush().map_err(|x| ExportError::io(path, x))?;
     Ok(rows.len() as u64)

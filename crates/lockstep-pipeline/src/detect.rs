@@ -40,7 +40,10 @@ pub(crate) fn detect(
     let layers: Vec<LayerEdges> = inv
         .runs
         .iter_mut()
-        .map(|r| std::mem::replace(&mut r.edges, empty_like(&r.edges)))
+        .map(|r| {
+            let empty = empty_like(&r.edges);
+            std::mem::replace(&mut r.edges, empty)
+        })
         .collect();
     let result = detect_on(ds, &layers, stats, cluster_params, score, inv);
     for (r, le) in inv.runs.iter_mut().zip(layers) {
@@ -108,7 +111,13 @@ fn detect_on(
     let max_degree = degree.iter().copied().fold(0.0, f64::max);
     let strength: Vec<f64> = degree
         .iter()
-        .map(|d| if max_degree > 0.0 { d / max_degree } else { 0.0 })
+        .map(|d| {
+            if max_degree > 0.0 {
+                d / max_degree
+            } else {
+                0.0
+            }
+        })
         .collect();
     let edges: Vec<SigEdge> = inv
         .kept

@@ -11,8 +11,8 @@ mod outputs;
 mod params;
 mod report_input;
 
-pub use outputs::{RunSummary, Summary, write_outputs};
 pub use detect::Detection;
+pub use outputs::{RunSummary, Summary, write_outputs};
 pub use params::{InvestigateParams, Semantics};
 
 use lockstep_engine::compat::{coortweet, qut};
@@ -237,8 +237,10 @@ pub fn investigate_with(
         let det = detect::detect(ds, &stats, &cluster_params, &score, &mut inv)?;
         inv.detection = Some(det);
         progress.end();
-        inv.timings
-            .push(("statistics+clusters+verdicts".into(), t.elapsed().as_secs_f64()));
+        inv.timings.push((
+            "statistics+clusters+verdicts".into(),
+            t.elapsed().as_secs_f64(),
+        ));
         return Ok(inv);
     }
     progress.begin("clusters", 1);

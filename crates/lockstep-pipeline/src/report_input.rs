@@ -33,8 +33,11 @@ pub(crate) fn report_input(
                 score: cs.map_or(0.0, |c| c.score),
                 size: members.len(),
                 layers: m.map_or_else(Vec::new, |m| {
-                    let mut l: Vec<String> =
-                        m.layers.iter().map(|s| s.layer.as_str().to_string()).collect();
+                    let mut l: Vec<String> = m
+                        .layers
+                        .iter()
+                        .map(|s| s.layer.as_str().to_string())
+                        .collect();
                     l.dedup();
                     l
                 }),
@@ -113,12 +116,22 @@ pub(crate) fn report_input(
 fn parameters(inv: &Investigation) -> Vec<(String, String)> {
     let p = &inv.params;
     let mut out = vec![
-        ("semantics".to_string(), format!("{:?}", p.semantics).to_lowercase()),
+        (
+            "semantics".to_string(),
+            format!("{:?}", p.semantics).to_lowercase(),
+        ),
         (
             "scales".to_string(),
-            p.scales.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "),
+            p.scales
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
         ),
-        ("time resolution".to_string(), inv.resolution.as_str().to_string()),
+        (
+            "time resolution".to_string(),
+            inv.resolution.as_str().to_string(),
+        ),
     ];
     for r in &inv.runs {
         out.push((

@@ -54,25 +54,31 @@ pub const WORLD_INPUTS: [&str; 5] = [
     "ads.csv",
 ];
 
-/// The main pipeline on the simulated world. For now: read it back through the ingest layer and
-/// describe it (the lead switches this to `investigate` once it exists).
-fn run_pipeline(world: &Path, _out: &Path) -> anyhow::Result<()> {
+/// The main pipeline on the simulated world: `lockstep investigate` on its input files, with
+/// results in `OUT/investigation`, then `lockstep eval` against the world's labels.
+fn run_pipeline(world: &Path, out: &Path) -> anyhow::Result<()> {
     let paths: Vec<PathBuf> = WORLD_INPUTS
         .iter()
         .map(|f| world.join(f))
         .filter(|p| p.exists())
         .collect();
-    let t = std::time::Instant::now();
-    let ing = lockstep_ingest::read_paths(&paths, &lockstep_ingest::ReadOptions::default())
-        .with_context(|| format!("reading the simulated world in {}", world.display()))?;
-    let ds = &ing.dataset;
-    println!(
-        "read back {} rows ({} rejected): {} accounts, {} posts in {:.1}s",
-        ing.report.rows_read(),
-        ing.report.rows_rejected(),
-        ds.accounts.len(),
-        ds.posts.len(),
-        t.elapsed().as_secs_f64()
-    );
+    let results = out.join("investigation");
+    super::investigate::investigate_paths(&paths, &results)?;
+    let labels = world.join("labels.csv");
+    super::eval::run(super::eval::Args {
+        dir: results.clone(),
+        labels: labels.clone(),
+        positive: vec!["state_core".into(), "spam_amplifier".into()],
+        json: false,
+    })
+    .with_context(|| {
+        format!(
+            "evaluating {} against {}",
+            results.display(),
+            labels.display()
+        )
+    })?;
+    println!("results: {}", results.display());
+    println!("report:  {}", results.join("report.html").display());
     Ok(())
 }
