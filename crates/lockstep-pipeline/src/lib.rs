@@ -129,8 +129,10 @@ pub struct AccountOutcome {
     pub evidence: String,
 }
 
-/// Results of a compatibility semantics, kept in the tool's own shape.
+/// Results of a compatibility semantics, kept in the tool's own shape. One value per run, so the
+/// size difference between variants does not matter.
 #[derive(Clone, Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum CompatResult {
     /// CooRTweet: the share table, `detect_groups` pairs and the network.
     Coortweet {
@@ -547,12 +549,14 @@ fn cluster(inv: &mut Investigation, n: usize) {
             inv.cluster_of[a.idx()] = Some(id as u32);
         }
     }
-    let mut per: Vec<(
+    /// Per component: layers, edge delays, kept edges, distinct linked pairs.
+    type ComponentStats = (
         Vec<Layer>,
         Vec<f32>,
         u32,
         std::collections::HashSet<(u32, u32)>,
-    )> = vec![Default::default(); comps.len()];
+    );
+    let mut per: Vec<ComponentStats> = vec![Default::default(); comps.len()];
     for k in &inv.kept {
         let (run, e) = inv.edge(k);
         let Some(c) = inv.cluster_of[e.a.idx()] else {
