@@ -128,6 +128,7 @@ pub fn supported_layers(ds: &Dataset) -> Vec<Layer> {
     }
     if any(&|i| p.kind[i] != PostKind::Repost && !p.text[i].is_none()) {
         out.push(Layer::Text);
+        out.push(Layer::SimilarText);
     }
     if p.urls.total_values() > 0 {
         out.push(Layer::Url);
@@ -271,7 +272,9 @@ pub fn build_trace(ds: &Dataset, layer: Layer) -> Result<Trace, TraceError> {
             finish(layer, raw)
         }
         Layer::Amplify => amplify_trace(ds),
-        Layer::SimilarText => return Err(TraceError::Unsupported(layer)),
+        Layer::SimilarText => {
+            crate::text::similar_text_trace(ds, &crate::text::SimilarParams::default()).0
+        }
     };
     Ok(trace)
 }
@@ -426,6 +429,7 @@ mod tests {
         assert!(amp.owner.contains(&Some((alice, 100))));
         assert!(amp.owner.contains(&Some((erin, 150))));
         assert!(supported_layers(&d).contains(&Layer::Amplify));
-        assert!(build_trace(&d, Layer::SimilarText).is_err());
+        let sim = build_trace(&d, Layer::SimilarText).unwrap();
+        assert_eq!(sim.layer, Some(Layer::SimilarText));
     }
 }

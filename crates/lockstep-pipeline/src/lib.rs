@@ -277,12 +277,6 @@ fn run_lockstep(
     let layers: Vec<Layer> = match &params.layers {
         Some(l) => {
             for &x in l {
-                if x == Layer::SimilarText {
-                    return Err(PipelineError::Layer(
-                        x,
-                        "the similar_text layer is not wired into the pipeline yet".into(),
-                    ));
-                }
                 if !available.contains(&x) {
                     inv.notes
                         .push(format!("layer `{x}`: the input has no actions for it"));
