@@ -43,6 +43,33 @@ fn dataset(resolution: Resolution) -> Dataset {
             );
         }
     }
+    // Background: 60 accounts, each reposting 5 posts nobody else reposts, so the layer has
+    // ordinary activity and the trio's overlap is surprising under the null model.
+    for j in 0..60 {
+        for k in 0..5 {
+            let orig = format!("bg{j}_{k}");
+            b.push_post(
+                &PostRecord {
+                    external_id: &orig,
+                    account: "news",
+                    time: 200_000 + (j * 5 + k) * 50_000,
+                    text: "background",
+                    ..Default::default()
+                },
+                src,
+            );
+            b.push_post(
+                &PostRecord {
+                    external_id: &format!("{orig}_rt"),
+                    account: &format!("user{j}"),
+                    time: 200_000 + (j * 5 + k) * 50_000 + 30,
+                    repost_of: &orig,
+                    ..Default::default()
+                },
+                src,
+            );
+        }
+    }
     b.push_post(
         &PostRecord {
             external_id: "late",
@@ -82,6 +109,7 @@ fn finds_the_trio_and_writes_every_file() {
         "network.graphml",
         "summary.json",
         "run.toml",
+        "report.html",
     ] {
         assert!(dir.path().join(f).exists(), "{f} missing");
     }
@@ -93,7 +121,13 @@ fn finds_the_trio_and_writes_every_file() {
         .filter(|x| &x[2] == "repost" && &x[3] == "burst")
         .count();
     assert_eq!(repost_bots, 3, "three bot pairs in the repost burst layer");
-    assert!(rows.iter().all(|x| x[7].is_empty() && x[8].is_empty()));
+    // Every kept edge carries its layer p-value and its pair's fused q-value, q <= fdr.
+    for x in &rows {
+        let p: f64 = x[7].parse().unwrap();
+        let q: f64 = x[8].parse().unwrap();
+        assert!((0.0..=1.0).contains(&p), "p {p}");
+        assert!(q <= params.fdr, "q {q} above the FDR");
+    }
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("summary.json")).unwrap())
             .unwrap();
@@ -101,7 +135,8 @@ fn finds_the_trio_and_writes_every_file() {
     let toml_text = std::fs::read_to_string(dir.path().join("run.toml")).unwrap();
     assert!(toml_text.contains("min_weight = 2"), "{toml_text}");
     let accounts = std::fs::read_to_string(dir.path().join("accounts.csv")).unwrap();
-    assert_eq!(accounts.lines().count(), 1 + 5);
+    // One row per account that acted: author, 3 bots, bystander, news and 60 background users.
+    assert_eq!(accounts.lines().count(), 1 + 5 + 1 + 60);
 }
 
 #[test]
