@@ -9,6 +9,7 @@
 //!   Twitter archive and the IRA set are minute-resolution and a window below that is meaningless;
 //! - external ids are opaque strings (hex and base64 hashes occur in real releases).
 
+pub mod archive;
 pub mod dataset;
 pub mod error;
 pub mod ids;

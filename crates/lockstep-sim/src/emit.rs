@@ -16,53 +16,7 @@ use crate::rng::{Rng, mix64};
 use crate::time::{DAY, HOUR, push_minute, snowflake};
 use crate::world::{CellMode, Planned, World, tag};
 
-/// The 30 columns of the Twitter information-operations archive tweets file.
-pub const TWEET_COLUMNS: [&str; 30] = [
-    "tweetid",
-    "userid",
-    "user_display_name",
-    "user_screen_name",
-    "user_reported_location",
-    "user_profile_description",
-    "user_profile_url",
-    "follower_count",
-    "following_count",
-    "account_creation_date",
-    "account_language",
-    "tweet_language",
-    "tweet_text",
-    "tweet_time",
-    "tweet_client_name",
-    "in_reply_to_tweetid",
-    "in_reply_to_userid",
-    "quoted_tweet_tweetid",
-    "is_retweet",
-    "retweet_userid",
-    "retweet_tweetid",
-    "latitude",
-    "longitude",
-    "quote_count",
-    "reply_count",
-    "like_count",
-    "retweet_count",
-    "hashtags",
-    "urls",
-    "user_mentions",
-];
-
-/// The 10 columns of the archive users file.
-pub const USER_COLUMNS: [&str; 10] = [
-    "userid",
-    "user_display_name",
-    "user_screen_name",
-    "user_reported_location",
-    "user_profile_description",
-    "user_profile_url",
-    "follower_count",
-    "following_count",
-    "account_creation_date",
-    "account_language",
-];
+pub use lockstep_model::archive::{TWEET_COLUMNS, USER_COLUMNS};
 
 /// One post ready to be written.
 #[derive(Debug, Clone, Default)]
