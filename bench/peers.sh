@@ -18,7 +18,7 @@ cd "$ROOT"
 timed() { # label, command...
   local label=$1; shift
   if [ -x /usr/bin/time ]; then
-    /usr/bin/time -f "$label: wall %e s, max RSS %M KiB" "$@"
+    /usr/bin/time -f "$label: wall %e s, user %U s, sys %S s, max RSS %M KiB" "$@"
   else
     local s=$(date +%s.%N); "$@"; echo "$label: wall $(echo "$(date +%s.%N) - $s" | bc) s"
   fi
