@@ -331,7 +331,38 @@ pub struct Dataset {
     /// The input files, in reading order.
     pub sources: Vec<SourceInfo>,
     account_index: HashMap<Sym, AccountId>,
-    post_index: HashMap<Sym, PostId>,
+    post_index: PostIndex,
+}
+
+/// Post by external-id symbol, as a dense array indexed by symbol (`0` = no post, else id + 1):
+/// one array read per lookup instead of hashing and probing a map of millions of posts.
+#[derive(Clone, Debug, Default)]
+struct PostIndex(Vec<u32>);
+
+impl PostIndex {
+    fn get(&self, s: Sym) -> Option<PostId> {
+        match self.0.get(s.idx()) {
+            Some(&v) if v != 0 => Some(PostId(v - 1)),
+            _ => None,
+        }
+    }
+
+    fn contains(&self, s: Sym) -> bool {
+        self.get(s).is_some()
+    }
+
+    fn insert(&mut self, s: Sym, p: PostId) {
+        if self.0.len() <= s.idx() {
+            // Grow geometrically (symbols arrive roughly in increasing order).
+            let want = (s.idx() + 1).max(self.0.len() * 3 / 2);
+            self.0.resize(want, 0);
+        }
+        self.0[s.idx()] = p.0 + 1;
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.0.capacity() * 4
+    }
 }
 
 impl Dataset {
@@ -349,12 +380,12 @@ impl Dataset {
     /// The post with this external id.
     pub fn post_by_external(&self, external: &str) -> Option<PostId> {
         let s = self.strings.get(external)?;
-        self.post_index.get(&s).copied()
+        self.post_index.get(s)
     }
 
     /// The post with this external-id symbol.
     pub fn post_by_sym(&self, external: Sym) -> Option<PostId> {
-        self.post_index.get(&external).copied()
+        self.post_index.get(external)
     }
 
     /// The account with this external-id symbol.
@@ -390,7 +421,8 @@ impl Dataset {
             + p.mentions.heap_bytes()
             + p.media.heap_bytes()
             + p.domains.heap_bytes()
-            + (self.account_index.capacity() + self.post_index.capacity()) * 9
+            + self.account_index.capacity() * 9
+            + self.post_index.heap_bytes()
     }
 }
 
@@ -463,7 +495,7 @@ impl DatasetBuilder {
             Sym::NONE
         } else {
             let s = self.ds.strings.intern(r.external_id);
-            if self.ds.post_index.contains_key(&s) {
+            if self.ds.post_index.contains(s) {
                 self.duplicate_posts += 1;
                 return None;
             }
@@ -599,13 +631,13 @@ impl DatasetBuilder {
         for i in 0..p.len() {
             if p.repost_of_account[i].is_none()
                 && !p.repost_of[i].is_none()
-                && let Some(&orig) = self.ds.post_index.get(&p.repost_of[i])
+                && let Some(orig) = self.ds.post_index.get(p.repost_of[i])
             {
                 p.repost_of_account[i] = Some(p.account[orig.idx()]);
             }
             if p.reply_to_account[i].is_none()
                 && !p.reply_to[i].is_none()
-                && let Some(&orig) = self.ds.post_index.get(&p.reply_to[i])
+                && let Some(orig) = self.ds.post_index.get(p.reply_to[i])
             {
                 p.reply_to_account[i] = Some(p.account[orig.idx()]);
             }
