@@ -1,6 +1,7 @@
 //! Ingest benchmark (not a test): writes a synthetic archive-format tweets CSV (1 million rows by
-//! default), then reads it single-threaded through `read_paths` and reports rows/s, MB/s, peak RSS
-//! (`VmHWM`) and the final columnar size (`Dataset::heap_bytes`).
+//! default), then reads it through `read_paths` (on the rayon pool: `RAYON_NUM_THREADS=1` for one
+//! thread) and reports rows/s, MB/s (wall and per CPU-second of all threads), peak RSS (`VmHWM`),
+//! the final columnar size (`Dataset::heap_bytes`) and the load average around the read.
 //!
 //! ```sh
 //! cargo run --release -p lockstep-ingest --example ingest_bench -- [ROWS] [PATH]
@@ -144,6 +145,23 @@ fn cpu_seconds() -> Option<f64> {
     Some((utime + stime) / 100.0)
 }
 
+/// The 1-minute load average (how busy the shared machine was).
+fn loadavg() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// Threads of the rayon pool the reader runs on.
+fn rayon_threads() -> usize {
+    std::env::var("RAYON_NUM_THREADS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&n: &usize| n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let rows: u64 = args
@@ -166,6 +184,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     let bytes = std::fs::metadata(&path)?.len();
+    let load_before = loadavg();
     let hwm_before = vm_hwm_kib().unwrap_or(0);
     let cpu0 = cpu_seconds().unwrap_or(0.0);
     let t = Instant::now();
@@ -173,11 +192,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let secs = t.elapsed().as_secs_f64();
     let cpu = cpu_seconds().unwrap_or(0.0) - cpu0;
     let hwm = vm_hwm_kib().unwrap_or(0);
+    let load_after = loadavg();
     let heap = ing.dataset.heap_bytes();
     let n = ing.report.rows_read();
     println!("rows            {n}");
+    println!("load average    {load_before} before, {load_after} after (1 min)");
     println!("file            {:.1} MB", bytes as f64 / 1e6);
-    println!("time            {secs:.2} s wall, {cpu:.2} s CPU (one thread)");
+    println!(
+        "time            {secs:.2} s wall, {cpu:.2} s CPU ({} rayon threads)",
+        rayon_threads()
+    );
     println!(
         "rows/s          {:.0} wall, {:.0} per CPU-second",
         n as f64 / secs,

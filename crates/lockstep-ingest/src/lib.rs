@@ -14,6 +14,7 @@ pub mod format;
 mod linedrive;
 pub mod listfield;
 pub mod mapping;
+mod pardrive;
 mod quarantine;
 mod readers;
 pub mod report;
@@ -183,7 +184,14 @@ fn dispatch(
         })
     };
     match format {
-        Format::ArchiveTweets => csvdrive::drive(path, input, copts, ctx, archive::Tweets::new),
+        Format::ArchiveTweets => pardrive::drive(
+            path,
+            input,
+            copts,
+            ctx,
+            pardrive::ParOpts::default(),
+            archive::Tweets::new,
+        ),
         Format::ArchiveUsers => csvdrive::drive(path, input, copts, ctx, archive::Users::new),
         Format::Coortweet => csvdrive::drive(path, input, copts, ctx, coortweet::Shares::new),
         Format::CoortweetMulti => csvdrive::drive(path, input, copts, ctx, coortweet::Multi::new),

@@ -66,6 +66,72 @@ pub struct Profile {
     pub platform: Sym,
 }
 
+/// Profile fields as text, for [`DatasetBuilder::defer_profile`] (empty = unknown).
+#[derive(Clone, Debug, Default)]
+pub struct RawProfile<'a> {
+    /// Handle without `@`.
+    pub screen_name: &'a str,
+    /// Display name.
+    pub display_name: &'a str,
+    /// Account/profile language code.
+    pub language: &'a str,
+    /// Self-reported location.
+    pub location: &'a str,
+    /// Profile description / bio.
+    pub description: &'a str,
+    /// Profile URL.
+    pub profile_url: &'a str,
+    /// Platform.
+    pub platform: &'a str,
+    /// Creation time, UTC seconds.
+    pub created_at: Option<i64>,
+    /// Follower count.
+    pub followers: Option<u64>,
+    /// Following count.
+    pub following: Option<u64>,
+}
+
+/// A profile kept as text until [`DatasetBuilder::absorb`] decides whether it applies.
+#[derive(Clone, Debug)]
+struct Deferred {
+    /// Strings interned before it (where its strings would have been interned).
+    pos: usize,
+    account: AccountId,
+    /// The seven text fields in [`RawProfile`] order, back to back, and their end offsets.
+    text: String,
+    ends: [u32; 7],
+    created_at: Option<i64>,
+    followers: Option<u64>,
+    following: Option<u64>,
+}
+
+impl Deferred {
+    fn field(&self, k: usize) -> &str {
+        let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
+        &self.text[start..self.ends[k] as usize]
+    }
+
+    /// Interns the fields in the order a direct profile write interns them.
+    fn intern(&self, strings: &mut Interner) -> Profile {
+        let mut f = [Sym::NONE; 7];
+        for (k, slot) in f.iter_mut().enumerate() {
+            *slot = strings.intern(self.field(k));
+        }
+        Profile {
+            screen_name: f[0],
+            display_name: f[1],
+            created_at: self.created_at,
+            followers: self.followers,
+            following: self.following,
+            language: f[2],
+            location: f[3],
+            description: f[4],
+            profile_url: f[5],
+            platform: f[6],
+        }
+    }
+}
+
 /// The accounts table, one row per [`AccountId`]. An account referenced only as a retweet target or
 /// reply target still gets a row (with an unknown profile) so every reference resolves.
 #[derive(Clone, Debug, Default)]
@@ -432,6 +498,8 @@ impl Dataset {
 pub struct DatasetBuilder {
     ds: Dataset,
     scratch: Vec<Sym>,
+    /// Profiles of a part read in parallel, applied (or not) when it is absorbed.
+    deferred: Vec<Deferred>,
     /// Posts whose external id was already present (the first is kept).
     pub duplicate_posts: u64,
 }
@@ -473,6 +541,58 @@ impl DatasetBuilder {
         let a = self.account(external)?;
         self.ds.accounts.merge_profile(a, profile);
         Some(a)
+    }
+
+    /// Records a profile for the account with this external id (creating it if new) without
+    /// interning its strings yet: for a part read in parallel, whose "first profile of the file
+    /// wins" decision is only known when [`DatasetBuilder::absorb`] adds it to the whole. Absorb
+    /// then interns and applies it, or drops it, exactly as an immediate
+    /// [`DatasetBuilder::set_profile`] at this point (or none) would have; [`DatasetBuilder::finish`]
+    /// applies any left over.
+    pub fn defer_profile(&mut self, external: &str, p: &RawProfile<'_>) -> Option<AccountId> {
+        let account = self.account(external)?;
+        let mut text = String::new();
+        let mut ends = [0u32; 7];
+        let fields = [
+            p.screen_name,
+            p.display_name,
+            p.language,
+            p.location,
+            p.description,
+            p.profile_url,
+            p.platform,
+        ];
+        for (k, f) in fields.iter().enumerate() {
+            text.push_str(f);
+            ends[k] = u32::try_from(text.len()).unwrap_or(u32::MAX);
+        }
+        if text.len() >= u32::MAX as usize {
+            // Too long to keep deferred: apply now.
+            let prof = Profile {
+                screen_name: self.intern(p.screen_name),
+                display_name: self.intern(p.display_name),
+                created_at: p.created_at,
+                followers: p.followers,
+                following: p.following,
+                language: self.intern(p.language),
+                location: self.intern(p.location),
+                description: self.intern(p.description),
+                profile_url: self.intern(p.profile_url),
+                platform: self.intern(p.platform),
+            };
+            self.ds.accounts.merge_profile(account, &prof);
+            return Some(account);
+        }
+        self.deferred.push(Deferred {
+            pos: self.ds.strings.len(),
+            account,
+            text,
+            ends,
+            created_at: p.created_at,
+            followers: p.followers,
+            following: p.following,
+        });
+        Some(account)
     }
 
     /// Registers an input file; returns its index for [`DatasetBuilder::push_post`].
@@ -560,6 +680,147 @@ impl DatasetBuilder {
         Some(id)
     }
 
+    /// Appends everything `part` holds, as if its rows had been added here in order: strings are
+    /// interned in `part`'s first-seen order, accounts created in `part`'s order, posts appended
+    /// in order (with `part`'s source indices), duplicate counts added. A profile of `part` is
+    /// merged into an account only when `profiled[account]` is false (then set): the caller's
+    /// "first profile row of this file wins" rule across parts read in parallel.
+    ///
+    /// When a post id of `part` is already among this builder's posts, appending could not match
+    /// a row-by-row read (the repeated row adds nothing but its author): then nothing is added
+    /// and `false` is returned, so the caller can add those rows one by one instead.
+    pub fn absorb(&mut self, part: DatasetBuilder, profiled: &mut Vec<bool>) -> bool {
+        let DatasetBuilder {
+            ds: part,
+            duplicate_posts,
+            deferred,
+            ..
+        } = part;
+        let known = self.ds.strings.len();
+        // Strings in the part's first-seen order, with deferred profiles' strings interned where
+        // a direct write would have interned them, when the profile applies.
+        let n = part.strings.len();
+        let mut map: Vec<Sym> = Vec::with_capacity(n);
+        let mut apply: Vec<(AccountId, Profile)> = Vec::new();
+        let mut next = deferred.iter().peekable();
+        for i in 0..=n {
+            while let Some(d) = next.next_if(|d| d.pos <= i) {
+                let ext = map[part.accounts.external_id[d.account.idx()].idx()];
+                let taken = self
+                    .ds
+                    .account_index
+                    .get(&ext)
+                    .is_some_and(|g| profiled.get(g.idx()).copied().unwrap_or(false));
+                if !taken {
+                    apply.push((d.account, d.intern(&mut self.ds.strings)));
+                }
+            }
+            if i < n {
+                map.push(self.ds.strings.intern(part.strings.resolve(Sym(i as u32))));
+            }
+        }
+        let m = |s: Sym| map[s.idx()];
+        let repeats = part.posts.external_id.iter().any(|&s| {
+            let g = m(s);
+            !g.is_none() && g.idx() < known && self.ds.post_index.contains(g)
+        });
+        if repeats {
+            self.ds.strings.truncate(known);
+            return false;
+        }
+        self.duplicate_posts += duplicate_posts;
+        let pa = &part.accounts;
+        let mut acc = Vec::with_capacity(pa.len());
+        for &ext in &pa.external_id {
+            let sym = m(ext);
+            let a = match self.ds.account_index.get(&sym) {
+                Some(&a) => a,
+                None => {
+                    let a = AccountId(self.ds.accounts.len() as u32);
+                    self.ds.accounts.push_empty(sym);
+                    self.ds.account_index.insert(sym, a);
+                    a
+                }
+            };
+            acc.push(a);
+        }
+        if profiled.len() < self.ds.accounts.len() {
+            profiled.resize(self.ds.accounts.len(), false);
+        }
+        for (local, p) in &apply {
+            let a = acc[local.idx()];
+            profiled[a.idx()] = true;
+            self.ds.accounts.merge_profile(a, p);
+        }
+        for (i, &a) in acc.iter().enumerate() {
+            if !pa.has_profile[i] || profiled[a.idx()] {
+                continue;
+            }
+            profiled[a.idx()] = true;
+            let p = Profile {
+                screen_name: m(pa.screen_name[i]),
+                display_name: m(pa.display_name[i]),
+                created_at: pa.created_at[i],
+                followers: pa.followers[i],
+                following: pa.following[i],
+                language: m(pa.language[i]),
+                location: m(pa.location[i]),
+                description: m(pa.description[i]),
+                profile_url: m(pa.profile_url[i]),
+                platform: m(pa.platform[i]),
+            };
+            self.ds.accounts.merge_profile(a, &p);
+        }
+        let pp = &part.posts;
+        let ma = |a: AccountId| acc[a.idx()];
+        for i in 0..pp.len() {
+            let ext = m(pp.external_id[i]);
+            let id = PostId(self.ds.posts.len() as u32);
+            if !ext.is_none() {
+                if self.ds.post_index.contains(ext) {
+                    self.duplicate_posts += 1;
+                    continue;
+                }
+                self.ds.post_index.insert(ext, id);
+            }
+            let p = &mut self.ds.posts;
+            p.external_id.push(ext);
+            p.account.push(ma(pp.account[i]));
+            p.time.push(pp.time[i]);
+            p.kind.push(pp.kind[i]);
+            p.text.push(m(pp.text[i]));
+            p.language.push(m(pp.language[i]));
+            p.client.push(m(pp.client[i]));
+            p.repost_of.push(m(pp.repost_of[i]));
+            p.repost_of_account.push(pp.repost_of_account[i].map(ma));
+            p.reply_to.push(m(pp.reply_to[i]));
+            p.reply_to_account.push(pp.reply_to_account[i].map(ma));
+            p.quote_of.push(m(pp.quote_of[i]));
+            p.lat.push(pp.lat[i]);
+            p.lon.push(pp.lon[i]);
+            p.source.push(pp.source[i]);
+            for (from, col) in [
+                (&pp.hashtags, 0u8),
+                (&pp.urls, 1),
+                (&pp.mentions, 2),
+                (&pp.media, 3),
+                (&pp.domains, 4),
+            ] {
+                self.scratch.clear();
+                self.scratch.extend(from.get(i).iter().map(|&s| m(s)));
+                let p = &mut self.ds.posts;
+                match col {
+                    0 => p.hashtags.push(&self.scratch),
+                    1 => p.urls.push(&self.scratch),
+                    2 => p.mentions.push(&self.scratch),
+                    3 => p.media.push(&self.scratch),
+                    _ => p.domains.push(&self.scratch),
+                }
+            }
+        }
+        true
+    }
+
     /// Appends a login event.
     pub fn push_login(&mut self, account: &str, time: i64, ip: &str, device: &str) {
         let Some(a) = self.account(account) else {
@@ -627,6 +888,10 @@ impl DatasetBuilder {
     /// Finishes: resolves `repost_of_account` from the repost target's author when the source
     /// gave only the reposted post id and that post is in the dataset.
     pub fn finish(mut self) -> Dataset {
+        for d in std::mem::take(&mut self.deferred) {
+            let p = d.intern(&mut self.ds.strings);
+            self.ds.accounts.merge_profile(d.account, &p);
+        }
         let p = &mut self.ds.posts;
         for i in 0..p.len() {
             if p.repost_of_account[i].is_none()

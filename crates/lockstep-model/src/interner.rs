@@ -20,6 +20,8 @@ pub struct Interner {
     /// Open-addressing table of every non-empty symbol; `sym == 0` marks a free slot (the empty
     /// string is never stored in it). Its length is a power of two.
     slots: Vec<Entry>,
+    /// Symbol count when the table last grew (see [`Interner::truncate`]).
+    grown_at: usize,
     hasher: foldhash::fast::FixedState,
 }
 
@@ -118,6 +120,7 @@ impl Interner {
             arena: String::new(),
             ends: vec![0],
             slots: vec![Entry::default(); 16],
+            grown_at: 1,
             hasher: foldhash::fast::FixedState::with_seed(0x010c_57e9),
         }
     }
@@ -176,8 +179,14 @@ impl Interner {
 
     /// Doubles the table, re-placing entries by their stored hashes (the arena is not read).
     fn grow(&mut self) {
+        self.grown_at = self.ends.len();
+        self.rebuild(self.slots.len() * 2);
+    }
+
+    /// Re-places every entry of the table into a new one of `size` slots.
+    fn rebuild(&mut self, size: usize) {
         let old = std::mem::take(&mut self.slots);
-        self.slots = vec![Entry::default(); old.len() * 2];
+        self.slots = vec![Entry::default(); size];
         let mask = self.slots.len() - 1;
         for e in old.into_iter().filter(|e| e.sym != 0) {
             let mut i = self.home(e.hash);
@@ -186,6 +195,38 @@ impl Interner {
             }
             self.slots[i] = e;
         }
+    }
+
+    /// Forgets every symbol from `len` on, as if only the first `len` had ever been interned
+    /// (undoing a batch of additions; `len` at least 1, the empty string stays).
+    pub fn truncate(&mut self, len: usize) {
+        let len = len.max(1);
+        if len >= self.ends.len() {
+            return;
+        }
+        if len >= self.grown_at {
+            // No growth since: the newest entry is never inside an older one's probe run, so
+            // removing entries newest first keeps every other run intact.
+            for sym in (len..self.ends.len()).rev() {
+                let s = slice(&self.arena, &self.ends, sym);
+                let mask = self.slots.len() - 1;
+                let mut i = self.home(self.h32(s));
+                while self.slots[i].sym as usize != sym {
+                    i = (i + 1) & mask;
+                }
+                self.slots[i] = Entry::default();
+            }
+        } else {
+            for e in &mut self.slots {
+                if e.sym as usize >= len {
+                    *e = Entry::default();
+                }
+            }
+            self.rebuild(self.slots.len());
+            self.grown_at = len;
+        }
+        self.arena.truncate(self.ends[len - 1] as usize);
+        self.ends.truncate(len);
     }
 
     /// The symbol for `s` if it has been interned.
@@ -313,6 +354,41 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn truncate_undoes_additions(
+            first in proptest::collection::vec("[a-c0-9]{0,4}", 0..200),
+            then in proptest::collection::vec("[a-c0-9]{0,4}", 0..2000),
+        ) {
+            let mut i = Interner::new();
+            for s in &first {
+                i.intern(s);
+            }
+            let len = i.len();
+            let before: Vec<String> = (0..len).map(|k| i.resolve(Sym(k as u32)).to_string()).collect();
+            for s in &then {
+                i.intern(s);
+            }
+            i.truncate(len);
+            prop_assert_eq!(i.len(), len);
+            for (k, s) in before.iter().enumerate() {
+                prop_assert_eq!(i.get(s), Some(Sym(k as u32)));
+                prop_assert_eq!(i.resolve(Sym(k as u32)), s.as_str());
+            }
+            for s in &then {
+                if !before.contains(s) {
+                    prop_assert_eq!(i.get(s), None);
+                }
+            }
+            // Interning after truncation numbers new strings from `len` again.
+            let mut next = len as u32;
+            for s in &then {
+                if i.get(s).is_none() {
+                    prop_assert_eq!(i.intern(s), Sym(next));
+                    next += 1;
+                }
+            }
+        }
+
         #[test]
         fn round_trip(strings in proptest::collection::vec(
             prop_oneof![".{0,12}", "[0-9]{0,20}", "0{0,2}[1-9]{0,3}"], 0..300)) {

@@ -6,6 +6,7 @@ use super::{col, parse_bool, parse_coord, parse_count, parse_opt_time, parse_tim
 use crate::csvdrive::{CsvRows, Ctx, Header};
 use crate::error::{FieldError, shown};
 use crate::listfield::{ListBuf, parse_list};
+use lockstep_model::dataset::RawProfile;
 use lockstep_model::{PostKind, PostRecord, Profile, Resolution, snowflake_to_unix_ms};
 
 /// Followers, following and creation time of one row, validated.
@@ -69,6 +70,30 @@ impl ProfileCols {
             platform: b.intern("twitter"),
         };
         b.set_profile(userid, &p);
+    }
+
+    /// Like [`ProfileCols::apply`] for a part read in parallel: the profile is kept as text and
+    /// interned (or dropped) when the part is absorbed.
+    fn defer(
+        &self,
+        rec: &csv::StringRecord,
+        nums: ProfileNumbers,
+        ctx: &mut Ctx<'_>,
+        userid: &str,
+    ) {
+        let p = RawProfile {
+            screen_name: col(rec, self.screen_name),
+            display_name: col(rec, self.display_name),
+            language: col(rec, self.language),
+            location: col(rec, self.location),
+            description: col(rec, self.description),
+            profile_url: col(rec, self.profile_url),
+            platform: "twitter",
+            created_at: nums.2,
+            followers: nums.0,
+            following: nums.1,
+        };
+        ctx.b.defer_profile(userid, &p);
     }
 }
 
@@ -135,6 +160,8 @@ pub(crate) struct Tweets {
     recovered: u64,
     not_recovered: u64,
     posts: u64,
+    /// Reading a part in parallel: profiles are deferred to the part's absorption.
+    part: bool,
 }
 
 impl Tweets {
@@ -164,6 +191,7 @@ impl Tweets {
             recovered: 0,
             not_recovered: 0,
             posts: 0,
+            part: false,
         })
     }
 }
@@ -270,7 +298,11 @@ impl CsvRows for Tweets {
             }
             if !self.profiled[i] {
                 self.profiled[i] = true;
-                self.profile.apply(rec, nums, ctx, userid);
+                if self.part {
+                    self.profile.defer(rec, nums, ctx, userid);
+                } else {
+                    self.profile.apply(rec, nums, ctx, userid);
+                }
             }
         }
         Ok(())
@@ -297,6 +329,22 @@ impl CsvRows for Tweets {
             }
         }
         Ok(())
+    }
+}
+
+impl crate::pardrive::ParRows for Tweets {
+    fn for_part(&mut self) {
+        self.part = true;
+    }
+
+    fn absorb_counts(&mut self, part: &Self) {
+        self.recovered += part.recovered;
+        self.not_recovered += part.not_recovered;
+        self.posts += part.posts;
+    }
+
+    fn profiled(&mut self) -> &mut Vec<bool> {
+        &mut self.profiled
     }
 }
 
