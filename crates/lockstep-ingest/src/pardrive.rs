@@ -26,7 +26,7 @@ use std::io::{BufRead, Cursor, Read};
 use std::path::Path;
 
 /// Bytes read per block (each block is split into one part per thread).
-pub(crate) const BLOCK_BYTES: usize = 32 << 20;
+pub(crate) const BLOCK_BYTES: usize = 8 << 20;
 
 /// Files smaller than this are read row by row (splitting would cost more than it gains).
 const MIN_PARALLEL_BYTES: usize = 1 << 20;

@@ -609,6 +609,22 @@ impl DatasetBuilder {
     /// Appends a post. A post whose (non-empty) external id was already added is counted in
     /// [`DatasetBuilder::duplicate_posts`] and skipped; returns `None` then, or when the author is empty.
     pub fn push_post(&mut self, r: &PostRecord<'_>, source: u16) -> Option<PostId> {
+        // Most of these are new or rarely seen strings: start all their table reads at once.
+        self.ds.strings.prefetch(
+            [
+                r.account,
+                r.external_id,
+                r.text,
+                r.repost_of,
+                r.repost_of_account,
+                r.reply_to,
+                r.reply_to_account,
+                r.quote_of,
+            ]
+            .into_iter()
+            .chain(r.urls.iter().copied())
+            .chain(r.mentions.iter().copied()),
+        );
         let account = self.account(r.account)?;
         let id = PostId(self.ds.posts.len() as u32);
         let ext = if r.external_id.is_empty() {
@@ -716,6 +732,10 @@ impl DatasetBuilder {
                 }
             }
             if i < n {
+                if i % 16 == 0 {
+                    let ahead = (i..n.min(i + 16)).map(|k| part.strings.resolve(Sym(k as u32)));
+                    self.ds.strings.prefetch(ahead);
+                }
                 map.push(self.ds.strings.intern(part.strings.resolve(Sym(i as u32))));
             }
         }
@@ -878,6 +898,11 @@ impl DatasetBuilder {
         t.currency.push(currency);
         t.time.push(time);
         t.account.push(account);
+    }
+
+    /// The author of a post added so far.
+    pub fn post_account(&self, p: PostId) -> AccountId {
+        self.ds.posts.account[p.idx()]
     }
 
     /// Number of posts so far.

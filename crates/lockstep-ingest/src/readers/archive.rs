@@ -289,9 +289,14 @@ impl CsvRows for Tweets {
             domains: &[],
             lat_lon,
         };
-        ctx.b.push_post(&r, ctx.src);
+        let post = ctx.b.push_post(&r, ctx.src);
         self.vecs = [recycle(tags), recycle(urls), recycle(ments)];
-        if let Some(a) = ctx.b.account(userid) {
+        // The author is the new post's; only a repeated post id needs the lookup again.
+        let author = match post {
+            Some(p) => Some(ctx.b.post_account(p)),
+            None => ctx.b.account(userid),
+        };
+        if let Some(a) = author {
             let i = a.idx();
             if self.profiled.len() <= i {
                 self.profiled.resize(i + 1, false);
