@@ -514,6 +514,9 @@ pub struct RecallResult {
     pub precision: f64,
     pub group_recall: f64,
     pub family_recovery: f64,
+    /// Posts whose group from the memory-lean layer path (`group_texts`) differs from the
+    /// reference path (`prepare` + `group` over stored shingle sets).
+    pub lean_mismatches: usize,
 }
 
 /// All pairs `(a, b)`, `a < b` (indices into `eligible`) with exact Jaccard >= t. Exact over all
@@ -551,7 +554,9 @@ pub fn brute_force(
 /// Generates `n` posts, runs the layer's LSH (all verified pairs, and groups) and brute-force exact
 /// Jaccard over all pairs, prints the comparison and returns it.
 pub fn recall_check(n: usize) -> RecallResult {
-    use lockstep_engine::text::{NO_GROUP, SimilarParams, group, prepare, verified_pairs};
+    use lockstep_engine::text::{
+        NO_GROUP, SimilarParams, group, group_texts, prepare, verified_pairs,
+    };
     use std::collections::{HashMap, HashSet};
     use std::time::Instant;
     let c = corpus(n, 0.5, 40, 20_240_601);
@@ -609,6 +614,17 @@ pub fn recall_check(n: usize) -> RecallResult {
         .map(|m| m.values().copied().max().unwrap_or(0))
         .sum();
     let family_recovery = recovered as f64 / fam_posts.max(1) as f64;
+    let (lean, lean_report) = group_texts(&refs, &p);
+    let lean_mismatches = (0..refs.len())
+        .filter(|&i| lean[i] != post_group(i))
+        .count();
+    println!(
+        "  lean layer path (group_texts): {} groups, {} candidate texts of {} eligible; {} posts grouped differently from the reference path",
+        lean_report.groups,
+        lean_report.candidate_texts,
+        lean_report.eligible_texts,
+        lean_mismatches
+    );
     println!(
         "similar_text recall check: {n} posts, {} distinct normalised texts, {} eligible",
         prep.sets.len(),
@@ -642,5 +658,6 @@ pub fn recall_check(n: usize) -> RecallResult {
         precision,
         group_recall,
         family_recovery,
+        lean_mismatches,
     }
 }

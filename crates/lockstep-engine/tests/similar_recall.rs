@@ -24,6 +24,10 @@ fn check(n: usize) {
         "planted families recovered {}",
         r.family_recovery
     );
+    assert_eq!(
+        r.lean_mismatches, 0,
+        "the layer's lean path groups exactly as the reference path"
+    );
 }
 
 #[test]

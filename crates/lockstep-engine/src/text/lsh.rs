@@ -16,8 +16,9 @@
 //! **Linkage.** [`group`] forms groups as **connected components of verified pairs** (single
 //! linkage, union-find). A candidate pair whose two texts are already in one component is not
 //! verified (components are tracked inside each bucket as pairs are verified, and across bands),
-//! and a pair rejected once is not verified again in a later band; so a family of `s` copies costs
-//! about `s` verifications, not `s²/2`. Single linkage
+//! so a family of `s` copies costs about `s` verifications, not `s²/2`. A pair below the threshold
+//! that shares several bands is verified once per shared band (re-verifying a short merge is about
+//! as cheap as looking the pair up in a set of rejected pairs, and needs no memory). Single linkage
 //! has a **chaining risk**: A~B and B~C put A and C in one group even when A and C are less
 //! similar than the threshold (a slowly drifting text). The [`GroupStats::chained_members`] count
 //! reports how many grouped texts are below the threshold against their group's representative
@@ -173,14 +174,12 @@ impl UnionFind {
 /// already connected (globally before this band, or through pairs verified earlier in this bucket)
 /// is skipped. Returns `(a, b, verified)` for every pair actually verified.
 fn verify_bucket_for_groups(
-    m: &[u64],
+    ids: &[u32],
     max_bucket: usize,
     uf: &UnionFind,
-    rejected: &HashSet<u64>,
     verify: &(dyn Fn(u32, u32) -> bool + Sync),
 ) -> Vec<(u32, u32, bool)> {
-    let s = m.len();
-    let ids: Vec<u32> = m.iter().map(|&x| x as u32).collect();
+    let s = ids.len();
     // Local union-find over bucket positions, seeded with the global components.
     let mut local: Vec<u32> = (0..s as u32).collect();
     let roots: Vec<u32> = ids.iter().map(|&t| uf.root(t)).collect();
@@ -218,9 +217,6 @@ fn verify_bucket_for_groups(
                 continue;
             }
             let (a, b) = (ids[j], ids[i]);
-            if rejected.contains(&pair_key(a, b)) {
-                continue;
-            }
             let ok = verify(a, b);
             if ok {
                 local[ri.max(rj) as usize] = ri.min(rj);
@@ -231,18 +227,105 @@ fn verify_bucket_for_groups(
     out
 }
 
+/// The non-singleton LSH buckets of every band, as lists of text indices (ascending inside a
+/// bucket). Built band by band from the band keys; once built, the keys are no longer needed, and
+/// texts that are in no bucket (most texts) never need their shingle set again.
+#[derive(Clone, Debug, Default)]
+pub struct BandBuckets {
+    /// Members of every bucket, bucket after bucket, band after band.
+    members: Vec<u32>,
+    /// End offset into `members` of each bucket.
+    ends: Vec<u64>,
+    /// End offset into `ends` of each band's buckets.
+    band_ends: Vec<usize>,
+    /// Buckets larger than the cap (expanded only partially).
+    pub capped: u64,
+}
+
+impl BandBuckets {
+    /// Buckets of the text-major band keys `keys[i * bands + band]` of `keys.len() / bands` texts;
+    /// texts with `eligible[i] == false` take no part (all take part when `eligible` is `None`).
+    pub fn from_keys(
+        keys: &[u32],
+        bands: usize,
+        eligible: Option<&[bool]>,
+        max_bucket: usize,
+    ) -> Self {
+        let bands = bands.max(1);
+        let n = keys.len() / bands;
+        let mut out = BandBuckets::default();
+        let mut packed: Vec<u64> = Vec::with_capacity(n);
+        for band in 0..bands {
+            packed.clear();
+            packed.extend(
+                keys.iter()
+                    .skip(band)
+                    .step_by(bands)
+                    .enumerate()
+                    .filter(|&(i, _)| eligible.is_none_or(|e| e[i]))
+                    .map(|(i, &k)| (u64::from(k) << 32) | i as u64),
+            );
+            packed.par_sort_unstable();
+            let mut start = 0usize;
+            for i in 1..=packed.len() {
+                if i == packed.len() || packed[i] >> 32 != packed[start] >> 32 {
+                    if i - start >= 2 {
+                        out.capped += u64::from(i - start > max_bucket);
+                        out.members
+                            .extend(packed[start..i].iter().map(|&x| x as u32));
+                        out.ends.push(out.members.len() as u64);
+                    }
+                    start = i;
+                }
+            }
+            out.band_ends.push(out.ends.len());
+        }
+        out.members.shrink_to_fit();
+        out.ends.shrink_to_fit();
+        out
+    }
+
+    /// Number of bands.
+    pub fn bands(&self) -> usize {
+        self.band_ends.len()
+    }
+
+    /// The buckets of one band.
+    pub fn band(&self, band: usize) -> Vec<&[u32]> {
+        let lo = if band == 0 {
+            0
+        } else {
+            self.band_ends[band - 1]
+        };
+        (lo..self.band_ends[band])
+            .map(|k| {
+                let s = if k == 0 { 0 } else { self.ends[k - 1] as usize };
+                &self.members[s..self.ends[k] as usize]
+            })
+            .collect()
+    }
+
+    /// Per text (of `n`), whether it is in at least one bucket: only those can be in a group.
+    pub fn in_some_bucket(&self, n: usize) -> Vec<bool> {
+        let mut m = vec![false; n];
+        for &t in &self.members {
+            m[t as usize] = true;
+        }
+        m
+    }
+
+    /// Heap bytes used.
+    pub fn heap_bytes(&self) -> usize {
+        self.members.capacity() * 4 + self.ends.capacity() * 8 + self.band_ends.capacity() * 8
+    }
+}
+
 /// Groups the listed texts (`texts[i]` indexes `sets`) into near-duplicate groups. Returns, per
 /// entry of `texts`, its group id (dense, ordered by first member) or [`NO_GROUP`].
 pub fn group(sets: &ShingleSets, texts: &[u32], p: &SimilarParams) -> (Vec<u32>, GroupStats) {
-    let n = texts.len();
-    let mut stats = GroupStats {
-        texts: n as u64,
-        ..Default::default()
-    };
     let keys = band_keys(sets, texts, p);
-    let mut uf = UnionFind::new(n);
-    let mut rejected: HashSet<u64> = HashSet::new();
-    let mut packed = Vec::with_capacity(n);
+    let buckets = BandBuckets::from_keys(&keys, p.bands, None, p.max_bucket);
+    drop(keys);
     let t = p.threshold;
     let verify = |a: u32, b: u32| {
         jaccard_at_least(
@@ -251,20 +334,33 @@ pub fn group(sets: &ShingleSets, texts: &[u32], p: &SimilarParams) -> (Vec<u32>,
             t,
         )
     };
-    for j in 0..p.bands {
-        let runs = buckets(&keys, p.bands, j, &mut packed);
-        stats.capped_buckets += runs
-            .iter()
-            .filter(|(s, e)| (e - s) as usize > p.max_bucket)
-            .count() as u64;
+    group_buckets(texts.len(), texts.len() as u64, &buckets, p, &verify)
+}
+
+/// Groups `n` texts from their LSH buckets: candidate pairs are verified with `verify(a, b)` (true
+/// when the exact Jaccard of texts `a` and `b` is at or above the threshold) and verified pairs
+/// joined (single linkage). `eligible` is the count reported as [`GroupStats::texts`]. Returns per
+/// text its group id (dense, ordered by smallest member) or [`NO_GROUP`].
+pub fn group_buckets(
+    n: usize,
+    eligible: u64,
+    buckets: &BandBuckets,
+    p: &SimilarParams,
+    verify: &(dyn Fn(u32, u32) -> bool + Sync),
+) -> (Vec<u32>, GroupStats) {
+    let mut stats = GroupStats {
+        texts: eligible,
+        capped_buckets: buckets.capped,
+        ..Default::default()
+    };
+    let mut uf = UnionFind::new(n);
+    for j in 0..buckets.bands() {
+        let runs = buckets.band(j);
         let results: Vec<(u32, u32, bool)> = {
-            let (uf, rejected, packed) = (&uf, &rejected, &packed);
+            let uf = &uf;
             runs.par_iter()
                 .with_min_len(64)
-                .flat_map_iter(|&(s, e)| {
-                    let m = &packed[s as usize..e as usize];
-                    verify_bucket_for_groups(m, p.max_bucket, uf, rejected, &verify)
-                })
+                .flat_map_iter(|m| verify_bucket_for_groups(m, p.max_bucket, uf, verify))
                 .collect()
         };
         stats.candidate_pairs += results.len() as u64;
@@ -274,12 +370,10 @@ pub fn group(sets: &ShingleSets, texts: &[u32], p: &SimilarParams) -> (Vec<u32>,
                 uf.union(a, b);
             } else {
                 stats.rejected_pairs += 1;
-                rejected.insert(pair_key(a, b));
             }
         }
-        uf.flatten();
     }
-    drop(keys);
+    uf.flatten();
     // Dense group ids for components of size >= 2, in order of their smallest member.
     let mut size = vec![0u32; n];
     for i in 0..n {

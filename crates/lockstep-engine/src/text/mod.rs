@@ -14,7 +14,7 @@ pub mod sets;
 pub mod shingle;
 pub mod trace;
 
-pub use lsh::{GroupStats, NO_GROUP, group, verified_pairs};
+pub use lsh::{BandBuckets, GroupStats, NO_GROUP, group, group_buckets, verified_pairs};
 pub use minhash::{MinHasher, jaccard};
 pub use normalize::{normalize, normalized};
 pub use params::{SimilarParams, explain_params};

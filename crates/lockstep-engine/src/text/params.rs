@@ -1,10 +1,13 @@
 //! Parameters of the `similar_text` layer and the expected recall curve of the banding.
 
 use super::shingle::ShingleParams;
+use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 
 /// Parameters of near-duplicate detection. The defaults are documented in `docs/similar_text.md`.
-#[derive(Clone, Debug, PartialEq)]
+/// Serialisable so that `run.toml` records them (missing fields take their defaults).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct SimilarParams {
     /// Jaccard similarity (on shingle sets) at or above which two texts are near-duplicates.
     /// Default 0.7 (`--similarity`).
@@ -52,6 +55,29 @@ impl SimilarParams {
     /// LSH candidates: `1 - (1 - j^rows)^bands`.
     pub fn candidate_probability(&self, j: f64) -> f64 {
         1.0 - (1.0 - j.powi(self.rows as i32)).powi(self.bands as i32)
+    }
+
+    /// Parses an LSH banding written `BxR` (e.g. `25x5`: 25 bands of 5 rows) into `(bands, rows)`.
+    pub fn parse_lsh(s: &str) -> Result<(usize, usize), String> {
+        let bad = || format!("bad LSH banding `{s}`: expected BANDSxROWS, e.g. 25x5");
+        let (b, r) = s.trim().split_once(['x', 'X', '*']).ok_or_else(bad)?;
+        let b: usize = b.trim().parse().map_err(|_| bad())?;
+        let r: usize = r.trim().parse().map_err(|_| bad())?;
+        Ok((b, r))
+    }
+
+    /// Parses a shingle size: `N` (both word and character n-grams) or `W,C` (word n-gram `W`,
+    /// character n-gram `C`); returns `(word_ngram, char_ngram)`.
+    pub fn parse_shingle(s: &str) -> Result<(usize, usize), String> {
+        let bad = || format!("bad shingle size `{s}`: expected N or WORDS,CHARS, e.g. 2 or 2,3");
+        let num = |x: &str| x.trim().parse::<usize>().map_err(|_| bad());
+        match s.split_once(',') {
+            None => {
+                let n = num(s)?;
+                Ok((n, n))
+            }
+            Some((w, c)) => Ok((num(w)?, num(c)?)),
+        }
     }
 
     /// Checks the parameters; returns a message naming the bad one.
@@ -122,7 +148,7 @@ pub fn explain_params(p: &SimilarParams) -> String {
         "  expected recall of a pair = P(candidate) = 1 - (1 - J^rows)^bands:"
     );
     let _ = writeln!(s, "      J   P(candidate)");
-    let mut js: Vec<f64> = (1..=20).map(|i| i as f64 * 0.05).collect();
+    let mut js: Vec<f64> = (10..=20).map(|i| i as f64 * 0.05).collect();
     js.push(t);
     js.sort_by(|a, b| a.total_cmp(b));
     js.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
@@ -169,5 +195,29 @@ mod tests {
             ..Default::default()
         };
         assert!(bad.validate().is_err());
+    }
+
+    #[test]
+    fn parses_banding_and_shingle_sizes() {
+        assert_eq!(SimilarParams::parse_lsh("20x4"), Ok((20, 4)));
+        assert_eq!(SimilarParams::parse_lsh(" 7 X 3 "), Ok((7, 3)));
+        assert!(SimilarParams::parse_lsh("25").is_err());
+        assert!(SimilarParams::parse_lsh("ax5").is_err());
+        assert_eq!(SimilarParams::parse_shingle("3"), Ok((3, 3)));
+        assert_eq!(SimilarParams::parse_shingle("2,3"), Ok((2, 3)));
+        assert!(SimilarParams::parse_shingle("2;3").is_err());
+    }
+
+    #[test]
+    fn curve_follows_the_banding_formula() {
+        let p = SimilarParams {
+            bands: 10,
+            rows: 4,
+            ..Default::default()
+        };
+        let text = explain_params(&p);
+        let expect = 1.0 - (1.0 - 0.8f64.powi(4)).powi(10);
+        assert!(text.contains(&format!("0.80   {expect:.4}")), "{text}");
+        assert!(text.contains("10 bands x 4 rows"));
     }
 }

@@ -3,18 +3,22 @@
 //! Steps (each parallel with rayon where it pays):
 //! 1. posts that carry their own text are kept: originals, replies and quotes; **reposts are
 //!    excluded** (they count only in the `repost` layer); posts with empty text are excluded;
-//! 2. identical raw texts collapse first (texts are interned, so this is free), then every distinct
-//!    raw text is normalised ([`super::normalize`]) and shingled, and identical **normalised** texts
-//!    collapse (xxh3-128 of the normalised text): most copies in real operations are exact, and
-//!    only distinct texts go through MinHash;
+//! 2. identical raw texts collapse first (texts are interned, so a vector indexed by symbol does it),
+//!    then every distinct raw text is normalised ([`super::normalize`]), hashed (xxh3-128),
+//!    shingled and MinHashed in one parallel pass; identical **normalised** texts collapse by a
+//!    parallel sort of the hashes: most copies in real operations are exact;
 //! 3. normalised texts with fewer than `min_shingles` shingles are excluded, and counted;
-//! 4. MinHash + banded LSH + exact verification + union-find ([`super::lsh::group`]);
+//! 4. banded LSH lists the buckets band by band ([`super::lsh::BandBuckets`]); only texts in some
+//!    bucket (the candidates) get their shingle sets rebuilt and kept, for exact verification and
+//!    union-find ([`super::lsh::group_buckets`]). Memory is the band keys (`4 × bands` bytes per
+//!    distinct text) while the buckets are listed, then the bucket lists and the candidates' sets;
 //! 5. every post whose normalised text is in a group becomes an event `(group, account, time)`.
 //!
 //! Groups hold at least two distinct normalised texts; a text copied verbatim but never edited is
 //! left to the exact `text` layer.
 
-use super::lsh::{GroupStats, NO_GROUP, group};
+use super::lsh::{BandBuckets, GroupStats, NO_GROUP, group_buckets};
+use super::minhash::{MinHasher, jaccard_at_least};
 use super::normalize::normalize;
 use super::params::SimilarParams;
 use super::sets::ShingleSets;
@@ -46,6 +50,9 @@ pub struct SimilarReport {
     pub distinct_normalized_texts: u64,
     /// Distinct normalised texts long enough to take part.
     pub eligible_texts: u64,
+    /// Eligible texts that share an LSH bucket with another text in some band: the only ones
+    /// whose shingle sets are kept for verification.
+    pub candidate_texts: u64,
     /// Candidate pairs verified.
     pub candidate_pairs: u64,
     /// Verified near-duplicate pairs (Jaccard >= threshold).
@@ -136,88 +143,230 @@ where
     PreparedTexts { norm_of_raw, sets }
 }
 
-/// Near-duplicate groups of a list of raw texts, without a `Dataset`: per input text its group id
-/// or [`NO_GROUP`]. Identical and too-short texts are handled as in [`similar_text_trace`].
-pub fn group_texts(texts: &[&str], p: &SimilarParams) -> (Vec<u32>, SimilarReport) {
-    let prep = prepare(texts.len(), |i| texts[i], p);
-    let (norm_group, mut report) = group_prepared(&prep, p);
-    report.posts = texts.len() as u64;
-    report.distinct_raw_texts = texts.len() as u64;
-    let groups: Vec<u32> = prep
-        .norm_of_raw
-        .iter()
-        .map(|&nidx| norm_group[nidx as usize])
-        .collect();
-    for (i, &g) in groups.iter().enumerate() {
-        if prep.sets.get(prep.norm_of_raw[i] as usize).len() < p.min_shingles {
-            report.short_excluded += 1;
-        } else {
-            report.posts_considered += 1;
-            if g != NO_GROUP {
-                report.posts_in_groups += 1;
-            }
-        }
-    }
-    (groups, report)
+/// The outcome of [`lean_groups`] over `n` raw texts.
+struct Lean {
+    /// For each raw text, the index of its normalised text.
+    norm_of_raw: Vec<u32>,
+    /// Per normalised text, its number of distinct shingles.
+    shingles: Vec<u32>,
+    /// Per normalised text, its group or [`NO_GROUP`].
+    group: Vec<u32>,
+    /// Counters (text level; post-level fields are filled by the caller).
+    report: SimilarReport,
 }
 
-/// Groups the distinct normalised texts of `prep`: per normalised text its group or `NO_GROUP`.
-fn group_prepared(prep: &PreparedTexts, p: &SimilarParams) -> (Vec<u32>, SimilarReport) {
-    let eligible: Vec<u32> = (0..prep.sets.len() as u32)
-        .filter(|&i| prep.sets.get(i as usize).len() >= p.min_shingles)
-        .collect();
-    let (g, stats) = group(&prep.sets, &eligible, p);
-    let mut norm_group = vec![NO_GROUP; prep.sets.len()];
-    for (&t, &gid) in eligible.iter().zip(&g) {
-        norm_group[t as usize] = gid;
+/// The memory-lean path of the layer over `n` raw texts (`text(i)`):
+/// 1. one parallel pass normalises every raw text, hashes it (xxh3-128), shingles it and computes
+///    its band keys; shingle sets are **not** kept;
+/// 2. identical normalised texts collapse by a parallel sort of the hashes (no hash map; ids in
+///    order of first appearance) and the band keys are compacted in place;
+/// 3. the non-singleton LSH buckets of every band are listed, then the band keys are dropped;
+/// 4. only texts in some bucket (the **candidates**) are normalised and shingled again, and only
+///    their shingle sets are stored, for exact verification and grouping.
+fn lean_groups<'a, F>(n: usize, text: F, p: &SimilarParams) -> Lean
+where
+    F: Fn(usize) -> &'a str + Sync,
+{
+    let t0 = std::time::Instant::now();
+    let mh = MinHasher::new(p.bands, p.rows);
+    let b = mh.bands();
+    let sp = p.shingle();
+    let min_shingles = p.min_shingles;
+    // 1. normalise, hash, shingle, band keys.
+    let mut hashes = vec![0u128; n];
+    let mut nsh = vec![0u32; n];
+    let mut keys = vec![0u32; n * b];
+    hashes
+        .par_chunks_mut(CHUNK)
+        .zip(nsh.par_chunks_mut(CHUNK))
+        .zip(keys.par_chunks_mut(CHUNK * b))
+        .enumerate()
+        .for_each_init(
+            || (String::new(), Shingler::new(), Vec::new(), Vec::new()),
+            |(norm, sh, set, sig), (c, ((h, ns), k))| {
+                let lo = c * CHUNK;
+                for o in 0..h.len() {
+                    let i = lo + o;
+                    normalize(text(i), norm);
+                    // 96 bits of the hash and the raw index: sorting gives runs of identical
+                    // normalised texts, each led by its first appearance.
+                    h[o] = (xxh3_128(norm.as_bytes()) & !0xffff_ffff_u128) | i as u128;
+                    sh.shingles(norm, &sp, set);
+                    ns[o] = set.len() as u32;
+                    if set.len() >= min_shingles {
+                        mh.signature(set, sig);
+                        mh.band_keys(sig, &mut k[o * b..(o + 1) * b]);
+                    }
+                }
+            },
+        );
+    // 2. collapse identical normalised texts.
+    hashes.par_sort_unstable();
+    let mut norm_of_raw = vec![0u32; n];
+    let mut start = 0usize;
+    for i in 1..=n {
+        if i == n || hashes[i] >> 32 != hashes[start] >> 32 {
+            let first = hashes[start] as u32;
+            for &x in &hashes[start..i] {
+                norm_of_raw[x as u32 as usize] = first;
+            }
+            start = i;
+        }
     }
+    drop(hashes);
+    // norm_of_raw holds the first raw index of each text's class; turn it into dense ids in
+    // order of first appearance (the first index is never after the current one).
+    let mut rep_raw: Vec<u32> = Vec::new();
+    for i in 0..n {
+        let first = norm_of_raw[i] as usize;
+        norm_of_raw[i] = if first == i {
+            rep_raw.push(i as u32);
+            (rep_raw.len() - 1) as u32
+        } else {
+            norm_of_raw[first]
+        };
+    }
+    let m = rep_raw.len();
+    for (k, &r) in rep_raw.iter().enumerate() {
+        let r = r as usize;
+        if r != k {
+            keys.copy_within(r * b..(r + 1) * b, k * b);
+            nsh[k] = nsh[r];
+        }
+    }
+    keys.truncate(m * b);
+    keys.shrink_to_fit();
+    nsh.truncate(m);
+    nsh.shrink_to_fit();
+    let prepare_ms = t0.elapsed().as_millis() as u64;
+    let t1 = std::time::Instant::now();
+    // 3. buckets, then the keys go.
+    let eligible: Vec<bool> = nsh.iter().map(|&c| c as usize >= min_shingles).collect();
+    let n_eligible = eligible.iter().filter(|&&e| e).count() as u64;
+    let buckets = BandBuckets::from_keys(&keys, b, Some(&eligible), p.max_bucket);
+    drop(keys);
+    drop(eligible);
+    // 4. shingle sets of the candidates only.
+    let candidates: Vec<u32> = buckets
+        .in_some_bucket(m)
+        .iter()
+        .enumerate()
+        .filter_map(|(k, &c)| c.then_some(k as u32))
+        .collect();
+    let chunks: Vec<(Vec<u64>, Vec<u32>)> = candidates
+        .par_chunks(CHUNK)
+        .map_init(
+            || (String::new(), Shingler::new(), Vec::new()),
+            |(norm, sh, set), ks| {
+                let mut data = Vec::new();
+                let mut lens = Vec::with_capacity(ks.len());
+                for &k in ks {
+                    normalize(text(rep_raw[k as usize] as usize), norm);
+                    sh.shingles(norm, &sp, set);
+                    data.extend_from_slice(set);
+                    lens.push(set.len() as u32);
+                }
+                (data, lens)
+            },
+        )
+        .collect();
+    let mut sets = ShingleSets::new();
+    for (data, lens) in chunks {
+        let mut off = 0usize;
+        for len in lens {
+            sets.push(&data[off..off + len as usize]);
+            off += len as usize;
+        }
+    }
+    let mut slot = vec![u32::MAX; m];
+    for (i, &k) in candidates.iter().enumerate() {
+        slot[k as usize] = i as u32;
+    }
+    drop(candidates);
+    drop(rep_raw);
+    let t = p.threshold;
+    let verify = |a: u32, b: u32| {
+        jaccard_at_least(
+            sets.get(slot[a as usize] as usize),
+            sets.get(slot[b as usize] as usize),
+            t,
+        )
+    };
+    let (group, stats) = group_buckets(m, n_eligible, &buckets, p, &verify);
     let mut report = SimilarReport {
-        distinct_normalized_texts: prep.sets.len() as u64,
+        distinct_raw_texts: n as u64,
+        distinct_normalized_texts: m as u64,
+        candidate_texts: sets.len() as u64,
+        prepare_ms,
         ..Default::default()
     };
     report.absorb(&stats);
-    (norm_group, report)
+    report.group_ms = t1.elapsed().as_millis() as u64;
+    Lean {
+        norm_of_raw,
+        shingles: nsh,
+        group,
+        report,
+    }
+}
+
+/// Near-duplicate groups of a list of raw texts, without a `Dataset`: per input text its group id
+/// or [`NO_GROUP`]. Identical and too-short texts are handled as in [`similar_text_trace`].
+pub fn group_texts(texts: &[&str], p: &SimilarParams) -> (Vec<u32>, SimilarReport) {
+    let lean = lean_groups(texts.len(), |i| texts[i], p);
+    let mut report = lean.report;
+    report.posts = texts.len() as u64;
+    let groups: Vec<u32> = lean
+        .norm_of_raw
+        .iter()
+        .map(|&nidx| {
+            if (lean.shingles[nidx as usize] as usize) < p.min_shingles {
+                report.short_excluded += 1;
+                return NO_GROUP;
+            }
+            report.posts_considered += 1;
+            let g = lean.group[nidx as usize];
+            report.posts_in_groups += u64::from(g != NO_GROUP);
+            g
+        })
+        .collect();
+    (groups, report)
 }
 
 /// Per post, its near-duplicate group (or [`NO_GROUP`]), with the layer summary.
 pub fn similar_text_groups(ds: &Dataset, p: &SimilarParams) -> (Vec<u32>, SimilarReport) {
     let posts = &ds.posts;
     let n = posts.len();
-    let mut raw_index: HashMap<Sym, u32> = HashMap::new();
+    // Distinct raw texts: symbols are dense, so a vector indexed by symbol replaces a hash map.
+    let mut raw_of_sym = vec![u32::MAX; ds.strings.len()];
     let mut raw_syms: Vec<Sym> = Vec::new();
     let mut post_raw = vec![u32::MAX; n];
-    let mut report = SimilarReport {
-        posts: n as u64,
-        ..Default::default()
-    };
+    let mut reposts_excluded = 0u64;
+    let mut empty_excluded = 0u64;
     for ((slot, &kind), &s) in post_raw.iter_mut().zip(&posts.kind).zip(&posts.text) {
         if kind == PostKind::Repost {
-            report.reposts_excluded += 1;
+            reposts_excluded += 1;
             continue;
         }
         if s.is_none() {
-            report.empty_excluded += 1;
+            empty_excluded += 1;
             continue;
         }
-        *slot = *raw_index.entry(s).or_insert_with(|| {
+        let r = &mut raw_of_sym[s.0 as usize];
+        if *r == u32::MAX {
+            *r = raw_syms.len() as u32;
             raw_syms.push(s);
-            (raw_syms.len() - 1) as u32
-        });
+        }
+        *slot = *r;
     }
-    drop(raw_index);
-    let t0 = std::time::Instant::now();
-    let prep = prepare(raw_syms.len(), |i| ds.str(raw_syms[i]), p);
-    let prepare_ms = t0.elapsed().as_millis() as u64;
-    let t1 = std::time::Instant::now();
-    let (norm_group, r2) = group_prepared(&prep, p);
-    report = SimilarReport {
-        posts: report.posts,
-        reposts_excluded: report.reposts_excluded,
-        empty_excluded: report.empty_excluded,
-        distinct_raw_texts: raw_syms.len() as u64,
-        prepare_ms,
-        group_ms: t1.elapsed().as_millis() as u64,
-        ..r2
+    drop(raw_of_sym);
+    let lean = lean_groups(raw_syms.len(), |i| ds.str(raw_syms[i]), p);
+    drop(raw_syms);
+    let mut report = SimilarReport {
+        posts: n as u64,
+        reposts_excluded,
+        empty_excluded,
+        ..lean.report
     };
     let mut group_posts = vec![0u64; report.groups as usize];
     let post_group: Vec<u32> = post_raw
@@ -226,13 +375,13 @@ pub fn similar_text_groups(ds: &Dataset, p: &SimilarParams) -> (Vec<u32>, Simila
             if r == u32::MAX {
                 return NO_GROUP;
             }
-            let nidx = prep.norm_of_raw[r as usize] as usize;
-            if prep.sets.get(nidx).len() < p.min_shingles {
+            let nidx = lean.norm_of_raw[r as usize] as usize;
+            if (lean.shingles[nidx] as usize) < p.min_shingles {
                 report.short_excluded += 1;
                 return NO_GROUP;
             }
             report.posts_considered += 1;
-            let g = norm_group[nidx];
+            let g = lean.group[nidx];
             if g != NO_GROUP {
                 report.posts_in_groups += 1;
                 group_posts[g as usize] += 1;
