@@ -3,14 +3,15 @@
 //! down in `docs/outputs.md`; this crate only knows rows, not how they were computed, so every
 //! stage (engine, statistics, scoring) can fill its columns without the writers changing.
 //!
-//! `edges.parquet` is not written yet (the `parquet` crate is not a dependency of this crate);
-//! `edges.csv` carries the same columns.
+//! `edges.parquet` carries the same columns as `edges.csv`, typed ([`write_edges_parquet`]).
 
 pub mod digest;
+pub mod edges_parquet;
 pub mod network;
 pub mod tables;
 
 pub use digest::{FileDigest, digest_file};
+pub use edges_parquet::write_edges_parquet;
 pub use network::{NetEdge, NetNode, write_gexf, write_graphml};
 pub use tables::{
     AccountRow, CLUSTER_METRIC_COLUMNS, ClusterRow, EdgeRow, write_accounts, write_clusters,
@@ -38,6 +39,14 @@ pub enum ExportError {
         path: PathBuf,
         /// The cause.
         source: csv::Error,
+    },
+    /// Parquet encoding error, with the path.
+    #[error("{}: {message}", path.display())]
+    Parquet {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
     },
     /// JSON / TOML serialisation error.
     #[error("{}: {message}", path.display())]

@@ -3,7 +3,7 @@
 use crate::{CompatResult, Investigation, PipelineError};
 use lockstep_export::{
     AccountRow, ClusterRow, EdgeRow, NetEdge, NetNode, digest_file, write_accounts, write_clusters,
-    write_edges, write_gexf, write_graphml, write_json, write_toml,
+    write_edges, write_edges_parquet, write_gexf, write_graphml, write_json, write_toml,
 };
 use lockstep_model::{AccountId, Dataset};
 use serde::Serialize;
@@ -92,24 +92,23 @@ pub fn write_outputs(
     let ext = |a: AccountId| ds.str(ds.accounts.external_id[a.idx()]);
     let name = |a: AccountId| ds.str(ds.accounts.screen_name[a.idx()]);
 
-    // edges.csv
-    write_edges(
-        &out.join("edges.csv"),
-        inv.kept.iter().map(|k| {
-            let (run, e) = inv.edge(k);
-            EdgeRow {
-                source: ext(e.a),
-                target: ext(e.b),
-                layer: run.layer.as_str(),
-                scale: run.scale.as_str(),
-                weight: e.stats.weight,
-                events: e.stats.events,
-                median_dt_s: e.stats.median_dt_s,
-                p_value: k.p_value,
-                q_value: k.q_value,
-            }
-        }),
-    )?;
+    // edges.csv and edges.parquet: the same rows.
+    let edge_row = |k: &crate::KeptEdge| {
+        let (run, e) = inv.edge(k);
+        EdgeRow {
+            source: ext(e.a),
+            target: ext(e.b),
+            layer: run.layer.as_str(),
+            scale: run.scale.as_str(),
+            weight: e.stats.weight,
+            events: e.stats.events,
+            median_dt_s: e.stats.median_dt_s,
+            p_value: k.p_value,
+            q_value: k.q_value,
+        }
+    };
+    write_edges(&out.join("edges.csv"), inv.kept.iter().map(edge_row))?;
+    write_edges_parquet(&out.join("edges.parquet"), inv.kept.iter().map(edge_row))?;
 
     // accounts.csv: every account that acted (authored a post or a login).
     let mut seen = vec![false; ds.accounts.len()];

@@ -39,6 +39,7 @@ fn networks(ds: &Dataset) -> Vec<Network> {
                 "Origin: China (confidence 0.8): office hours in UTC+8, links to a state-media domain."
                     .into(),
             ),
+            edges: Vec::new(),
         },
         Network {
             id: "2".into(),
@@ -48,6 +49,7 @@ fn networks(ds: &Dataset) -> Vec<Network> {
             origin: None,
             target: None,
             attribution: None,
+            edges: Vec::new(),
         },
     ]
 }

@@ -6,7 +6,7 @@
 use anyhow::{Context, bail};
 use lockstep_ingest::{ReadOptions, read_paths};
 use lockstep_report::disclose::{
-    DEFAULT_HASH_BELOW, DiscloseOptions, PseudonymKey, check_disclosure, disclose,
+    DEFAULT_HASH_BELOW, DiscloseOptions, PseudonymKey, attach_edges, check_disclosure, disclose,
     read_investigation, select_networks,
 };
 use std::path::{Path, PathBuf};
@@ -94,7 +94,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let inv = read_investigation(dir)
         .with_context(|| format!("reading the investigation in {}", dir.display()))?;
     let ds = read(&inputs(&args)?)?;
-    let networks = select_networks(&ds, &inv, selection)?;
+    let mut networks = select_networks(&ds, &inv, selection)?;
+    // Edges inside each network, for report.html's network picture and delay chart.
+    attach_edges(&ds, dir, &mut networks)
+        .with_context(|| format!("reading {}", dir.join("edges.csv").display()))?;
     let opts = DiscloseOptions {
         hash_below: args.hash_below,
         generator: format!("lockstep {}", env!("CARGO_PKG_VERSION")),
@@ -125,7 +128,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         );
     }
     println!(
-        "wrote {} (README.md, tweets.csv, users.csv, network_accounts.csv, summary.md, summary.json); check passed",
+        "wrote {} (README.md, tweets.csv, users.csv, network_accounts.csv, summary.md, summary.json, report.html); check passed",
         out.display()
     );
     Ok(())

@@ -95,6 +95,17 @@ pub fn check_disclosure(
             source: e,
         })?;
         let text = String::from_utf8_lossy(&bytes);
+        // HTML hides `O'Brien` as `O&#x27;Brien`: scan the text as a browser shows it.
+        let html = file.extension().is_some_and(|e| {
+            ["html", "htm", "svg", "xml"]
+                .iter()
+                .any(|x| e.eq_ignore_ascii_case(x))
+        });
+        let text = if html {
+            std::borrow::Cow::Owned(html_unescape(&text))
+        } else {
+            text
+        };
         for (ln, line) in text.lines().enumerate() {
             for f in s.find(line) {
                 if let Some(a) = f.account {
@@ -118,6 +129,49 @@ pub fn check_disclosure(
     leaks.sort_by(|a, b| (&a.file, a.line, &a.found).cmp(&(&b.file, b.line, &b.found)));
     leaks.dedup();
     Ok(leaks)
+}
+
+/// Decodes character references (`&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`, `&#NN;`,
+/// `&#xHH;`); anything else is kept as written. Line breaks are never produced from a reference
+/// (a `&#10;` becomes a space) so line numbers stay those of the file.
+pub fn html_unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let end = rest[..rest.len().min(12)].find(';');
+        let decoded = end.and_then(|e| {
+            let name = &rest[1..e];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                _ => name.strip_prefix('#').and_then(|n| {
+                    let v = match n.strip_prefix(['x', 'X']) {
+                        Some(h) => u32::from_str_radix(h, 16).ok(),
+                        None => n.parse::<u32>().ok(),
+                    };
+                    v.and_then(char::from_u32)
+                }),
+            };
+            c.map(|c| (c, e))
+        });
+        match decoded {
+            Some((c, e)) => {
+                out.push(if c == '\n' || c == '\r' { ' ' } else { c });
+                rest = &rest[e + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn check_csv(
@@ -165,4 +219,18 @@ fn check_csv(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::html_unescape;
+
+    #[test]
+    fn unescapes_character_references() {
+        assert_eq!(
+            html_unescape("O&#x27;Brien &amp; Co &lt;b&gt; &#39;x&#39; &#10;&bogus; & x"),
+            "O'Brien & Co <b> 'x'  &bogus; & x"
+        );
+        assert_eq!(html_unescape("no refs"), "no refs");
+    }
 }

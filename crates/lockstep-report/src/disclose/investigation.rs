@@ -265,12 +265,84 @@ pub fn select_networks(
             origin: row.origin,
             target: row.target,
             attribution: row.attribution,
+            edges: Vec::new(),
         });
     }
     if out.is_empty() {
         return Err(DiscloseError::NoNetworks);
     }
     Ok(out)
+}
+
+/// Attaches to each network the edges of the investigation's `edges.csv` (in `dir`) whose two
+/// ends are both members of that network, for the disclosure report's network picture and delay
+/// chart. Streams the file (it can hold millions of edges) and keeps only those edges. A missing
+/// `edges.csv` attaches nothing. Returns the number of edges attached.
+pub fn attach_edges(
+    ds: &Dataset,
+    dir: &Path,
+    networks: &mut [Network],
+) -> Result<u64, DiscloseError> {
+    let path = dir.join("edges.csv");
+    if !path.exists() {
+        return Ok(0);
+    }
+    let mut net_of: HashMap<lockstep_model::AccountId, usize> = HashMap::new();
+    for (ni, net) in networks.iter().enumerate() {
+        for &(a, _) in &net.members {
+            net_of.entry(a).or_insert(ni);
+        }
+    }
+    let csv_err = |e| DiscloseError::Csv {
+        path: path.clone(),
+        source: e,
+    };
+    let mut r = csv::Reader::from_path(&path).map_err(csv_err)?;
+    let h = r.headers().map_err(csv_err)?.clone();
+    let need = |name: &str| {
+        h.iter()
+            .position(|c| c.trim() == name)
+            .ok_or_else(|| bad(&path, 1, name, "column missing".into()))
+    };
+    let (c_s, c_t, c_l, c_w) = (
+        need("source")?,
+        need("target")?,
+        need("layer")?,
+        need("weight")?,
+    );
+    let c_dt = need("median_dt_s")?;
+    let mut rec = csv::StringRecord::new();
+    let mut n = 0;
+    while r.read_record(&mut rec).map_err(csv_err)? {
+        let line = rec.position().map_or(0, |p| p.line());
+        let get = |i: usize| rec.get(i).unwrap_or("").trim();
+        let (Some(a), Some(b)) = (
+            ds.account_by_external(get(c_s)),
+            ds.account_by_external(get(c_t)),
+        ) else {
+            continue;
+        };
+        let (Some(&na), Some(&nb)) = (net_of.get(&a), net_of.get(&b)) else {
+            continue;
+        };
+        if na != nb {
+            continue;
+        }
+        let num = |i: usize, field: &str| {
+            get(i)
+                .parse::<f64>()
+                .map_err(|_| bad(&path, line, field, format!("not a number: {:?}", get(i))))
+        };
+        networks[na].edges.push(crate::input::EdgeResult {
+            a,
+            b,
+            layer: get(c_l).to_string(),
+            weight: num(c_w, "weight")?,
+            median_dt_s: num(c_dt, "median_dt_s")?,
+        });
+        n += 1;
+    }
+    Ok(n)
 }
 
 #[cfg(test)]

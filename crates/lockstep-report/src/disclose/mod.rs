@@ -5,22 +5,24 @@
 //! scans a disclosure for any identifier that should have been hashed.
 //!
 //! Layout of a disclosure directory:
-//! `README.md`, `tweets.csv`, `users.csv`, `network_accounts.csv`, `summary.md`, `summary.json`.
+//! `README.md`, `tweets.csv`, `users.csv`, `network_accounts.csv`, `summary.md`, `summary.json`,
+//! `report.html` (charts of the disclosed networks, drawn from the disclosed files only).
 
 pub mod archive;
 pub mod check;
 pub mod investigation;
 pub mod key;
+pub mod report;
 pub mod scrub;
 pub mod summary;
 
 pub use check::{Leak, check_disclosure};
-pub use investigation::{Investigation, read_investigation, select_networks};
+pub use investigation::{Investigation, attach_edges, read_investigation, select_networks};
 pub use key::{MIN_KEY_BYTES, PseudonymKey};
 pub use scrub::{IdentKind, Pseudonymizer, Sensitive};
 pub use summary::{DisclosureSummary, NetworkSummary};
 
-use crate::input::{Role, Verdict};
+use crate::input::{EdgeResult, Role, Verdict};
 use lockstep_model::{AccountId, Dataset};
 use std::path::{Path, PathBuf};
 use thiserror::Error;
@@ -69,6 +71,9 @@ pub enum DiscloseError {
     /// The investigation directory is inconsistent or unreadable.
     #[error("{0}")]
     Investigation(String),
+    /// The disclosure's `report.html` could not be drawn.
+    #[error("report.html: {0}")]
+    Report(String),
     /// JSON serialisation failed.
     #[error("writing JSON: {0}")]
     Json(#[from] serde_json::Error),
@@ -91,6 +96,9 @@ pub struct Network {
     pub target: Option<String>,
     /// Attribution wording, when any.
     pub attribution: Option<String>,
+    /// Significant edges between two members (original account ids), for the network picture
+    /// and delay chart of `report.html`; may be empty.
+    pub edges: Vec<EdgeResult>,
 }
 
 /// Disclosure settings.
@@ -125,6 +133,8 @@ pub mod files {
     pub const SUMMARY_JSON: &str = "summary.json";
     /// What the files are.
     pub const README: &str = "README.md";
+    /// Charts of the disclosed networks.
+    pub const REPORT: &str = "report.html";
 }
 
 /// Writes the disclosure of `networks` into `out` (created if needed; files of the same names
@@ -160,5 +170,6 @@ pub fn disclose(
     write(files::SUMMARY_JSON, &json)?;
     write(files::SUMMARY_MD, &summary::markdown(&summary))?;
     write(files::README, &summary::readme(&summary))?;
+    report::write_report(out, networks, &p, &summary)?;
     Ok(summary)
 }

@@ -93,6 +93,16 @@ fn is_word(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
+/// True when `text[s..e]` is not part of a longer word (a pattern edge that is not a word
+/// character, e.g. a space or `!`, needs no boundary).
+fn whole_word(text: &str, s: usize, e: usize) -> bool {
+    let pat = &text[s..e];
+    let before_ok =
+        !pat.starts_with(is_word) || !text[..s].chars().next_back().is_some_and(is_word);
+    let after_ok = !pat.ends_with(is_word) || !text[e..].chars().next().is_some_and(is_word);
+    before_ok && after_ok
+}
+
 impl<'a> Sensitive<'a> {
     /// Classifies every account of `ds` against `hash_below` followers and builds the patterns.
     pub fn new(ds: &'a Dataset, hash_below: u64) -> Self {
@@ -159,13 +169,36 @@ impl<'a> Sensitive<'a> {
                 pattern_owner.push((AccountId(a as u32), kind));
             }
         }
-        let ac = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .build(&patterns)
-            .unwrap_or_else(|_| {
-                AhoCorasick::new(Vec::<String>::new()).unwrap_or_else(|_| unreachable!())
-            });
+        let build = |patterns: &[String]| {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .build(patterns)
+                .unwrap_or_else(|_| {
+                    AhoCorasick::new(Vec::<String>::new()).unwrap_or_else(|_| unreachable!())
+                })
+        };
+        // A protected string that is a whole word of a public account's identifier ("Chloe"
+        // inside the public "Chloe Chan") does not identify the protected account where it
+        // occurs, and the public identifier must stay readable: not a free-text pattern.
+        let ac = build(&patterns);
+        let mut shared = vec![false; patterns.len()];
+        for text in &public_strings {
+            for m in ac.find_overlapping_iter(text.as_str()) {
+                if whole_word(text, m.start(), m.end()) {
+                    shared[m.pattern().as_usize()] = true;
+                }
+            }
+        }
+        let ac = if shared.iter().any(|&x| x) {
+            let mut keep = shared.iter().map(|&x| !x);
+            let mut keep2 = shared.iter().map(|&x| !x);
+            patterns.retain(|_| keep.next().unwrap_or(true));
+            pattern_owner.retain(|_| keep2.next().unwrap_or(true));
+            build(&patterns)
+        } else {
+            ac
+        };
         Sensitive {
             ds,
             public,
@@ -216,12 +249,7 @@ impl<'a> Sensitive<'a> {
         self.find_handles(text, &mut found);
         for m in self.ac.find_overlapping_iter(text) {
             let (s, e) = (m.start(), m.end());
-            let pat = &text[s..e];
-            let before_ok =
-                !pat.starts_with(is_word) || !text[..s].chars().next_back().is_some_and(is_word);
-            let after_ok =
-                !pat.ends_with(is_word) || !text[e..].chars().next().is_some_and(is_word);
-            if before_ok && after_ok {
+            if whole_word(text, s, e) {
                 let (account, kind) = self.pattern_owner[m.pattern().as_usize()];
                 found.push(Found {
                     start: s,
