@@ -89,6 +89,10 @@ fn discloses_all_inauthentic_networks_and_checks_clean() {
     assert_eq!(nets[0]["accounts"], 14);
     let tweets = std::fs::read_to_string(out.join("tweets.csv")).unwrap();
     assert!(!tweets.contains("opnet_acct_05") && !tweets.contains(&account_id(0, 5)));
+    // The disclosure's report: charts of network 1 under its disclosed names only.
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("<svg") && html.contains("opnet_acct_00"));
+    assert!(!html.contains("opnet_acct_05") && !html.contains("kpopfan_00"));
     assert!(
         !std::fs::read_to_string(out.join("README.md"))
             .unwrap()

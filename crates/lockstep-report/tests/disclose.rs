@@ -3,6 +3,7 @@
 
 use lockstep_ingest::{ReadOptions, read_paths};
 use lockstep_model::{AccountId, Dataset};
+use lockstep_report::disclose::check::html_unescape;
 use lockstep_report::disclose::{
     DiscloseError, DiscloseOptions, Network, PseudonymKey, check_disclosure, disclose, files,
 };
@@ -93,11 +94,17 @@ fn no_protected_identifier_in_any_byte() {
         "the sample world has many protected accounts"
     );
     let mut scanned = 0;
+    let mut names = Vec::new();
     for entry in std::fs::read_dir(dir.path()).unwrap() {
         let path = entry.unwrap().path();
         let bytes = std::fs::read(&path).unwrap();
         scanned += bytes.len();
-        let lower = String::from_utf8_lossy(&bytes).to_lowercase();
+        names.push(path.file_name().unwrap().to_string_lossy().into_owned());
+        let mut lower = String::from_utf8_lossy(&bytes).to_lowercase();
+        if path.extension().is_some_and(|e| e == "html") {
+            // As a browser shows it: `O&#x27;Brien` is `O'Brien`.
+            lower = html_unescape(&lower);
+        }
         for (what, s) in &protected {
             assert!(
                 !lower.contains(&s.to_lowercase()),
@@ -107,6 +114,25 @@ fn no_protected_identifier_in_any_byte() {
         }
     }
     assert!(scanned > 10_000);
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "README.md",
+            "network_accounts.csv",
+            "report.html",
+            "summary.json",
+            "summary.md",
+            "tweets.csv",
+            "users.csv"
+        ],
+        "every file of the disclosure was scanned, the report included"
+    );
+    // The report shows the network under its disclosed names.
+    let html = std::fs::read_to_string(dir.path().join(files::REPORT)).unwrap();
+    assert!(html.contains("opnet_acct_00") && html.contains("<svg"));
+    let key = PseudonymKey::from_bytes(&KEY).unwrap();
+    assert!(html.contains(&key.pseudonym(&account_id(0, 5))[..16]));
     // Public accounts keep their names (the operation's 48,000-follower core account).
     let tweets = std::fs::read_to_string(dir.path().join(files::TWEETS)).unwrap();
     assert!(tweets.contains("opnet_acct_00") && tweets.contains(&account_id(0, 0)));
@@ -234,6 +260,19 @@ fn checker_passes_clean_output_and_flags_a_planted_leak() {
     assert!(found.contains(&"citizen_07"), "{found:?}");
     assert!(found.contains(&account_id(2, 9).as_str()), "{found:?}");
     assert!(leaks.iter().all(|l| l.to_string().contains("tweets.csv:")));
+    // A protected handle hidden behind HTML character references in report.html is found too.
+    let report = dir.path().join(files::REPORT);
+    let mut html = std::fs::read_to_string(&report).unwrap();
+    assert!(!html.contains("citizen_03"));
+    html.push_str("<p>&#x63;itizen&#95;03 was here</p>\n");
+    std::fs::write(&report, html).unwrap();
+    let leaks = check_disclosure(&ds, dir.path(), 5_000).unwrap();
+    let in_report: Vec<String> = leaks
+        .iter()
+        .filter(|l| l.file == report)
+        .map(|l| l.found.clone())
+        .collect();
+    assert_eq!(in_report, ["citizen_03"]);
 }
 
 #[test]

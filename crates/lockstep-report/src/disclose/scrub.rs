@@ -472,6 +472,43 @@ mod tests {
     }
 
     #[test]
+    fn a_word_of_a_public_identifier_is_not_a_pattern() {
+        let mut b = DatasetBuilder::new();
+        for (id, h, name, f) in [
+            ("2000001", "harbourdaily", "Chloe Chan", 13_578u64),
+            ("2000002", "kowloonstorm", "Chloe", 184),
+            ("2000003", "quiet_one", "Chloe Wong", 12),
+        ] {
+            let p = Profile {
+                screen_name: b.intern(h),
+                display_name: b.intern(name),
+                followers: Some(f),
+                ..Default::default()
+            };
+            b.set_profile(id, &p);
+        }
+        let ds = b.finish();
+        let s = Sensitive::new(&ds, 5000);
+        // "Chloe" is a word of the public "Chloe Chan": the public name stays readable and
+        // is not reported; the protected "Chloe Wong" and handles still are.
+        assert!(s.find("Chloe Chan reports").is_empty());
+        let f = s.find("Chloe Wong met @kowloonstorm");
+        let got: Vec<_> = f.iter().map(|f| (f.account, f.kind)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (Some(AccountId(2)), IdentKind::DisplayName),
+                (Some(AccountId(1)), IdentKind::Handle)
+            ]
+        );
+        // A structured column holding exactly the protected name is still caught.
+        assert_eq!(
+            s.exact_owner("Chloe"),
+            Some((AccountId(1), IdentKind::DisplayName))
+        );
+    }
+
+    #[test]
     fn scrub_replaces_consistently() {
         let ds = world();
         let key = PseudonymKey::from_bytes(&[1u8; 32]).unwrap();
