@@ -57,7 +57,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let stats = t.elapsed().as_secs_f64();
 
     let t = Instant::now();
-    let g = CoordinationGraph::from_significance(&sig);
+    let g = CoordinationGraph::for_communities(&sig);
     let clusters = find_clusters(&g, ds.accounts.len(), &ClusterParams::default())?;
     let clustering = t.elapsed().as_secs_f64();
 

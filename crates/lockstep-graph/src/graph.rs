@@ -52,6 +52,31 @@ impl CoordinationGraph {
         )
     }
 
+    /// The graph communities are found on: the significant pairs with evidence in at least one
+    /// undirected (peer co-action) layer, weighted `-log10 p`. Pairs significant only through a
+    /// directed layer (`amplify`: one account reposting the other's posts) are left out, because
+    /// being amplified is not something the author does: a patron (state media, a persona, a
+    /// genuinely popular account, or a target smeared on purpose) is linked to every network that
+    /// boosts it, and as a hub it merges those networks with each other and with itself. Those
+    /// pairs stay in [`Self::from_significance`], in `edges.csv` and in the verdicts' evidence
+    /// (roles `patron` / `amplifier`). See `docs/clusters.md`.
+    pub fn for_communities(sig: &SignificanceResult) -> Self {
+        // Bit i of a pair's `layers` is input layer i; layers past bit 31 are not recorded, so a
+        // pair whose mask is empty (evidence only there) is kept rather than guessed at.
+        let directed: u32 = sig
+            .layers
+            .iter()
+            .enumerate()
+            .filter(|(i, l)| *i < 32 && l.layer.is_directed())
+            .fold(0, |m, (i, _)| m | 1 << i);
+        Self::from_edges(
+            sig.significant()
+                .iter()
+                .filter(|p| p.layers == 0 || p.layers & !directed != 0)
+                .map(|p| (p.a, p.b, p.weight().max(f64::MIN_POSITIVE))),
+        )
+    }
+
     /// Number of nodes.
     pub fn node_count(&self) -> usize {
         self.nodes.len()
@@ -119,6 +144,74 @@ pub fn modularity(g: &CoordinationGraph, membership: &[u32], gamma: f64) -> f64 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use lockstep_engine::{Edge, Layer, LayerEdges, PairStats, Scale};
+
+    fn layer(layer: Layer, edges: Vec<(u32, u32, u32)>, n: usize) -> LayerEdges {
+        LayerEdges {
+            layer,
+            scale: Scale::Burst,
+            window_s: 60,
+            edges: edges
+                .into_iter()
+                .map(|(a, b, w)| Edge {
+                    a: AccountId(a),
+                    b: AccountId(b),
+                    stats: PairStats {
+                        weight: w,
+                        events: w,
+                        ..Default::default()
+                    },
+                })
+                .collect(),
+            activity: vec![30; n],
+            target_sizes: vec![],
+            capped_targets: 0,
+            capped_target_ids: vec![],
+        }
+    }
+
+    #[test]
+    fn communities_leave_out_amplify_only_pairs() {
+        // Accounts 0..4 repost together (peer evidence); 4..8 amplify author 20's posts; 0 and 20
+        // are also linked by text. Background: 300 accounts with scattered weight-1 pairs.
+        let n = 400;
+        let mut repost = Vec::new();
+        for a in 0..4u32 {
+            for b in a + 1..4 {
+                repost.push((a, b, 25));
+            }
+        }
+        for k in 0..300u32 {
+            repost.push((100 + k, 100 + (k * 7 + 3) % 300, 1));
+        }
+        repost.retain(|e| e.0 < e.1);
+        repost.sort_unstable();
+        repost.dedup_by_key(|e| (e.0, e.1));
+        let amplify: Vec<(u32, u32, u32)> = (4..8u32).map(|b| (20, b, 25)).collect();
+        let text = vec![(0u32, 20u32, 25u32)];
+        let layers = vec![
+            layer(Layer::Repost, repost, n),
+            layer(Layer::Amplify, amplify, n),
+            layer(Layer::Text, text, n),
+        ];
+        let sig = lockstep_stats::significance(&layers, &Default::default()).expect("stats");
+        let all = CoordinationGraph::from_significance(&sig);
+        let peer = CoordinationGraph::for_communities(&sig);
+        assert!(all.nodes.contains(&AccountId(5)), "{:?}", all.nodes);
+        assert_eq!(all.edge_count(), 6 + 4 + 1);
+        // The amplified-only audience (4..8) is gone; the text tie of 0 and 20 stays.
+        assert_eq!(
+            peer.nodes,
+            vec![
+                AccountId(0),
+                AccountId(1),
+                AccountId(2),
+                AccountId(3),
+                AccountId(20)
+            ]
+        );
+        assert_eq!(peer.edge_count(), 7);
+    }
 
     #[test]
     fn builds_dedups_and_scores() {

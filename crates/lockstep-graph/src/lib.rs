@@ -4,7 +4,7 @@
 //!
 //! Typical use after the statistics stage:
 //! ```text
-//! let g = CoordinationGraph::from_significance(&sig);
+//! let g = CoordinationGraph::for_communities(&sig); // peer co-action pairs only
 //! let clusters = find_clusters(&g, ds.accounts.len(), &ClusterParams::default())?;
 //! let metrics = cluster_metrics(&ds, &clusters, &layers, &sig);
 //! let xy = layout(&g, 7);

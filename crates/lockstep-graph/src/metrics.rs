@@ -6,6 +6,7 @@ use hashbrown::HashMap;
 use lockstep_engine::{Layer, LayerEdges, Scale};
 use lockstep_model::{Dataset, PostKind, Sym};
 use lockstep_stats::SignificanceResult;
+use rayon::prelude::*;
 use serde::Serialize;
 
 /// How many entries the "top" lists keep.
@@ -171,18 +172,22 @@ pub fn cluster_metrics(
             *best[x as usize].entry(p.best_layer).or_default() += 1;
         }
     }
-    // Layer edges between members.
+    // Layer edges between members: one parallel pass per layer (most edges touch no cluster).
     let mut per_layer: Vec<HashMap<usize, u32>> = vec![HashMap::new(); k];
     let mut delays: Vec<Vec<f32>> = vec![Vec::new(); k];
     for (li, le) in layers.iter().enumerate() {
-        for e in &le.edges {
-            if let (Some(x), Some(y)) = (of(e.a), of(e.b))
-                && x == y
-            {
-                *per_layer[x as usize].entry(li).or_default() += 1;
-                if e.stats.median_dt_s.is_finite() {
-                    delays[x as usize].push(e.stats.median_dt_s);
-                }
+        let inside: Vec<(u32, f32)> = le
+            .edges
+            .par_iter()
+            .filter_map(|e| match (of(e.a), of(e.b)) {
+                (Some(x), Some(y)) if x == y => Some((x, e.stats.median_dt_s)),
+                _ => None,
+            })
+            .collect();
+        for (x, dt) in inside {
+            *per_layer[x as usize].entry(li).or_default() += 1;
+            if dt.is_finite() {
+                delays[x as usize].push(dt);
             }
         }
     }
@@ -196,8 +201,10 @@ pub fn cluster_metrics(
     }
     let sync_window_s = ds.resolution().seconds().max(60);
 
-    (0..k)
-        .map(|c| {
+    delays
+        .into_par_iter()
+        .enumerate()
+        .map(|(c, mut d)| {
             let members = &clusters.members[c];
             let size = members.len();
             let possible = size as f64 * (size as f64 - 1.0) / 2.0;
@@ -216,7 +223,6 @@ pub fn cluster_metrics(
                     .then(a.layer.cmp(&b.layer))
                     .then(a.scale.cmp(&b.scale))
             });
-            let mut d = std::mem::take(&mut delays[c]);
             let median_delay_s = if d.is_empty() {
                 None
             } else {

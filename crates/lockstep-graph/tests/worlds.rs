@@ -86,7 +86,7 @@ fn world(preset: &str, seed: u64, accounts: u32, posts: u64) -> World {
 }
 
 fn clusters_of(w: &World, sig: &SignificanceResult) -> Clusters {
-    let g = CoordinationGraph::from_significance(sig);
+    let g = CoordinationGraph::for_communities(sig);
     find_clusters(&g, w.ds.accounts.len(), &ClusterParams::default()).expect("clustering")
 }
 
@@ -207,6 +207,22 @@ fn planted_world_fdp_ari_and_metrics() {
         })
         .collect();
     let ari = adjusted_rand_index(&truth, &found);
+    // The same comparison without the simulated protest movement: it is genuine (organic)
+    // coordination, neither a planted cell nor background, and finding it is right (the verdict
+    // stage labels it `coordinated_organic`), so it should not count against cell recovery.
+    let keep: Vec<usize> = (0..n).filter(|&i| w.truth[i].1 != "movement").collect();
+    let ari_no_movement = adjusted_rand_index(
+        &keep.iter().map(|&i| truth[i]).collect::<Vec<_>>(),
+        &keep.iter().map(|&i| found[i]).collect::<Vec<_>>(),
+    );
+    // Restricted to planted accounts: are the cells recovered and kept apart?
+    let planted: Vec<usize> = (0..n)
+        .filter(|&i| operation(&w, AccountId(i as u32)))
+        .collect();
+    let ari_planted = adjusted_rand_index(
+        &planted.iter().map(|&i| truth[i]).collect::<Vec<_>>(),
+        &planted.iter().map(|&i| found[i]).collect::<Vec<_>>(),
+    );
     let op_accounts = (0..n)
         .filter(|&i| operation(&w, AccountId(i as u32)))
         .count();
@@ -215,7 +231,8 @@ fn planted_world_fdp_ari_and_metrics() {
         .count();
     println!(
         "hk2019: {} clusters, {} accounts clustered; {} of {} operation accounts clustered; \
-         {} planted groups; ARI vs planted cells = {ari:.3}",
+         {} planted groups; ARI vs planted cells = {ari:.3} (all accounts), \
+         {ari_no_movement:.3} (movement excluded), {ari_planted:.3} (planted accounts only)",
         c.len(),
         c.clustered_accounts(),
         op_clustered,
@@ -272,10 +289,19 @@ fn planted_world_fdp_ari_and_metrics() {
         );
     }
     assert!(fdp <= 0.02, "FDP {fdp} > 2x nominal");
-    // The goal is 0.8; this guards the figure reached today (see BENCHMARKS.md) against regression.
-    // 0.27 with the exact layers only; 0.236 once the similar_text layer joined the default set
-    // (near-duplicate edges merge the core further with its amplifier cells).
-    assert!(ari >= 0.22, "ARI {ari} regressed");
+    // The goal is 0.8 (issue 6). Figures reached (see BENCHMARKS.md, seed 2019): 0.838 with the
+    // movement excluded, 0.819 on planted accounts only, 0.256 over all accounts (where the
+    // correctly found movement clusters count as errors). Guards a little below, against
+    // regressions; before communities left out amplify-only pairs they were 0.779 / 0.759 / 0.236.
+    assert!(
+        ari_no_movement >= 0.82,
+        "ARI (movement excluded) {ari_no_movement} regressed"
+    );
+    assert!(
+        ari_planted >= 0.80,
+        "ARI (planted accounts) {ari_planted} regressed"
+    );
+    assert!(ari >= 0.24, "ARI (all accounts) {ari} regressed");
 }
 
 #[test]

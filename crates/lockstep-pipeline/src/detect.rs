@@ -25,6 +25,9 @@ pub struct Detection {
     pub metrics: Vec<ClusterMetrics>,
     /// Verdicts, evidence and attribution.
     pub scored: Scored,
+    /// Seconds spent per sub-stage: `statistics` (null, fusion, BH, kept edges), `clusters`
+    /// (graph, communities, metrics), `verdicts` (scoring and filling the investigation).
+    pub timings: Vec<(&'static str, f64)>,
 }
 
 /// Runs significance, clustering and scoring on the runs of `inv` and fills its kept edges,
@@ -74,33 +77,33 @@ fn detect_on(
     inv: &mut Investigation,
 ) -> Result<Detection, PipelineError> {
     let n = ds.accounts.len();
+    let mut timings = Vec::new();
+    let t = std::time::Instant::now();
     let sig = lockstep_stats::significance(layers, stats)
         .map_err(|e| PipelineError::Stage("statistics", e.to_string()))?;
 
     // Kept edges: every layer edge of a significant pair, with its own layer p-value and the
     // pair's fused q-value (edges.csv documents this).
     inv.kept.clear();
-    for (run, (le, pv)) in layers.iter().zip(&sig.layers).enumerate() {
-        for (i, e) in le.edges.iter().enumerate() {
-            let Some(pair) = sig.pair(e.a, e.b) else {
-                continue;
-            };
-            if pair.log10_q > sig.fdr.log10() {
-                continue;
-            }
-            inv.kept.push(KeptEdge {
-                run: run as u32,
-                edge: i as u32,
-                p_value: Some(10f64.powf(pv.log10_p[i])),
-                q_value: Some(pair.q()),
-            });
-        }
+    for (run, i, log10_q) in sig.significant_layer_edges(layers) {
+        inv.kept.push(KeptEdge {
+            run,
+            edge: i,
+            p_value: Some(10f64.powf(sig.layers[run as usize].log10_p[i as usize])),
+            q_value: Some(10f64.powf(log10_q)),
+        });
     }
+    timings.push(("statistics", t.elapsed().as_secs_f64()));
 
+    let t = std::time::Instant::now();
     let graph = CoordinationGraph::from_significance(&sig);
-    let clusters = lockstep_graph::find_clusters(&graph, n, cluster_params)
+    // Communities on peer co-action only (amplify-only pairs are evidence, not membership).
+    let peer = CoordinationGraph::for_communities(&sig);
+    let clusters = lockstep_graph::find_clusters(&peer, n, cluster_params)
         .map_err(|e| PipelineError::Stage("clustering", e.to_string()))?;
     let metrics = lockstep_graph::cluster_metrics(ds, &clusters, layers, &sig);
+    timings.push(("clusters", t.elapsed().as_secs_f64()));
+    let t = std::time::Instant::now();
 
     // Coordination strength: weighted degree in the fused graph, normalised by the maximum.
     let mut degree = vec![0f64; n];
@@ -188,11 +191,13 @@ fn detect_on(
         "statistics: {} pair(s) significant at FDR {} among {:.3e} hypotheses (expected false edges {:.2})",
         sig.n_significant, sig.fdr, sig.hypotheses, sig.expected_false_edges
     ));
+    timings.push(("verdicts", t.elapsed().as_secs_f64()));
     Ok(Detection {
         significance: sig,
         graph,
         clusters,
         metrics,
         scored,
+        timings,
     })
 }

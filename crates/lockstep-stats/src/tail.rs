@@ -45,6 +45,33 @@ fn log_add(a: f64, b: f64) -> f64 {
     hi + (lo - hi).exp().ln_1p()
 }
 
+/// Size of the `ln k!` table: weights below it (nearly every edge) skip the Lanczos series.
+const LN_FACT_TABLE: usize = 1024;
+
+/// `ln k!` for `k < LN_FACT_TABLE`, built once (the Poisson tail's hot path calls it per edge).
+fn ln_fact_table() -> &'static [f64] {
+    static TABLE: std::sync::OnceLock<Vec<f64>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t = Vec::with_capacity(LN_FACT_TABLE);
+        let mut acc = 0.0f64;
+        t.push(0.0);
+        for k in 1..LN_FACT_TABLE {
+            acc += (k as f64).ln();
+            t.push(acc);
+        }
+        t
+    })
+}
+
+/// `ln k!`: a table lookup below 1024 (exact sum of logs), `ln_gamma(k + 1)` above.
+pub fn ln_factorial(k: u64) -> f64 {
+    if (k as usize) < LN_FACT_TABLE {
+        ln_fact_table()[k as usize]
+    } else {
+        ln_gamma(k as f64 + 1.0)
+    }
+}
+
 /// `ln P(X >= k)` for `X ~ Poisson(lambda)`.
 ///
 /// For `k <= lambda` the complement `1 - P(X <= k-1)` is accurate directly; for `k > lambda` the
@@ -58,11 +85,15 @@ pub fn poisson_ln_sf(k: u64, lambda: f64) -> f64 {
         // lambda == 0 (or NaN): any positive count is impossible under the null.
         return f64::NEG_INFINITY;
     }
+    if k == 1 {
+        // P(X >= 1) = 1 - e^-lambda, exact and cheap (most edges have weight 1).
+        return (-(-lambda).exp_m1()).ln();
+    }
     let kf = k as f64;
     if kf > lambda {
         // Upper tail: sum_{j>=k} e^-l l^j / j!.
         let ln_l = lambda.ln();
-        let first = kf * ln_l - lambda - ln_gamma(kf + 1.0);
+        let first = kf * ln_l - lambda - ln_factorial(k);
         let mut acc = 0.0f64; // relative to `first`
         let mut term = 1.0f64;
         let mut j = kf;
@@ -82,7 +113,7 @@ pub fn poisson_ln_sf(k: u64, lambda: f64) -> f64 {
         let mut j = k - 1;
         loop {
             let jf = j as f64;
-            let t = jf * ln_l - lambda - ln_gamma(jf + 1.0);
+            let t = jf * ln_l - lambda - ln_factorial(j);
             ln_cdf = log_add(ln_cdf, t);
             if j == 0 || t < ln_cdf - 40.0 {
                 break;
@@ -93,7 +124,7 @@ pub fn poisson_ln_sf(k: u64, lambda: f64) -> f64 {
         if cdf >= 1.0 {
             // Numerically indistinguishable from 1: the tail is below 1e-16; fall back to the
             // upper-tail series which is exact there.
-            let first = kf * ln_l - lambda - ln_gamma(kf + 1.0);
+            let first = kf * ln_l - lambda - ln_factorial(k);
             return first;
         }
         (-cdf).ln_1p()
@@ -148,6 +179,22 @@ mod tests {
             assert!((got - f.ln()).abs() < 1e-10 * f.ln().max(1.0), "n={n}");
         }
         assert!((ln_gamma(0.5) - std::f64::consts::PI.sqrt().ln()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn ln_factorial_table_matches_ln_gamma() {
+        for k in [0u64, 1, 2, 10, 170, 1023, 1024, 5000] {
+            let want = ln_gamma(k as f64 + 1.0);
+            assert!(
+                (ln_factorial(k) - want).abs() < 1e-9 * want.max(1.0),
+                "k={k}"
+            );
+        }
+        // Weight 1 takes the closed form; it must agree with the series.
+        for l in [1e-3f64, 0.5, 3.0] {
+            let series = (1.0 - (-l).exp()).ln();
+            assert!((poisson_ln_sf(1, l) - series).abs() < 1e-9 * series.abs().max(1.0));
+        }
     }
 
     #[test]
