@@ -322,4 +322,5 @@ fn summary_snapshots() {
     insta::assert_json_snapshot!("summary_json", json);
     let readme = std::fs::read_to_string(dir.path().join(files::README)).unwrap();
     assert!(readme.contains("HMAC-SHA256") && readme.contains("5,000"));
+    assert!(readme.contains("`report.html`"));
 }

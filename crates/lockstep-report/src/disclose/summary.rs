@@ -390,7 +390,10 @@ Times are UTC, `YYYY-MM-DD HH:MM`; list columns are Python-style lists (`['a', '
 - `users.csv`: one row per disclosed account, the archive's 10-column users schema.\n\
 - `network_accounts.csv`: `userid, network_id, verdict, role` — which network each account belongs to.\n\
 - `summary.md` / `summary.json`: per network, in the shape of coordinated-inauthentic-behaviour reports: \
-accounts, pages, groups, followers, ad spend, origin, target, attribution, first and last activity.\n\n\
+accounts, pages, groups, followers, ad spend, origin, target, attribution, first and last activity.\n\
+- `report.html`: charts of the disclosed networks (activity, hour of week, account creation, top hashtags, \
+domains and clients, the coordination network), drawn from `tweets.csv` and `users.csv` only; one file, \
+no network access needed.\n\n\
 ## Pseudonyms\n\n\
 Accounts with fewer than {hash_below} followers, or whose follower count is unknown, are not named. Their id, \
 screen name and display name are all replaced by one pseudonym: {scheme}. The same account has the same \
