@@ -124,7 +124,10 @@ fn disclosure_round_trip_finds_the_same_networks() {
         &[&wt, &wu, Path::new("--out"), &inv],
     );
     let pq = std::fs::read(inv.join("edges.parquet")).unwrap();
-    assert!(pq.starts_with(b"PAR1") && pq.ends_with(b"PAR1"), "edges.parquet is Parquet");
+    assert!(
+        pq.starts_with(b"PAR1") && pq.ends_with(b"PAR1"),
+        "edges.parquet is Parquet"
+    );
     let (original, _) = clusters(&inv, Some("inauthentic"));
     assert!(
         !original.is_empty(),
