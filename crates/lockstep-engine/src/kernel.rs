@@ -30,7 +30,11 @@ use hashbrown::HashMap;
 use lockstep_model::AccountId;
 use rayon::prelude::*;
 
-/// The skew bound (see the module docs).
+/// The skew bound (see the module docs and docs/semantics.md "Skew bound").
+///
+/// Default: a target is capped when it has more than 50,000 in-window action pairs (about 316
+/// actions all inside one window, or a popular tag used steadily inside a multi-hour drip window);
+/// on a capped target each action is paired with its 16 nearest following actions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SkewParams {
     /// Targets whose in-window action pairs exceed this are capped.
@@ -42,7 +46,7 @@ pub struct SkewParams {
 impl Default for SkewParams {
     fn default() -> Self {
         SkewParams {
-            max_pairs_per_target: 500_000,
+            max_pairs_per_target: 50_000,
             neighbours: 16,
         }
     }
@@ -75,6 +79,9 @@ impl KernelParams {
         }
     }
 }
+
+/// Pair key `(a << 32) | b` to running statistics.
+pub type PairMap = HashMap<u64, PairAcc, foldhash::fast::FixedState>;
 
 /// Running statistics of one pair inside a partition.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -124,7 +131,7 @@ impl PairAcc {
 #[derive(Clone, Debug, Default)]
 pub struct PartialPairs {
     /// Pair key `(a << 32) | b` to running statistics.
-    pub pairs: HashMap<u64, PairAcc, foldhash::fast::FixedState>,
+    pub pairs: PairMap,
     /// Per account: distinct targets acted on (dense, grown on demand).
     pub activity: Vec<u32>,
     /// `(target, distinct accounts)` for every target seen.
@@ -155,17 +162,7 @@ impl PartialPairs {
 
     /// Turns merged partitions into the layer's edges (sorted by `(a, b)`).
     pub fn finish(self, params: &KernelParams, n_targets: u32) -> LayerEdges {
-        let mut edges: Vec<Edge> = self
-            .pairs
-            .into_iter()
-            .collect::<Vec<_>>()
-            .into_par_iter()
-            .map(|(k, acc)| Edge {
-                a: AccountId((k >> 32) as u32),
-                b: AccountId(k as u32),
-                stats: acc.stats(),
-            })
-            .collect();
+        let mut edges = pairs_to_edges(self.pairs);
         edges.par_sort_unstable_by_key(|e| (e.a, e.b));
         let mut activity = self.activity;
         if activity.len() < params.n_accounts as usize {
@@ -237,7 +234,20 @@ pub fn count_partition_into(
 ) {
     let mut scratch = Scratch::default();
     for (target, s, e) in target_runs(events) {
-        count_target(acc, &mut scratch, target, &events[s..e], owner, params);
+        let ev = &events[s..e];
+        bump_activity(acc, &mut scratch, target, ev);
+        if !params.layer.is_directed() && pair_limit(ev, params) != usize::MAX {
+            acc.capped.push(target);
+        }
+        enumerate_target(
+            &mut acc.pairs,
+            &mut scratch,
+            target,
+            ev,
+            owner,
+            params,
+            Shard::ALL,
+        );
     }
 }
 
@@ -252,31 +262,149 @@ pub fn count_partition(
     acc
 }
 
-/// The whole kernel: partitions the trace's targets, counts them in parallel, merges.
+/// The whole kernel: counts the trace's pairs in parallel and returns the layer's edges.
+///
+/// The pair space is split into `G` shards by a hash of the pair key; each rayon task scans every
+/// target but keeps only the pairs of its shard, so no pair lives in two accumulators, nothing is
+/// merged, and each shard's map is turned into edges (and freed) as soon as it is complete. Peak
+/// memory is about `threads / G` of one whole-layer map plus the edges. Margins (activity, target
+/// sizes, capped targets) are computed once in a separate pass. The result is identical for every
+/// `G` (test `shards_do_not_change_results`).
 pub fn count_pairs(trace: &Trace, params: &KernelParams) -> LayerEdges {
-    let runs = target_runs(&trace.events);
     let threads = rayon::current_num_threads().max(1);
-    let per_chunk = (trace.events.len() / (threads * 8)).max(16_384);
-    // Contiguous chunks of whole targets with about `per_chunk` events each.
-    let mut chunks: Vec<(usize, usize)> = Vec::new();
-    let mut start = 0usize;
-    for &(_, _, e) in &runs {
-        if e - start >= per_chunk {
-            chunks.push((start, e));
-            start = e;
+    let shards = if trace.events.len() < 50_000 {
+        1
+    } else {
+        (threads * 4) as u32
+    };
+    count_pairs_sharded(trace, params, shards)
+}
+
+/// [`count_pairs`] with an explicit number of pair shards (`>= 1`).
+pub fn count_pairs_sharded(trace: &Trace, params: &KernelParams, shards: u32) -> LayerEdges {
+    let shards = shards.max(1);
+    let runs = target_runs(&trace.events);
+    let (margins, parts) = rayon::join(
+        || margins(&trace.events, &runs, params),
+        || {
+            (0..shards)
+                .into_par_iter()
+                .map(|g| {
+                    let mut pairs = PairMap::default();
+                    let mut scratch = Scratch::default();
+                    for &(target, s, e) in &runs {
+                        enumerate_target(
+                            &mut pairs,
+                            &mut scratch,
+                            target,
+                            &trace.events[s..e],
+                            &trace.owner,
+                            params,
+                            Shard {
+                                index: g,
+                                count: shards,
+                            },
+                        );
+                    }
+                    pairs_to_edges(pairs)
+                })
+                .collect::<Vec<Vec<Edge>>>()
+        },
+    );
+    let total: usize = parts.iter().map(Vec::len).sum();
+    let mut edges = Vec::with_capacity(total);
+    for p in parts {
+        edges.extend_from_slice(&p);
+    }
+    edges.par_sort_unstable_by_key(|e| (e.a, e.b));
+    let mut acc = margins;
+    let mut activity = std::mem::take(&mut acc.activity);
+    if activity.len() < params.n_accounts as usize {
+        activity.resize(params.n_accounts as usize, 0);
+    }
+    let mut target_sizes = vec![0u32; trace.n_targets as usize];
+    for (t, s) in acc.target_sizes {
+        if let Some(x) = target_sizes.get_mut(t as usize) {
+            *x = s;
         }
     }
-    if start < trace.events.len() {
-        chunks.push((start, trace.events.len()));
+    let mut capped = acc.capped;
+    capped.sort_unstable();
+    LayerEdges {
+        layer: params.layer,
+        scale: params.scale,
+        window_s: params.window_s,
+        edges,
+        activity,
+        target_sizes,
+        capped_targets: capped.len() as u32,
+        capped_target_ids: capped,
     }
-    let merged = chunks
-        .par_iter()
-        .fold(PartialPairs::default, |mut acc, &(s, e)| {
-            count_partition_into(&mut acc, &trace.events[s..e], &trace.owner, params);
+}
+
+/// Activity, target sizes and capped targets of a whole trace (no pairs), in parallel chunks.
+fn margins(events: &[Event], runs: &[(u32, usize, usize)], params: &KernelParams) -> PartialPairs {
+    runs.par_chunks(4096)
+        .fold(PartialPairs::default, |mut acc, chunk| {
+            let mut scratch = Scratch::default();
+            for &(target, s, e) in chunk {
+                let ev = &events[s..e];
+                bump_activity(&mut acc, &mut scratch, target, ev);
+                if !params.layer.is_directed() && pair_limit(ev, params) != usize::MAX {
+                    acc.capped.push(target);
+                }
+            }
             acc
         })
-        .reduce(PartialPairs::default, PartialPairs::merge);
-    merged.finish(params, trace.n_targets)
+        .reduce(PartialPairs::default, PartialPairs::merge)
+}
+
+/// Converts one shard's map into edges (unsorted), consuming the map.
+fn pairs_to_edges(pairs: PairMap) -> Vec<Edge> {
+    let mut out = Vec::with_capacity(pairs.len());
+    out.extend(pairs.into_iter().map(|(k, acc)| Edge {
+        a: AccountId((k >> 32) as u32),
+        b: AccountId(k as u32),
+        stats: acc.stats(),
+    }));
+    out
+}
+
+/// Which slice of the pair-key space a task keeps.
+#[derive(Clone, Copy)]
+struct Shard {
+    index: u32,
+    count: u32,
+}
+
+impl Shard {
+    const ALL: Shard = Shard { index: 0, count: 1 };
+
+    #[inline]
+    fn keeps(self, key: u64) -> bool {
+        self.count == 1 || ((mix64(key) >> 32) * self.count as u64) >> 32 == self.index as u64
+    }
+}
+
+/// Number of following actions each action is paired with on this target: unbounded below the
+/// skew cap, [`SkewParams::neighbours`] above it.
+fn pair_limit(ev: &[Event], params: &KernelParams) -> usize {
+    let n = ev.len();
+    let w = params.window_s;
+    // Count in-window pairs (O(n), two pointers) and stop as soon as the cap is exceeded.
+    let mut total: u64 = 0;
+    let mut j = 0usize;
+    for i in 0..n {
+        j = j.max(i + 1);
+        while j < n && ev[j].time - ev[i].time <= w {
+            j += 1;
+        }
+        total += (j - i - 1) as u64;
+        if total > params.skew.max_pairs_per_target {
+            return params.skew.neighbours.max(1) as usize;
+        }
+    }
+    usize::MAX
 }
 
 fn bump_activity(acc: &mut PartialPairs, scratch: &mut Scratch, target: u32, ev: &[Event]) {
@@ -296,15 +424,16 @@ fn bump_activity(acc: &mut PartialPairs, scratch: &mut Scratch, target: u32, ev:
         .push((target, scratch.accounts.len() as u32));
 }
 
-fn count_target(
-    acc: &mut PartialPairs,
+/// Enumerates one target's co-action events and adds those of pairs in `shard` to `pairs`.
+fn enumerate_target(
+    pairs: &mut PairMap,
     scratch: &mut Scratch,
     target: u32,
     ev: &[Event],
     owner: &[Option<(AccountId, i64)>],
     params: &KernelParams,
+    shard: Shard,
 ) {
-    bump_activity(acc, scratch, target, ev);
     let w = params.window_s;
     scratch.hits.clear();
     if params.layer.is_directed() {
@@ -319,8 +448,12 @@ fn count_target(
             if d.abs() > w {
                 continue;
             }
+            let key = ((author.0 as u64) << 32) | x.account.0 as u64;
+            if !shard.keeps(key) {
+                continue;
+            }
             scratch.hits.push(Hit {
-                key: ((author.0 as u64) << 32) | x.account.0 as u64,
+                key,
                 lo_pos: 0,
                 hi_pos: i as u32,
                 dt: d.unsigned_abs().min(u32::MAX as u64) as u32,
@@ -329,22 +462,10 @@ fn count_target(
         }
     } else {
         let n = ev.len();
-        // Count in-window pairs first (O(n)) to decide whether the target is capped.
-        let mut total: u64 = 0;
-        let mut j = 0usize;
-        for i in 0..n {
-            j = j.max(i + 1);
-            while j < n && ev[j].time - ev[i].time <= w {
-                j += 1;
-            }
-            total += (j - i - 1) as u64;
+        if n < 2 {
+            return;
         }
-        let limit = if total > params.skew.max_pairs_per_target {
-            acc.capped.push(target);
-            params.skew.neighbours.max(1) as usize
-        } else {
-            usize::MAX
-        };
+        let limit = pair_limit(ev, params);
         for i in 0..n {
             let (ai, ti) = (ev[i].account.0, ev[i].time);
             for (k, y) in ev[i + 1..].iter().enumerate() {
@@ -355,13 +476,14 @@ fn count_target(
                 if aj == ai {
                     continue;
                 }
+                let (lo, hi) = if ai < aj { (ai, aj) } else { (aj, ai) };
+                let key = ((lo as u64) << 32) | hi as u64;
+                if !shard.keeps(key) {
+                    continue;
+                }
                 let j = i + 1 + k;
                 let dt = (y.time - ti).min(u32::MAX as i64) as u32;
-                let (lo, hi, lo_pos, hi_pos) = if ai < aj {
-                    (ai, aj, i, j)
-                } else {
-                    (aj, ai, j, i)
-                };
+                let (lo_pos, hi_pos) = if ai < aj { (i, j) } else { (j, i) };
                 let dir = if y.time == ti {
                     0
                 } else if lo == ai {
@@ -370,7 +492,7 @@ fn count_target(
                     -1
                 };
                 scratch.hits.push(Hit {
-                    key: ((lo as u64) << 32) | hi as u64,
+                    key,
                     lo_pos: lo_pos as u32,
                     hi_pos: hi_pos as u32,
                     dt,
@@ -392,7 +514,7 @@ fn count_target(
             end += 1;
         }
         let group = &hits[g..end];
-        let entry = acc.pairs.entry(key).or_default();
+        let entry = pairs.entry(key).or_default();
         entry.weight += 1;
         entry.events += group.len() as u32;
         for h in group {
@@ -406,8 +528,13 @@ fn count_target(
             ) as u32;
             entry.dts.push(skey, h.dt);
         }
-        entry.ua += distinct(&mut scratch.pos, group.iter().map(|h| h.lo_pos));
-        entry.ub += distinct(&mut scratch.pos, group.iter().map(|h| h.hi_pos));
+        if group.len() == 1 {
+            entry.ua += 1;
+            entry.ub += 1;
+        } else {
+            entry.ua += distinct(&mut scratch.pos, group.iter().map(|h| h.lo_pos));
+            entry.ub += distinct(&mut scratch.pos, group.iter().map(|h| h.hi_pos));
+        }
         g = end;
     }
     scratch.hits = hits;
@@ -477,5 +604,41 @@ mod tests {
         assert_eq!((e.a, e.b), (AccountId(1), AccountId(2)));
         assert_eq!(e.stats.weight, 2);
         assert_eq!(e.stats.lead, 2);
+    }
+
+    #[test]
+    fn shards_do_not_change_results() {
+        // A deterministic pseudo-random trace with repeats, ties and one capped target.
+        let mut x = 7u64;
+        let mut next = |m: u64| {
+            x = mix64(x);
+            x % m
+        };
+        let mut events: Vec<Event> = (0..4000)
+            .map(|_| ev(next(60) as u32, next(2000) as i64, next(90) as u32))
+            .collect();
+        events.extend((0..1500).map(|i| ev(60, i / 50, 1000 + i as u32)));
+        let t = trace(events);
+        let mut p = KernelParams::new(Layer::Hashtag, Scale::Drip, 300, 3000);
+        p.skew.max_pairs_per_target = 20_000;
+        let one = count_pairs_sharded(&t, &p, 1);
+        assert_eq!(one.capped_target_ids, vec![60]);
+        assert!(one.edges.len() > 1000);
+        for g in [2, 5, 16] {
+            let many = count_pairs_sharded(&t, &p, g);
+            assert_eq!(many.edges, one.edges, "{g} shards");
+            assert_eq!(many.activity, one.activity);
+            assert_eq!(many.target_sizes, one.target_sizes);
+            assert_eq!(many.capped_target_ids, one.capped_target_ids);
+        }
+        // The partition API (split at a target boundary, merged) agrees too.
+        let runs = target_runs(&t.events);
+        let cut = runs[runs.len() / 2].1;
+        let merged = count_partition(&t.events[..cut], &t.owner, &p)
+            .merge(count_partition(&t.events[cut..], &t.owner, &p))
+            .finish(&p, t.n_targets);
+        assert_eq!(merged.edges, one.edges);
+        assert_eq!(merged.activity, one.activity);
+        assert_eq!(merged.capped_target_ids, one.capped_target_ids);
     }
 }

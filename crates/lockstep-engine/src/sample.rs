@@ -21,8 +21,10 @@ pub enum DtSample {
     Empty,
     /// One event (inline, no allocation: the common case).
     One(u32, u32),
-    /// Several events, unsorted, at most `2 * K` kept between compactions.
-    Many(Vec<(u32, u32)>),
+    /// Several events, unsorted, at most `2 * K` kept between compactions (boxed so the common
+    /// one-event case keeps the per-pair accumulator small).
+    #[allow(clippy::box_collection)]
+    Many(Box<Vec<(u32, u32)>>),
 }
 
 impl DtSample {
@@ -31,8 +33,9 @@ impl DtSample {
         match self {
             DtSample::Empty => *self = DtSample::One(key, dt),
             DtSample::One(k, d) => {
-                let v = vec![(*k, *d), (key, dt)];
-                *self = DtSample::Many(v);
+                let mut v = Vec::with_capacity(4);
+                v.extend([(*k, *d), (key, dt)]);
+                *self = DtSample::Many(Box::new(v));
             }
             DtSample::Many(v) => {
                 v.push((key, dt));
@@ -50,7 +53,7 @@ impl DtSample {
             DtSample::One(k, d) => self.push(k, d),
             DtSample::Many(o) => match self {
                 DtSample::Many(v) => {
-                    v.extend(o);
+                    v.extend_from_slice(&o);
                     if v.len() >= 2 * SAMPLE_K {
                         compact(v);
                     }
@@ -70,7 +73,7 @@ impl DtSample {
             DtSample::Empty => 0.0,
             DtSample::One(_, d) => *d as f32,
             DtSample::Many(v) => {
-                let mut v = v.clone();
+                let mut v: Vec<(u32, u32)> = v.to_vec();
                 if v.len() > SAMPLE_K {
                     compact(&mut v);
                 }

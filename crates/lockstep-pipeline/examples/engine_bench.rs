@@ -5,8 +5,12 @@
 //!
 //! ```text
 //! cargo run --release -p lockstep-pipeline --example engine_bench -- \
-//!     --posts 1000000 --accounts 50000 [--qut-csv world.csv] [--coortweet PATH] [--no-drip]
+//!     --posts 1000000 --accounts 50000 [--qut-csv world.csv] [--coortweet PATH] [--no-drip] \
+//!     [--layers hashtag,url] [--skew-max-pairs N] [--skew-neighbours K]
 //! ```
+//!
+//! Resident memory is sampled every 50 ms during `investigate`; the high-water mark of each
+//! stage is printed next to its time so the memory peak can be attributed.
 
 use lockstep_engine::compat::coortweet::{Shares, coordinated_network, detect_groups};
 use lockstep_engine::{Layer, Scale};
@@ -27,6 +31,18 @@ impl Lcg {
     }
 }
 
+fn rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(f64::NAN)
+}
+
 fn peak_rss_mib() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
@@ -37,6 +53,20 @@ fn peak_rss_mib() -> f64 {
         })
         .map(|kb| kb / 1024.0)
         .unwrap_or(f64::NAN)
+}
+
+/// User and system CPU seconds of this process (from /proc/self/stat, clock ticks of 1/100 s).
+fn cpu_seconds() -> (f64, f64) {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let rest = stat.rsplit_once(')').map(|x| x.1).unwrap_or("");
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let tick = |i: usize| {
+        f.get(i)
+            .and_then(|s| s.parse::<f64>().ok())
+            .unwrap_or(f64::NAN)
+            / 100.0
+    };
+    (tick(11), tick(12))
 }
 
 /// A world over 30 days: organic accounts with heavy-tailed activity, a small set of viral posts,
@@ -205,33 +235,47 @@ fn main() {
     if let Some(l) = get("--layers") {
         params.layers = Some(l.split(',').filter_map(Layer::parse).collect());
     }
+    if let Some(n) = get("--skew-max-pairs").and_then(|s| s.parse().ok()) {
+        params.skew.max_pairs_per_target = n;
+    }
+    if let Some(n) = get("--skew-neighbours").and_then(|s| s.parse().ok()) {
+        params.skew.neighbours = n;
+    }
     let t = Instant::now();
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let sampler = {
+        let done = done.clone();
+        std::thread::spawn(move || {
+            let mut samples = Vec::new();
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                samples.push((t.elapsed().as_secs_f64(), rss_mib()));
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            samples
+        })
+    };
     let inv = investigate(&ds, &params).expect("investigate");
     let secs = t.elapsed().as_secs_f64();
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    let samples = sampler.join().unwrap_or_default();
+    let mut from = 0.0;
     for (stage, s) in &inv.timings {
-        println!("  {stage:<20} {s:>8.2} s");
-    }
-    if let Some(det) = &inv.detection {
-        let layers: f64 = inv
-            .timings
+        let to = from + s;
+        let high = samples
             .iter()
-            .filter(|(stage, _)| stage.contains(':'))
-            .map(|(_, s)| s)
-            .sum();
-        for (stage, s) in &det.timings {
-            println!("    {stage:<18} {s:>8.2} s");
-        }
-        let stats_clusters: f64 = det
-            .timings
-            .iter()
-            .filter(|(stage, _)| *stage != "verdicts")
-            .map(|(_, s)| s)
-            .sum();
-        println!(
-            "  statistics+clusters {stats_clusters:>8.2} s = {:.1}% of the layers' {layers:.2} s",
-            100.0 * stats_clusters / layers.max(1e-9)
-        );
+            .filter(|(x, _)| *x >= from && *x <= to + 0.05)
+            .map(|(_, m)| *m)
+            .fold(0.0f64, f64::max);
+        println!("  {stage:<20} {s:>8.2} s   RSS high {high:>6.0} MiB");
+        from = to;
     }
+    let (cpu_user, cpu_sys) = cpu_seconds();
+    println!(
+        "process CPU so far: {cpu_user:.1} s user + {cpu_sys:.1} s system; load average {}",
+        std::fs::read_to_string("/proc/loadavg")
+            .unwrap_or_default()
+            .trim()
+    );
     let pairs: usize = inv.runs.iter().map(|r| r.edges.edges.len()).sum();
     println!(
         "engine: {} layer runs, {pairs} pairs, {} kept, {} clusters in {secs:.2} s; peak RSS {:.0} MiB",
