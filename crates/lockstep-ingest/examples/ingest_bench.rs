@@ -145,6 +145,27 @@ fn cpu_seconds() -> Option<f64> {
     Some((utime + stime) / 100.0)
 }
 
+/// CPU seconds (user + system) of each thread of this process, largest first: on a machine with
+/// free cores the largest bounds the wall time of a parallel read from below.
+fn thread_cpu_seconds() -> Vec<f64> {
+    let mut out: Vec<f64> = std::fs::read_dir("/proc/self/task")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|t| {
+            let s = std::fs::read_to_string(t.path().join("stat")).ok()?;
+            let after = &s[s.rfind(')')? + 2..];
+            let f: Vec<&str> = after.split_whitespace().collect();
+            let u: f64 = f.get(11)?.parse().ok()?;
+            let k: f64 = f.get(12)?.parse().ok()?;
+            Some((u + k) / 100.0)
+        })
+        .filter(|&c| c > 0.0)
+        .collect();
+    out.sort_by(|a, b| b.total_cmp(a));
+    out
+}
+
 /// The 1-minute load average (how busy the shared machine was).
 fn loadavg() -> String {
     std::fs::read_to_string("/proc/loadavg")
@@ -201,6 +222,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "time            {secs:.2} s wall, {cpu:.2} s CPU ({} rayon threads)",
         rayon_threads()
+    );
+    let threads: Vec<String> = thread_cpu_seconds()
+        .iter()
+        .map(|c| format!("{c:.2}"))
+        .collect();
+    println!(
+        "thread CPU      {} s (each thread, generation included)",
+        threads.join(", ")
     );
     println!(
         "rows/s          {:.0} wall, {:.0} per CPU-second",
