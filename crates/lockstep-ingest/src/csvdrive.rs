@@ -112,15 +112,85 @@ pub(crate) fn header_of(
     path: &Path,
     input: &mut Box<dyn BufRead>,
     delimiter: u8,
-) -> Result<(Header, u64), IngestError> {
+) -> Result<(Header, u64, u8), IngestError> {
     let mut peek = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
         .buffer_capacity(1)
-        .from_reader(input);
+        .from_reader(Newlines::new(input, b'\n'));
     let header = read_header(path, &mut peek)?;
-    Ok((header, peek.position().line() - 1))
+    let lines = peek.position().line() - 1;
+    Ok((header, lines, peek.get_ref().prev))
+}
+
+/// Counts the lines csv skips before a record. csv numbers a record by the line where its read
+/// began, which is before the `\n` of a CRLF terminator (csv ends the record at the `\r`) and
+/// before blank lines; the record itself starts after them. This reader notes, as bytes pass
+/// through, each `\n` that directly follows `\r` or `\n` (the only kind such a skipped run
+/// holds), so the record loop can add the ones between a read's start and the record.
+pub(crate) struct Newlines<R> {
+    inner: R,
+    /// Offset of the next byte read.
+    pos: u64,
+    /// The byte before `pos` (before the input: what ended the text read before it).
+    prev: u8,
+    /// Offsets of noted `\n`s not yet passed.
+    noted: std::collections::VecDeque<u64>,
+}
+
+impl<R> Newlines<R> {
+    /// `prev` is the byte before the input (`\n` at a record boundary, `\r` when the input
+    /// starts at the `\n` of a CRLF).
+    pub fn new(inner: R, prev: u8) -> Self {
+        Newlines {
+            inner,
+            pos: 0,
+            prev,
+            noted: std::collections::VecDeque::new(),
+        }
+    }
+
+    /// The `\n`s in the run of line ends starting at offset `start` (where a read began).
+    fn skipped_at(&mut self, start: u64) -> u64 {
+        while self.noted.front().is_some_and(|&p| p < start) {
+            self.noted.pop_front();
+        }
+        let mut n = 0;
+        let mut last: Option<u64> = None;
+        for &p in &self.noted {
+            // A noted `\n` right at the start or after one `\r`; then each next one after at
+            // most one `\r` (a byte between two noted `\n`s is a `\r`, or it would be noted).
+            let joined = match last {
+                None => p == start || p == start + 1,
+                Some(l) => p == l + 1 || p == l + 2,
+            };
+            if !joined {
+                break;
+            }
+            n += 1;
+            last = Some(p);
+        }
+        n
+    }
+}
+
+impl<R: Read> Read for Newlines<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let got = &buf[..n];
+        for i in memchr::memchr_iter(b'\n', got) {
+            let before = if i == 0 { self.prev } else { got[i - 1] };
+            if before == b'\n' || before == b'\r' {
+                self.noted.push_back(self.pos + i as u64);
+            }
+        }
+        if let Some(&last) = got.last() {
+            self.prev = last;
+        }
+        self.pos += n as u64;
+        Ok(n)
+    }
 }
 
 /// What the record loop does with a rejected row in lenient mode: gets its line (counted over
@@ -138,6 +208,8 @@ pub(crate) struct LoopOpts<'a> {
     pub on_reject: Option<OnReject<'a>>,
     /// Keep the original bytes of rejected rows (for the quarantine file).
     pub keep_bytes: bool,
+    /// The byte before the input (see [`Newlines::new`]).
+    pub prev_byte: u8,
 }
 
 /// Reads every record of `input` (positioned after the header) into `rows`: strict mode returns
@@ -159,7 +231,7 @@ pub(crate) fn record_loop<I: Read, R: CsvRows>(
         Some(w) => Box::new(Tee::new(input, w.clone())),
         None => Box::new(input),
     };
-    let mut rdr = csv_reader(input, delimiter);
+    let mut rdr = csv_reader(Newlines::new(input, opts.prev_byte), delimiter);
     let ncols = header.len();
     let line_offset = opts.line_offset;
     let mut srec = StringRecord::new();
@@ -172,8 +244,10 @@ pub(crate) fn record_loop<I: Read, R: CsvRows>(
             break;
         }
         ctx.report.rows_read += 1;
-        let line = brec.position().map(|p| p.line()).unwrap_or(0) + line_offset;
         let start = brec.position().map(|p| p.byte()).unwrap_or(0);
+        let line = brec.position().map(|p| p.line()).unwrap_or(0)
+            + line_offset
+            + rdr.get_mut().skipped_at(start);
         let result = if brec.len() != ncols {
             srec = StringRecord::from_byte_record_lossy(brec);
             Err(FieldError::new(
@@ -242,7 +316,7 @@ pub(crate) fn drive<R: CsvRows>(
         mut quarantine,
     } = opts;
     let mut input = input;
-    let (header, head_lines) = header_of(path, &mut input, delimiter)?;
+    let (header, head_lines, prev_byte) = header_of(path, &mut input, delimiter)?;
     let mut rows =
         make(&header).map_err(|e| InputError::new(path, 1, e.field.clone(), e.problem()))?;
     let keep_bytes = lenient && quarantine.is_some();
@@ -262,6 +336,7 @@ pub(crate) fn drive<R: CsvRows>(
             lenient,
             on_reject: Some(&mut write),
             keep_bytes,
+            prev_byte,
         },
     )?;
     rows.finish(ctx)

@@ -76,6 +76,8 @@ struct Part<R> {
     error: Option<IngestError>,
     /// `\n` bytes in the part.
     newlines: u64,
+    /// The byte before the part.
+    prev: u8,
 }
 
 /// A block whose parts are parsed and wait to be absorbed.
@@ -102,7 +104,8 @@ pub(crate) fn drive<R: ParRows>(
         lenient,
         mut quarantine,
     } = opts;
-    let (header, head_lines) = crate::csvdrive::header_of(path, &mut input, delimiter)?;
+    let (header, head_lines, mut prev_byte) =
+        crate::csvdrive::header_of(path, &mut input, delimiter)?;
     let mut rows =
         make(&header).map_err(|e| InputError::new(path, 1, e.field.clone(), e.problem()))?;
     let keep_bytes = lenient && quarantine.is_some();
@@ -137,7 +140,8 @@ pub(crate) fn drive<R: ParRows>(
                 absorb_block(&seq, p, &mut rows, ctx, quarantine.as_deref_mut())?;
             }
             let rest = Cursor::new(buf).chain(input);
-            seq.read(rest, line_base, &mut rows, ctx, quarantine.as_deref_mut())?;
+            let at = (line_base, prev_byte);
+            seq.read(rest, at, &mut rows, ctx, quarantine.as_deref_mut())?;
             return rows.finish(ctx);
         };
         let end = if eof {
@@ -165,12 +169,16 @@ pub(crate) fn drive<R: ParRows>(
             || {
                 ranges
                     .par_iter()
-                    .map(|&(a, b)| parse_part(&seq, &buf[a..b], src, format, &make))
+                    .map(|&(a, b)| {
+                        let prev = if a > 0 { buf[a - 1] } else { prev_byte };
+                        parse_part(&seq, &buf[a..b], prev, src, format, &make)
+                    })
                     .collect::<Vec<Part<R>>>()
             },
         );
         absorbed?;
         let newlines: u64 = parts.iter().map(|p| p.newlines).sum();
+        prev_byte = buf.last().copied().unwrap_or(prev_byte);
         pending = Some(Parsed {
             block: buf,
             ranges,
@@ -223,11 +231,12 @@ struct Seq<'a> {
 }
 
 impl Seq<'_> {
-    /// Reads `input` (starting `line_offset` lines into the file) row by row into `ctx`.
+    /// Reads `input` (starting `at.0` lines into the file, after the byte `at.1`) row by row
+    /// into `ctx`.
     fn read<I: Read, R: CsvRows>(
         &self,
         input: I,
-        line_offset: u64,
+        at: (u64, u8),
         rows: &mut R,
         ctx: &mut Ctx<'_>,
         mut quarantine: Option<&mut Quarantine>,
@@ -245,10 +254,11 @@ impl Seq<'_> {
             rows,
             ctx,
             LoopOpts {
-                line_offset,
+                line_offset: at.0,
                 lenient: self.lenient,
                 on_reject: Some(&mut write),
                 keep_bytes: self.keep_bytes,
+                prev_byte: at.1,
             },
         )
     }
@@ -258,6 +268,7 @@ impl Seq<'_> {
 fn parse_part<R: ParRows>(
     seq: &Seq<'_>,
     bytes: &[u8],
+    prev: u8,
     src: u16,
     format: Format,
     make: &(impl Fn(&Header) -> Result<R, FieldError> + Sync),
@@ -278,6 +289,7 @@ fn parse_part<R: ParRows>(
                 rejects,
                 error: Some(e.into()),
                 newlines,
+                prev,
             };
         }
     };
@@ -303,6 +315,7 @@ fn parse_part<R: ParRows>(
             lenient: seq.lenient,
             on_reject: Some(&mut on_reject),
             keep_bytes: seq.keep_bytes,
+            prev_byte: prev,
         },
     )
     .err();
@@ -313,6 +326,7 @@ fn parse_part<R: ParRows>(
         rejects,
         error,
         newlines,
+        prev,
     }
 }
 
@@ -339,7 +353,7 @@ fn absorb_part<R: ParRows>(
     };
     if !ctx.b.absorb(part.builder, rows.profiled()) {
         // A post id repeats one read before: only a row-by-row read matches a sequential one.
-        return seq.read(bytes, line_base, rows, ctx, quarantine);
+        return seq.read(bytes, (line_base, part.prev), rows, ctx, quarantine);
     }
     let r = &mut *ctx.report;
     r.rows_read += part.report.rows_read;
@@ -654,6 +668,38 @@ mod tests {
         // A quote inside an unquoted field, or text after a closing quote: not scannable.
         assert_eq!(quoted_spans(b"a,b\"c\n", b',', true), None);
         assert_eq!(quoted_spans(b"a,\"b\"c\n", b',', true), None);
+    }
+
+    #[test]
+    fn lines_count_crlf_and_blank_lines() {
+        // CRLF, and blank lines (LF and CRLF) before the bad row: csv starts those reads before
+        // the skipped line ends, the error must still name the bad row's own line.
+        let mut specs: Vec<Spec> = (0..120).map(|i| (i, (i % 7) as u8, 0, 1, 0, 1)).collect();
+        specs[100].4 = 1;
+        for crlf in [false, true] {
+            let text = file(&specs, crlf, false);
+            let nl = if crlf { "\r\n" } else { "\n" };
+            let bad = format!("{nl}{}", row(&specs[100], false));
+            let blanks = format!("{nl}{nl}\n\r\n{nl}");
+            let text = text.replacen(&bad, &format!("{blanks}{}", &bad[nl.len()..]), 1);
+            let want = format!("t.csv:{}: tweet_time: bad timestamp", 2 + 100 + 4);
+            for par in [
+                None,
+                Some(ParOpts {
+                    block_bytes: 700,
+                    min_parallel: 0,
+                    parts: 2,
+                }),
+            ] {
+                let err = read(&text, par, false, None).expect_err("bad row");
+                assert!(err.starts_with(&want), "crlf {crlf}: {err}");
+            }
+            let dir = tempfile::tempdir().expect("tempdir");
+            let q = dir.path().join("q");
+            let (_, report, qtext) = read(&text, None, true, Some(&q)).expect("lenient");
+            assert_eq!(report.rows_rejected, 1);
+            assert!(qtext.contains(&format!("\n{want}")), "{qtext}");
+        }
     }
 
     #[test]
