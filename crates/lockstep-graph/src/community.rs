@@ -247,9 +247,90 @@ pub fn find_clusters(
     }
 }
 
+/// After communities were found on the peer graph ([`CoordinationGraph::for_communities`]),
+/// attaches each account that is a node of the `full` graph but not of the `peer` graph (its
+/// significant pairs are all amplify-only) to the cluster holding the largest total weight of its
+/// significant pairs (ties: the smaller cluster id); accounts with no clustered partner stay out.
+/// The partition of the peer graph is not changed (a patron no longer merges the cells that boost
+/// it), but a patron or an amplifier whose only evidence is amplification still ends up next to
+/// the network it is tied to, where the verdict stage gives it its `patron` / `amplifier` role.
+/// Cluster ids and order do not change. Returns the number of accounts attached.
+pub fn attach_amplify_only(
+    clusters: &mut Clusters,
+    full: &CoordinationGraph,
+    peer: &CoordinationGraph,
+) -> usize {
+    let in_peer: hashbrown::HashSet<AccountId> = peer.nodes.iter().copied().collect();
+    let mut best: hashbrown::HashMap<AccountId, hashbrown::HashMap<u32, f64>> =
+        hashbrown::HashMap::new();
+    for &(i, j, w) in &full.edges {
+        let (a, b) = (full.nodes[i as usize], full.nodes[j as usize]);
+        for (x, y) in [(a, b), (b, a)] {
+            if !in_peer.contains(&x)
+                && clusters.of(x).is_none()
+                && let Some(c) = clusters.of(y)
+            {
+                *best.entry(x).or_default().entry(c).or_default() += w;
+            }
+        }
+    }
+    let mut attach: Vec<(AccountId, u32)> = best
+        .into_iter()
+        .filter_map(|(a, m)| {
+            m.into_iter()
+                .max_by(|x, y| x.1.total_cmp(&y.1).then(y.0.cmp(&x.0)))
+                .map(|(c, _)| (a, c))
+        })
+        .collect();
+    attach.sort_unstable();
+    for &(a, c) in &attach {
+        if clusters.membership.len() <= a.idx() {
+            clusters.membership.resize(a.idx() + 1, None);
+        }
+        clusters.membership[a.idx()] = Some(c);
+        let m = &mut clusters.members[c as usize];
+        let pos = m.partition_point(|&x| x < a);
+        m.insert(pos, a);
+    }
+    attach.len()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amplify_only_accounts_attach_to_their_strongest_cluster() {
+        let a = AccountId;
+        // Peer graph: two triangles {1,2,3} and {10,11,12}. Full graph adds 50 (tied to both, more
+        // to the second) and 60 (tied only to the unclustered 61).
+        let tri = |x: u32| {
+            vec![
+                (a(x), a(x + 1), 5.0),
+                (a(x), a(x + 2), 5.0),
+                (a(x + 1), a(x + 2), 5.0),
+            ]
+        };
+        let mut peer_edges = tri(1);
+        peer_edges.extend(tri(10));
+        let peer = CoordinationGraph::from_edges(peer_edges.clone());
+        let mut full_edges = peer_edges;
+        full_edges.extend([
+            (a(1), a(50), 3.0),
+            (a(10), a(50), 2.0),
+            (a(11), a(50), 2.0),
+            (a(60), a(61), 9.0),
+        ]);
+        let full = CoordinationGraph::from_edges(full_edges);
+        let mut c = clusters_with(&peer, &ConnectedComponents, 70, 2).expect("ok");
+        assert_eq!(attach_amplify_only(&mut c, &full, &peer), 1);
+        let second = c.of(a(10)).expect("clustered");
+        assert_eq!(c.of(a(50)), Some(second));
+        assert!(c.members[second as usize].contains(&a(50)));
+        assert!(c.members[second as usize].windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(c.of(a(60)), None);
+        assert_eq!(c.clustered_accounts(), 7);
+    }
 
     /// `k` cliques of `size` nodes, neighbouring cliques joined by one weak edge.
     pub(crate) fn ring_of_cliques(k: u32, size: u32) -> CoordinationGraph {

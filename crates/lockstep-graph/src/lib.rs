@@ -19,7 +19,7 @@ pub mod metrics;
 
 pub use community::{
     ClusterParams, Clusters, CommunityDetector, ConnectedComponents, LeidenDetector, Quality,
-    clusters_with, find_clusters,
+    attach_amplify_only, clusters_with, find_clusters,
 };
 pub use compare::adjusted_rand_index;
 pub use error::GraphError;

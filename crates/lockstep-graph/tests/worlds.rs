@@ -6,7 +6,8 @@
 use hashbrown::HashMap;
 use lockstep_engine::{KernelParams, Layer, LayerEdges, Scale, Trace, Windows};
 use lockstep_graph::{
-    ClusterParams, Clusters, CoordinationGraph, adjusted_rand_index, cluster_metrics, find_clusters,
+    ClusterParams, Clusters, CoordinationGraph, adjusted_rand_index, attach_amplify_only,
+    cluster_metrics, find_clusters,
 };
 use lockstep_model::{AccountId, Dataset};
 use lockstep_sim::SimConfig;
@@ -86,8 +87,12 @@ fn world(preset: &str, seed: u64, accounts: u32, posts: u64) -> World {
 }
 
 fn clusters_of(w: &World, sig: &SignificanceResult) -> Clusters {
+    // As the pipeline does: communities on peer co-action, then amplify-only accounts attached.
     let g = CoordinationGraph::for_communities(sig);
-    find_clusters(&g, w.ds.accounts.len(), &ClusterParams::default()).expect("clustering")
+    let mut c =
+        find_clusters(&g, w.ds.accounts.len(), &ClusterParams::default()).expect("clustering");
+    attach_amplify_only(&mut c, &CoordinationGraph::from_significance(sig), &g);
+    c
 }
 
 /// True when the account belongs to a planted or organised group (any non-empty cell: an
@@ -289,16 +294,17 @@ fn planted_world_fdp_ari_and_metrics() {
         );
     }
     assert!(fdp <= 0.02, "FDP {fdp} > 2x nominal");
-    // The goal is 0.8 (issue 6). Figures reached (see BENCHMARKS.md, seed 2019): 0.838 with the
-    // movement excluded, 0.819 on planted accounts only, 0.256 over all accounts (where the
+    // The goal is 0.8 (issue 6). Figures reached (see BENCHMARKS.md, seed 2019): 0.818 with the
+    // movement excluded, 0.798 on planted accounts only, 0.254 over all accounts (where the
     // correctly found movement clusters count as errors). Guards a little below, against
-    // regressions; before communities left out amplify-only pairs they were 0.779 / 0.759 / 0.236.
+    // regressions; before communities left out amplify-only pairs they were 0.779 / 0.759 / 0.236
+    // (0.838 / 0.819 / 0.256 without attaching the amplify-only accounts afterwards).
     assert!(
-        ari_no_movement >= 0.82,
+        ari_no_movement >= 0.81,
         "ARI (movement excluded) {ari_no_movement} regressed"
     );
     assert!(
-        ari_planted >= 0.80,
+        ari_planted >= 0.79,
         "ARI (planted accounts) {ari_planted} regressed"
     );
     assert!(ari >= 0.24, "ARI (all accounts) {ari} regressed");

@@ -99,8 +99,9 @@ fn detect_on(
     let graph = CoordinationGraph::from_significance(&sig);
     // Communities on peer co-action only (amplify-only pairs are evidence, not membership).
     let peer = CoordinationGraph::for_communities(&sig);
-    let clusters = lockstep_graph::find_clusters(&peer, n, cluster_params)
+    let mut clusters = lockstep_graph::find_clusters(&peer, n, cluster_params)
         .map_err(|e| PipelineError::Stage("clustering", e.to_string()))?;
+    lockstep_graph::attach_amplify_only(&mut clusters, &graph, &peer);
     let metrics = lockstep_graph::cluster_metrics(ds, &clusters, layers, &sig);
     timings.push(("clusters", t.elapsed().as_secs_f64()));
     let t = std::time::Instant::now();
