@@ -940,6 +940,103 @@ impl DatasetBuilder {
 mod tests {
     use super::*;
 
+    /// Adds rows `(post id, author, text, bio)` the way a tweets reader does: the post, then the
+    /// author's profile on their first row (deferred in a part).
+    fn add_rows(
+        b: &mut DatasetBuilder,
+        rows: &[(&str, &str, &str, &str)],
+        part: bool,
+        seen: &mut Vec<bool>,
+    ) {
+        for &(id, author, text, bio) in rows {
+            b.push_post(
+                &PostRecord {
+                    external_id: id,
+                    account: author,
+                    text,
+                    repost_of_account: if text.is_empty() { "ghost" } else { "" },
+                    ..Default::default()
+                },
+                0,
+            );
+            let a = b.account(author).expect("author").idx();
+            if seen.len() <= a {
+                seen.resize(a + 1, false);
+            }
+            if !seen[a] {
+                seen[a] = true;
+                let p = RawProfile {
+                    description: bio,
+                    platform: "twitter",
+                    followers: Some(bio.len() as u64),
+                    ..Default::default()
+                };
+                if part {
+                    b.defer_profile(author, &p);
+                } else {
+                    let prof = Profile {
+                        description: b.intern(bio),
+                        platform: b.intern("twitter"),
+                        followers: Some(bio.len() as u64),
+                        ..Default::default()
+                    };
+                    b.set_profile(author, &prof);
+                }
+            }
+        }
+    }
+
+    fn dump(ds: &Dataset) -> String {
+        let strings: Vec<&str> = (0..ds.strings.len())
+            .map(|i| ds.str(Sym(i as u32)))
+            .collect();
+        format!("{strings:?}\n{:?}\n{:?}", ds.accounts, ds.posts)
+    }
+
+    #[test]
+    fn absorbed_parts_equal_one_read() {
+        let rows = [
+            ("1", "a", "hello", "bio a1"),
+            ("2", "b", "", "bio b1"),
+            ("3", "a", "bio b2", "bio a2"),
+            ("4", "c", "bio a2", "bio c1"),
+            ("5", "b", "x", "bio b3"),
+            ("6", "d", "bio d1", "bio d1"),
+        ];
+        for cut in 0..=rows.len() {
+            let mut whole = DatasetBuilder::new();
+            add_rows(&mut whole, &rows, false, &mut Vec::new());
+            let mut b = DatasetBuilder::new();
+            let mut profiled = Vec::new();
+            for chunk in [&rows[..cut], &rows[cut..]] {
+                let mut part = DatasetBuilder::new();
+                add_rows(&mut part, chunk, true, &mut Vec::new());
+                assert!(b.absorb(part, &mut profiled));
+            }
+            assert_eq!(dump(&whole.finish()), dump(&b.finish()), "cut at {cut}");
+        }
+    }
+
+    #[test]
+    fn absorb_refuses_a_repeated_post_and_changes_nothing() {
+        let mut b = DatasetBuilder::new();
+        let mut profiled = Vec::new();
+        let mut part = DatasetBuilder::new();
+        add_rows(&mut part, &[("1", "a", "t", "bio")], true, &mut Vec::new());
+        assert!(b.absorb(part, &mut profiled));
+        let before = dump(&b.ds);
+        let mut part = DatasetBuilder::new();
+        add_rows(
+            &mut part,
+            &[("9", "z", "new text", "zz"), ("1", "a", "t", "bio")],
+            true,
+            &mut Vec::new(),
+        );
+        assert!(!b.absorb(part, &mut profiled));
+        assert_eq!(dump(&b.ds), before);
+        assert_eq!(b.strings().get("new text"), None);
+    }
+
     #[test]
     fn build_and_resolve() {
         let mut b = DatasetBuilder::new();
