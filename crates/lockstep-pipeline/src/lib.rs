@@ -10,10 +10,12 @@ mod detect;
 mod outputs;
 mod params;
 mod report_input;
+mod seeds;
 
 pub use detect::Detection;
 pub use outputs::{RunSummary, Summary, write_outputs};
 pub use params::{InvestigateParams, Semantics};
+pub use seeds::{ExpansionSummary, SeedExpansion, read_seed_file, resolve_seeds};
 
 use lockstep_engine::compat::{coortweet, qut};
 use lockstep_engine::{
@@ -38,6 +40,9 @@ pub enum PipelineError {
     /// A detection stage (statistics, clustering, scoring, report) failed.
     #[error("{0}: {1}")]
     Stage(&'static str, String),
+    /// A bad seed list (`--seeds`).
+    #[error("seeds: {0}")]
+    Seeds(String),
     /// Creating the output directory failed.
     #[error("{path}: {source}")]
     Io {
@@ -175,6 +180,8 @@ pub struct Investigation {
     pub notes: Vec<String>,
     /// Significance, communities, metrics and verdicts (default semantics only).
     pub detection: Option<Detection>,
+    /// Expansion from the `--seeds` accounts (default semantics, when seeds are given).
+    pub expansion: Option<SeedExpansion>,
 }
 
 impl Investigation {
@@ -216,6 +223,7 @@ pub fn investigate_with(
         compat: None,
         notes: Vec::new(),
         detection: None,
+        expansion: None,
     };
     match params.semantics {
         Semantics::Lockstep => run_lockstep(ds, params, &mut inv, progress)?,
@@ -238,6 +246,7 @@ pub fn investigate_with(
         let score = lockstep_score::ScoreParams::default();
         let det = detect::detect(ds, &stats, &cluster_params, &score, &mut inv)?;
         inv.detection = Some(det);
+        inv.expansion = seeds::apply(ds, &score, &mut inv);
         progress.end();
         inv.timings.push((
             "statistics+clusters+verdicts".into(),

@@ -64,6 +64,9 @@ pub struct Summary {
     pub timings: BTreeMap<String, f64>,
     /// Notes.
     pub notes: Vec<String>,
+    /// Expansion from `--seeds` (absent without seeds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expansion: Option<crate::ExpansionSummary>,
 }
 
 /// `run.toml`: every parameter, to rerun exactly.
@@ -181,6 +184,11 @@ pub fn write_outputs(
         std::fs::write(&p, html).map_err(io(&p))?;
     }
 
+    // expansion.csv: the ranking around the --seeds accounts.
+    if let Some(exp) = &inv.expansion {
+        crate::seeds::write_expansion(ds, exp, &out.join("expansion.csv"))?;
+    }
+
     // network.gexf / network.graphml: the fused graph.
     write_network(inv, ds, out)?;
 
@@ -255,6 +263,7 @@ pub fn write_outputs(
         windows: windows.clone(),
         timings: inv.timings.iter().cloned().collect(),
         notes: inv.notes.clone(),
+        expansion: inv.expansion.as_ref().map(|e| e.summary()),
     };
     write_json(&out.join("summary.json"), &summary)?;
     write_toml(

@@ -60,6 +60,9 @@ pub struct InvestigateParams {
     pub fdr: f64,
     /// Seed of the community detection (Leiden) and the layout.
     pub seed: u64,
+    /// Known operators to expand from (`--seeds FILE`): external ids or screen names.
+    #[serde(default)]
+    pub seeds: Vec<String>,
 }
 
 impl Default for InvestigateParams {
@@ -78,6 +81,7 @@ impl Default for InvestigateParams {
             skew: SkewParams::default(),
             fdr: 0.01,
             seed: 42,
+            seeds: Vec::new(),
         }
     }
 }

@@ -170,7 +170,12 @@ pub(crate) fn cluster_metric_cells(det: &Detection, id: u32) -> Vec<String> {
             .unwrap_or_default(),
         format!("{:.4}", m.content_homogeneity),
         m.posts.to_string(),
-        m.utc_offset_h.map(|h| h.to_string()).unwrap_or_default(),
+        // One time zone per cluster: the attribution's (office-hours fit or sleep trough, with
+        // evidence) where it found one, else the metric's sleep-trough estimate, as in the report.
+        cs.and_then(|c| c.attribution.utc_offset)
+            .or(m.utc_offset_h)
+            .map(|h| h.to_string())
+            .unwrap_or_default(),
         top(&m.top_hashtags),
         top(&m.top_urls),
         top(&m.top_domains),

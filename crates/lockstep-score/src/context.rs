@@ -75,6 +75,11 @@ pub struct Context<'a> {
     posts: Vec<u32>,
     /// Earliest and latest post time, when there are posts.
     pub time_range: Option<(i64, i64)>,
+    /// Which profile text fields the sources carry at all: `[description, location, profile URL,
+    /// display name]`, true when at least one account has a non-empty value. A field no account
+    /// has is absent from the source (the FiveThirtyEight IRA files carry follower counts but no
+    /// bio), and its emptiness says nothing about an account.
+    pub profile_fields: [bool; 4],
 }
 
 impl<'a> Context<'a> {
@@ -105,6 +110,7 @@ impl<'a> Context<'a> {
             offsets,
             posts,
             time_range: ds.time_range(),
+            profile_fields: profile_fields(ds),
         }
     }
 
@@ -117,6 +123,22 @@ impl<'a> Context<'a> {
     pub fn posts_of(&self, a: AccountId) -> &[u32] {
         &self.posts[self.offsets[a.idx()] as usize..self.offsets[a.idx() + 1] as usize]
     }
+}
+
+/// See [`Context::profile_fields`].
+fn profile_fields(ds: &Dataset) -> [bool; 4] {
+    let acc = &ds.accounts;
+    let carried = |col: &[lockstep_model::Sym]| {
+        col.iter()
+            .zip(&acc.has_profile)
+            .any(|(s, &p)| p && !ds.str(*s).trim().is_empty())
+    };
+    [
+        carried(&acc.description),
+        carried(&acc.location),
+        carried(&acc.profile_url),
+        carried(&acc.display_name),
+    ]
 }
 
 /// Monday-based hour of the week (0 = Monday 00:00) of a UTC time shifted by `offset_h` hours.

@@ -9,9 +9,17 @@
 //!   the seeds are a sample);
 //! - **co-acts with seeds** (weight 1.5): `min(1, 0.5 * significant co-action edges to seeds)`;
 //! - **same cluster as a seed** (weight 1);
-//! - **shared infrastructure** (weight 2 for a shared login IP, 1 for a shared device);
+//! - **shared infrastructure** (weight 2 for a shared login IP, 1 for a shared device), counted
+//!   only for keys that identify: an IP used by at most [`MAX_IP_ACCOUNTS`] accounts, a device key
+//!   used by at most [`MAX_DEVICE_ACCOUNTS`]. A carrier NAT, a popular VPN exit or a coarse device
+//!   string ("iPhone") is shared by thousands of unrelated people and links nobody;
 //! - **creation batch** (weight 0.5): created within a day of two or more seeds that were themselves
-//!   created within a day of each other.
+//!   created within a day of each other;
+//! - **linked cluster** (weight 1, a second pass): in a coordination cluster (other than the seeds')
+//!   of which at least half the members are linked by the components above. An operation's
+//!   amplifier cells are clusters; when most of a cell demonstrably serves the seeds, its other
+//!   members (which may have boosted the network on posts outside the data, or only each other)
+//!   belong to the same network.
 //!
 //! An account is marked `amplifier` when the amplification components are its strongest link and
 //! at least half of its posts are reposts. Only accounts with a positive score are returned, best
@@ -47,6 +55,12 @@ const W_CLUSTER: f64 = 1.0;
 const W_IP: f64 = 2.0;
 const W_DEVICE: f64 = 1.0;
 const W_BATCH: f64 = 0.5;
+const W_LINKED_CLUSTER: f64 = 1.0;
+
+/// Largest number of accounts a login IP may have for sharing it to link an account to a seed.
+pub const MAX_IP_ACCOUNTS: usize = 50;
+/// Largest number of accounts a device key may have for sharing it to link an account to a seed.
+pub const MAX_DEVICE_ACCOUNTS: usize = 10;
 
 fn amp_strength(k: f64, reposts: f64) -> f64 {
     if k <= 0.0 {
@@ -125,11 +139,24 @@ pub fn expand(
     let mut shared_ip = vec![false; n];
     let mut shared_dev = vec![false; n];
     if let Some(l) = &ds.logins {
-        for (col, out) in [(&l.ip, &mut shared_ip), (&l.device, &mut shared_dev)] {
+        for (col, out, max) in [
+            (&l.ip, &mut shared_ip, MAX_IP_ACCOUNTS),
+            (&l.device, &mut shared_dev, MAX_DEVICE_ACCOUNTS),
+        ] {
+            let mut users: HashMap<Sym, HashSet<u32>> = HashMap::new();
+            for (k, a) in col.iter().zip(&l.account) {
+                if !k.is_none() {
+                    users.entry(*k).or_default().insert(a.0);
+                }
+            }
             let seed_keys: HashSet<Sym> = col
                 .iter()
                 .zip(&l.account)
-                .filter(|(k, a)| !k.is_none() && is_seed[a.idx()])
+                .filter(|(k, a)| {
+                    !k.is_none()
+                        && is_seed[a.idx()]
+                        && users.get(*k).is_some_and(|u| u.len() <= max)
+                })
                 .map(|(k, _)| *k)
                 .collect();
             for (k, a) in col.iter().zip(&l.account) {
@@ -251,8 +278,93 @@ pub fn expand(
             evidence: ev,
         });
     }
+    let mostly_reposts: Vec<bool> = (0..n)
+        .map(|i| reposts[i] >= 0.5 * posts[i] && posts[i] > 0.0)
+        .collect();
+    linked_cluster_pass(
+        &mut out,
+        coord,
+        &in_seed_cluster,
+        &is_seed,
+        &mostly_reposts,
+        params,
+    );
     out.sort_by(|x, y| y.score.total_cmp(&x.score).then(x.account.cmp(&y.account)));
     out
+}
+
+/// The second pass (module docs, **linked cluster**): members of clusters that are mostly linked
+/// gain the cluster link.
+fn linked_cluster_pass(
+    out: &mut Vec<ExpandedAccount>,
+    coord: &CoordinationInput,
+    in_seed_cluster: &[bool],
+    is_seed: &[bool],
+    mostly_reposts: &[bool],
+    params: &ScoreParams,
+) {
+    let mut size: HashMap<u32, usize> = HashMap::new();
+    for (i, c) in coord.cluster.iter().enumerate() {
+        if let Some(c) = c
+            && !in_seed_cluster.get(i).copied().unwrap_or(false)
+        {
+            *size.entry(*c).or_default() += 1;
+        }
+    }
+    let mut linked: HashMap<u32, usize> = HashMap::new();
+    for x in out.iter().filter(|x| x.linked) {
+        if let Some(c) = coord.cluster_of(x.account)
+            && size.contains_key(&c)
+        {
+            *linked.entry(c).or_default() += 1;
+        }
+    }
+    let strong: HashSet<u32> = linked
+        .iter()
+        .filter(|(c, k)| size.get(*c).is_some_and(|n| 2 * **k >= *n && *n >= 2))
+        .map(|(c, _)| *c)
+        .collect();
+    if strong.is_empty() {
+        return;
+    }
+    let ev = |c: u32| Evidence {
+        signal: "linked_cluster",
+        strength: 1.0,
+        value: c as f64,
+        text: format!(
+            "in cluster {c}, where {} of {} members are linked to the seeds",
+            linked.get(&c).copied().unwrap_or(0),
+            size.get(&c).copied().unwrap_or(0)
+        ),
+    };
+    let mut present: HashSet<u32> = HashSet::new();
+    for x in out.iter_mut() {
+        present.insert(x.account.0);
+        let Some(c) = coord.cluster_of(x.account).filter(|c| strong.contains(c)) else {
+            continue;
+        };
+        let z = -(1.0 - x.score).ln() + W_LINKED_CLUSTER;
+        x.score = 1.0 - (-z).exp();
+        x.linked = x.score >= params.expand_threshold;
+        x.evidence.push(ev(c));
+        x.evidence.sort_by(|p, q| q.strength.total_cmp(&p.strength));
+    }
+    for (i, c) in coord.cluster.iter().enumerate() {
+        if let Some(c) = c
+            && strong.contains(c)
+            && !is_seed[i]
+            && !present.contains(&(i as u32))
+        {
+            let score = 1.0 - (-W_LINKED_CLUSTER).exp();
+            out.push(ExpandedAccount {
+                account: AccountId(i as u32),
+                score,
+                linked: score >= params.expand_threshold,
+                amplifier: mostly_reposts[i],
+                evidence: vec![ev(*c)],
+            });
+        }
+    }
 }
 
 #[cfg(test)]
@@ -335,5 +447,37 @@ mod tests {
         let b = res.iter().find(|x| Some(x.account) == by);
         assert!(b.is_some_and(|b| !b.linked), "bystander must not be linked");
         assert!(res.iter().all(|x| !seeds.contains(&x.account)));
+    }
+
+    #[test]
+    fn common_devices_link_nobody_rare_ips_do() {
+        let (mut b, src) = builder();
+        post(&mut b, src, "s0", "seed", MONDAY, "core post");
+        b.push_login("seed", MONDAY, "10.0.0.1", "iPhone");
+        b.push_login("friend", MONDAY + 60, "10.0.0.1", "Android");
+        // Twenty people share the seed's coarse device string: it identifies none of them.
+        for k in 0..20 {
+            let name = format!("user{k}");
+            post(&mut b, src, &format!("u{k}"), &name, MONDAY + k, "hello");
+            b.push_login(&name, MONDAY + k, &format!("192.168.1.{k}"), "iPhone");
+        }
+        let ds = finish(b);
+        let seeds: Vec<AccountId> = ds.account_by_external("seed").into_iter().collect();
+        let res = expand(
+            &ds,
+            &CoordinationInput::default(),
+            &seeds,
+            &ScoreParams::default(),
+        );
+        let friend = ds.account_by_external("friend");
+        let f = res.iter().find(|x| Some(x.account) == friend);
+        assert!(
+            f.is_some_and(|f| f.linked && f.evidence[0].signal == "shared_ip"),
+            "{res:?}"
+        );
+        assert!(
+            res.iter().all(|x| Some(x.account) == friend),
+            "nobody else may be linked: {res:?}"
+        );
     }
 }

@@ -47,6 +47,18 @@ pub struct Args {
     /// CooRTweet's edge_weight quantile for weight_threshold.
     #[arg(long, default_value_t = 0.5)]
     pub edge_weight: f64,
+    /// Nominal false discovery rate of the coordination graph's edges (Benjamini-Hochberg over
+    /// all account pairs).
+    #[arg(long, default_value_t = 0.01)]
+    pub fdr: f64,
+    /// Random seed of the community detection (Leiden) and the network layout.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Known operators to expand from: a file with one account id or screen name per line (CSV
+    /// lines use their first field; a header and `#` comments are skipped). Seeds become
+    /// inauthentic, accounts linked to them are ranked in expansion.csv and the linked ones marked.
+    #[arg(long, value_name = "FILE")]
+    pub seeds: Option<PathBuf>,
     /// Skip bad input rows instead of stopping.
     #[arg(long)]
     pub lenient: bool,
@@ -70,9 +82,21 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         min_participation: args.min_participation,
         edge_weight: args.edge_weight,
         min_weight: args.min_weight.unwrap_or(2),
+        fdr: args.fdr,
+        seed: args.seed,
         ..Default::default()
     }
     .with_windows(&args.windows)?;
+    if !(args.fdr > 0.0 && args.fdr < 1.0) {
+        anyhow::bail!("--fdr {}: expected a rate between 0 and 1", args.fdr);
+    }
+    if let Some(path) = &args.seeds {
+        params.seeds = lockstep_pipeline::read_seed_file(path)
+            .with_context(|| format!("reading --seeds {}", path.display()))?;
+        if params.seeds.is_empty() {
+            anyhow::bail!("--seeds {}: the file names no account", path.display());
+        }
+    }
     if !args.layers.is_empty() {
         let mut l = Vec::new();
         for name in &args.layers {
@@ -162,6 +186,9 @@ pub fn investigate_paths(inputs: &[PathBuf], out: &Path) -> anyhow::Result<()> {
         min_weight: None,
         min_participation: 2,
         edge_weight: 0.5,
+        fdr: 0.01,
+        seed: 42,
+        seeds: None,
         lenient: false,
         quiet: false,
     })

@@ -3,7 +3,9 @@
 //! **Measures.** The weighted share of profile fields left empty or at their default: no
 //! description (weight 0.4), no display name or a display name equal to the handle (0.3), no
 //! reported location (0.2), no profile URL (0.1). Pseudonymised rows (display name and handle
-//! both hashed) skip the display-name test. Accounts with no profile data are not judged.
+//! both hashed) skip the display-name test. Accounts with no profile data are not judged, and a
+//! field no account in the data has (the source does not carry it, e.g. the FiveThirtyEight IRA
+//! files: follower counts but no bio) is left out of the share; with none carried, nobody is.
 //!
 //! **Why it indicates inauthenticity.** Accounts made in bulk are rarely dressed: 555 of the 744
 //! accounts of the `china_082019_1` disclosure have no description. People fill in a bio and a
@@ -33,35 +35,38 @@ fn hashed(s: &str) -> bool {
 fn emptiness(ctx: &Context<'_>, a: AccountId) -> Option<(f32, u8)> {
     let acc = &ctx.ds.accounts;
     let i = a.idx();
-    if !acc.has_profile[i] {
+    let [has_desc, has_loc, has_url, has_name] = ctx.profile_fields;
+    if !acc.has_profile[i] || !(has_desc || has_loc || has_url || has_name) {
         return None;
     }
     let ds = ctx.ds;
     let handle = ds.str(acc.screen_name[i]);
     let name = ds.str(acc.display_name[i]);
-    let mut total = W_DESCRIPTION + W_LOCATION + W_URL;
+    let mut total = 0.0;
     let mut empty = 0.0;
     let mut bits = 0u8;
-    if ds.str(acc.description[i]).trim().is_empty() {
-        empty += W_DESCRIPTION;
-        bits |= 1;
+    for (carried, col, w, bit) in [
+        (has_desc, &acc.description, W_DESCRIPTION, 1),
+        (has_loc, &acc.location, W_LOCATION, 2),
+        (has_url, &acc.profile_url, W_URL, 4),
+    ] {
+        if !carried {
+            continue;
+        }
+        total += w;
+        if ds.str(col[i]).trim().is_empty() {
+            empty += w;
+            bits |= bit;
+        }
     }
-    if ds.str(acc.location[i]).trim().is_empty() {
-        empty += W_LOCATION;
-        bits |= 2;
-    }
-    if ds.str(acc.profile_url[i]).trim().is_empty() {
-        empty += W_URL;
-        bits |= 4;
-    }
-    if !(hashed(handle) && hashed(name)) {
+    if has_name && !(hashed(handle) && hashed(name)) {
         total += W_NAME;
         if name.trim().is_empty() || name.eq_ignore_ascii_case(handle) {
             empty += W_NAME;
             bits |= 8;
         }
     }
-    Some((empty / total, bits))
+    (total > 0.0).then(|| (empty / total, bits))
 }
 
 /// Computes the signal.
@@ -123,5 +128,30 @@ mod tests {
         assert!(col.strength[2].is_nan());
         let text = describe(&ctx, AccountId(1), 1.0);
         assert!(text.contains("no description") && text.contains("no display name"));
+    }
+
+    #[test]
+    fn fields_the_source_lacks_are_not_judged() {
+        // Follower counts only, as in the FiveThirtyEight IRA files: no text field anywhere.
+        let (mut b, _) = builder();
+        for name in ["a", "b"] {
+            b.set_profile(
+                name,
+                &Profile {
+                    followers: Some(10),
+                    ..Default::default()
+                },
+            );
+        }
+        let ds = finish(b);
+        let g = Groups::default();
+        let ctx = Context::new(&ds, &g);
+        assert_eq!(ctx.profile_fields, [false; 4]);
+        let col = compute(&ctx);
+        assert!(
+            col.strength.iter().all(|s| s.is_nan()),
+            "{:?}",
+            col.strength
+        );
     }
 }
