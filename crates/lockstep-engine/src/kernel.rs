@@ -10,10 +10,11 @@
 //!
 //! **Partitions.** [`count_partition_into`] is a pure function over a slice of events that holds
 //! whole targets (events sorted by target, then time); its result, [`PartialPairs`], merges with
-//! another by addition ([`PartialPairs::merge`]) in any order with the same result. [`count_pairs`]
-//! drives it with rayon over contiguous target ranges; a distributed driver can run the same
-//! function per target-hash partition and merge by pair hash. Nothing here assumes it sees the
-//! whole dataset.
+//! another by addition ([`PartialPairs::merge`]) in any order with the same result; a distributed
+//! driver can run it per target-hash partition and merge by pair hash. Nothing here assumes it
+//! sees the whole dataset. On one machine [`count_pairs`] shards the *pair* space instead (each
+//! rayon task keeps the pairs whose key hash falls in its shard), which needs no merge and holds
+//! no pair twice; the result is the same (test `shards_do_not_change_results`).
 //!
 //! **Skew.** Before enumerating a target, the number of in-window action pairs is counted in
 //! `O(n)` with two pointers. When it exceeds [`SkewParams::max_pairs_per_target`] the target is
