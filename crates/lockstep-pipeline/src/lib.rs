@@ -302,8 +302,23 @@ fn run_lockstep(
     progress.begin("co-action", (layers.len() * params.scales.len()) as u64);
     for &layer in &layers {
         let t = Instant::now();
-        let trace =
-            build_trace(ds, layer).map_err(|e| PipelineError::Layer(layer, e.to_string()))?;
+        let trace = if layer == Layer::SimilarText {
+            // Built here rather than by `build_trace` so the `--similarity/--shingle/--lsh`
+            // parameters reach the layer and its exclusion counts reach the notes.
+            let (trace, r) = lockstep_engine::text::similar_text_trace(ds, &params.similar);
+            inv.notes.push(format!(
+                "layer `similar_text`: {} near-duplicate groups over {} posts; excluded {} reposts, {} empty and {} too-short texts (fewer than {} shingles)",
+                r.groups,
+                r.posts_in_groups,
+                r.reposts_excluded,
+                r.empty_excluded,
+                r.short_excluded,
+                params.similar.min_shingles
+            ));
+            trace
+        } else {
+            build_trace(ds, layer).map_err(|e| PipelineError::Layer(layer, e.to_string()))?
+        };
         let mut build_s = t.elapsed().as_secs_f64();
         for &scale in &params.scales {
             let Some(w) = params.windows.get(layer, scale, inv.resolution) else {

@@ -63,6 +63,10 @@ pub struct InvestigateParams {
     /// Known operators to expand from (`--seeds FILE`): external ids or screen names.
     #[serde(default)]
     pub seeds: Vec<String>,
+    /// Parameters of the `similar_text` layer (`--similarity`, `--shingle`, `--lsh`);
+    /// docs/similar_text.md. Missing in an older `run.toml`: the defaults.
+    #[serde(default)]
+    pub similar: lockstep_engine::text::SimilarParams,
 }
 
 impl Default for InvestigateParams {
@@ -82,6 +86,7 @@ impl Default for InvestigateParams {
             fdr: 0.01,
             seed: 42,
             seeds: Vec::new(),
+            similar: lockstep_engine::text::SimilarParams::default(),
         }
     }
 }
@@ -102,5 +107,49 @@ impl InvestigateParams {
             .get(&(Layer::Repost, Scale::Burst))
             .copied()
             .unwrap_or(60)
+    }
+}
+
+impl InvestigateParams {
+    /// The text `lockstep investigate --explain-params` prints: the `similar_text` parameters with
+    /// the expected recall curve of the LSH banding, then the window of every layer and scale (the
+    /// defaults with the `--window` overrides applied, at second resolution; on coarser data the
+    /// defaults are raised to the data's resolution), the layers and scales selected and the FDR.
+    pub fn explain(&self) -> String {
+        use std::fmt::Write as _;
+        let mut s = lockstep_engine::text::explain_params(&self.similar);
+        let _ = writeln!(s);
+        let _ = writeln!(
+            s,
+            "co-action windows (seconds; defaults raised to the data's time resolution, overrides as given)"
+        );
+        let _ = writeln!(s, "  {:<12} {:>10} {:>10}", "layer", "burst", "drip");
+        let selected = |l: Layer| self.layers.as_ref().is_none_or(|v| v.contains(&l));
+        let res = lockstep_model::Resolution::Second;
+        for l in Layer::ALL {
+            let show = |scale: Scale| {
+                if !self.scales.contains(&scale) {
+                    return "not run".to_string();
+                }
+                match self.windows.get(l, scale, res) {
+                    Some(w) => w.to_string(),
+                    None => "off".to_string(),
+                }
+            };
+            let mark = if selected(l) { "" } else { "  (not selected)" };
+            let _ = writeln!(
+                s,
+                "  {:<12} {:>10} {:>10}{mark}",
+                l.as_str(),
+                show(Scale::Burst),
+                show(Scale::Drip)
+            );
+        }
+        let _ = writeln!(
+            s,
+            "semantics {:?}; edge FDR {}; minimum edge weight {}",
+            self.semantics, self.fdr, self.min_weight
+        );
+        s
     }
 }

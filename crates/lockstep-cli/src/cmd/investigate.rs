@@ -16,7 +16,7 @@ use std::time::Instant;
 #[derive(clap::Args, Debug, Clone)]
 pub struct Args {
     /// Input files (one dataset; formats are detected from the header unless --format is given).
-    #[arg(required = true)]
+    #[arg(required_unless_present = "explain_params")]
     pub inputs: Vec<PathBuf>,
     /// Output directory.
     #[arg(long, default_value = "lockstep-out")]
@@ -59,6 +59,22 @@ pub struct Args {
     /// inauthentic, accounts linked to them are ranked in expansion.csv and the linked ones marked.
     #[arg(long, value_name = "FILE")]
     pub seeds: Option<PathBuf>,
+    /// similar_text layer: Jaccard similarity of shingle sets at or above which two texts are
+    /// near-duplicates (docs/similar_text.md).
+    #[arg(long, default_value_t = 0.7, value_name = "J")]
+    pub similarity: f64,
+    /// similar_text layer: shingle size, N (word and character n-grams) or WORDS,CHARS (word
+    /// n-grams for space-separated scripts, character n-grams for CJK, Thai and similar).
+    #[arg(long, default_value = "2", value_name = "N|W,C")]
+    pub shingle: String,
+    /// similar_text layer: MinHash LSH banding BANDSxROWS (signature length BANDS*ROWS); see the
+    /// recall curve with --explain-params.
+    #[arg(long, default_value = "25x5", value_name = "BxR")]
+    pub lsh: String,
+    /// Print the chosen parameters (similar_text parameters with the banding's expected recall
+    /// curve, the window of every layer and scale) and exit; needs no input files.
+    #[arg(long)]
+    pub explain_params: bool,
     /// Skip bad input rows instead of stopping.
     #[arg(long)]
     pub lenient: bool,
@@ -116,6 +132,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             Scale::parse(s.trim()).with_context(|| format!("unknown scale `{s}` (burst, drip)"))
         })
         .collect::<anyhow::Result<_>>()?;
+    params.similar = similar_params(&args)?;
+    if args.explain_params {
+        print!("{}", params.explain());
+        return Ok(());
+    }
 
     let show = !args.quiet;
     let t0 = Instant::now();
@@ -189,9 +210,34 @@ pub fn investigate_paths(inputs: &[PathBuf], out: &Path) -> anyhow::Result<()> {
         fdr: 0.01,
         seed: 42,
         seeds: None,
+        similarity: 0.7,
+        shingle: "2".into(),
+        lsh: "25x5".into(),
+        explain_params: false,
         lenient: false,
         quiet: false,
     })
+}
+
+/// The `similar_text` parameters from `--similarity`, `--shingle` and `--lsh`, checked.
+fn similar_params(args: &Args) -> anyhow::Result<lockstep_engine::text::SimilarParams> {
+    use lockstep_engine::text::SimilarParams;
+    let (word_ngram, char_ngram) = SimilarParams::parse_shingle(&args.shingle)
+        .map_err(|e| anyhow::anyhow!("--shingle: {e}"))?;
+    let (bands, rows) =
+        SimilarParams::parse_lsh(&args.lsh).map_err(|e| anyhow::anyhow!("--lsh: {e}"))?;
+    let p = SimilarParams {
+        threshold: args.similarity,
+        word_ngram,
+        char_ngram,
+        bands,
+        rows,
+        ..Default::default()
+    };
+    p.validate().map_err(|e| {
+        anyhow::anyhow!("similar_text parameters (--similarity/--shingle/--lsh): {e}")
+    })?;
+    Ok(p)
 }
 
 fn bar(show: bool, stage: &str, len: u64) -> ProgressBar {
