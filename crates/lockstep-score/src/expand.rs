@@ -16,10 +16,11 @@
 //! - **creation batch** (weight 0.5): created within a day of two or more seeds that were themselves
 //!   created within a day of each other;
 //! - **linked cluster** (weight 1, a second pass): in a coordination cluster (other than the seeds')
-//!   of which at least half the members are linked by the components above. An operation's
-//!   amplifier cells are clusters; when most of a cell demonstrably serves the seeds, its other
-//!   members (which may have boosted the network on posts outside the data, or only each other)
-//!   belong to the same network.
+//!   of which at least half the members are linked by the components above, or at least half
+//!   amplified the seeds or their cluster mates at least once. An operation's amplifier cells are
+//!   clusters that share the boosting out (each member a few reposts of the core); when most of a
+//!   cell demonstrably serves the seeds' network, the cell as a whole belongs to it, including
+//!   members whose own share is too small to link them alone.
 //!
 //! An account is marked `amplifier` when the amplification components are its strongest link and
 //! at least half of its posts are reposts. Only accounts with a positive score are returned, best
@@ -312,17 +313,28 @@ fn linked_cluster_pass(
         }
     }
     let mut linked: HashMap<u32, usize> = HashMap::new();
-    for x in out.iter().filter(|x| x.linked) {
+    let mut amplifying: HashMap<u32, usize> = HashMap::new();
+    for x in out.iter() {
         if let Some(c) = coord.cluster_of(x.account)
             && size.contains_key(&c)
         {
-            *linked.entry(c).or_default() += 1;
+            if x.linked {
+                *linked.entry(c).or_default() += 1;
+            }
+            if x.evidence
+                .iter()
+                .any(|e| e.signal == "amplifies_seeds" || e.signal == "amplifies_seed_clusters")
+            {
+                *amplifying.entry(c).or_default() += 1;
+            }
         }
     }
-    let strong: HashSet<u32> = linked
+    let majority =
+        |m: &HashMap<u32, usize>, c: u32, n: usize| 2 * m.get(&c).copied().unwrap_or(0) >= n;
+    let strong: HashSet<u32> = size
         .iter()
-        .filter(|(c, k)| size.get(*c).is_some_and(|n| 2 * **k >= *n && *n >= 2))
-        .map(|(c, _)| *c)
+        .filter(|&(&c, &n)| n >= 2 && (majority(&linked, c, n) || majority(&amplifying, c, n)))
+        .map(|(&c, _)| c)
         .collect();
     if strong.is_empty() {
         return;
@@ -332,9 +344,10 @@ fn linked_cluster_pass(
         strength: 1.0,
         value: c as f64,
         text: format!(
-            "in cluster {c}, where {} of {} members are linked to the seeds",
-            linked.get(&c).copied().unwrap_or(0),
-            size.get(&c).copied().unwrap_or(0)
+            "in cluster {c}, where {} of {} members amplify the seeds' network ({} linked)",
+            amplifying.get(&c).copied().unwrap_or(0),
+            size.get(&c).copied().unwrap_or(0),
+            linked.get(&c).copied().unwrap_or(0)
         ),
     };
     let mut present: HashSet<u32> = HashSet::new();
@@ -371,7 +384,7 @@ fn linked_cluster_pass(
 mod tests {
     use super::*;
     use crate::signals::testutil::*;
-    use lockstep_model::PostRecord;
+    use lockstep_model::{DatasetBuilder, PostRecord};
 
     #[test]
     fn amplifiers_of_seeds_rank_first() {
@@ -479,5 +492,79 @@ mod tests {
             res.iter().all(|x| Some(x.account) == friend),
             "nobody else may be linked: {res:?}"
         );
+    }
+
+    #[test]
+    fn a_cell_that_mostly_boosts_the_network_is_linked_whole() {
+        let (mut b, src) = builder();
+        post(&mut b, src, "s0", "seed", MONDAY, "core post");
+        for k in 0..4 {
+            post(
+                &mut b,
+                src,
+                &format!("m{k}"),
+                "mate",
+                MONDAY + k,
+                "core post",
+            );
+            post(&mut b, src, &format!("x{k}"), "news", MONDAY + k, "news");
+        }
+        let mut n = 0;
+        let mut rt = |b: &mut DatasetBuilder, who: &str, of: &str| {
+            n += 1;
+            b.push_post(
+                &PostRecord {
+                    external_id: &format!("r{n}"),
+                    account: who,
+                    time: MONDAY + 100 + n,
+                    repost_of: of,
+                    kind: Some(PostKind::Repost),
+                    ..Default::default()
+                },
+                src,
+            );
+        };
+        // Cell A: three of four members repost one post of the seed's cluster mate each, among
+        // unrelated reposts; the fourth only reposts the news. Cell B never touches the network.
+        for k in 0..4 {
+            if k < 3 {
+                rt(&mut b, &format!("a{k}"), &format!("m{k}"));
+            }
+            for j in 0..4 {
+                rt(&mut b, &format!("a{k}"), &format!("x{j}"));
+                rt(&mut b, &format!("b{k}"), &format!("x{j}"));
+            }
+        }
+        let ds = finish(b);
+        let id = |s: &str| ds.account_by_external(s).expect("account");
+        let mut cluster = vec![None; ds.accounts.len()];
+        cluster[id("seed").idx()] = Some(0);
+        cluster[id("mate").idx()] = Some(0);
+        for k in 0..4 {
+            cluster[id(&format!("a{k}")).idx()] = Some(1);
+            cluster[id(&format!("b{k}")).idx()] = Some(2);
+        }
+        let coord = CoordinationInput {
+            cluster,
+            ..Default::default()
+        };
+        let res = expand(&ds, &coord, &[id("seed")], &ScoreParams::default());
+        for k in 0..4 {
+            let a = id(&format!("a{k}"));
+            let x = res.iter().find(|x| x.account == a);
+            assert!(
+                x.is_some_and(
+                    |x| x.linked && x.evidence.iter().any(|e| e.signal == "linked_cluster")
+                ),
+                "a{k}: {x:?}"
+            );
+        }
+        for k in 0..4 {
+            let b = id(&format!("b{k}"));
+            assert!(
+                res.iter().all(|x| x.account != b),
+                "b{k} must not be linked"
+            );
+        }
     }
 }
