@@ -276,6 +276,27 @@ fn main() {
             .unwrap_or_default()
             .trim()
     );
+    if let Some(det) = &inv.detection {
+        let layers: f64 = inv
+            .timings
+            .iter()
+            .filter(|(stage, _)| stage.contains(':'))
+            .map(|(_, s)| s)
+            .sum();
+        for (stage, s) in &det.timings {
+            println!("    {stage:<18} {s:>8.2} s");
+        }
+        let stats_clusters: f64 = det
+            .timings
+            .iter()
+            .filter(|(stage, _)| *stage != "verdicts")
+            .map(|(_, s)| s)
+            .sum();
+        println!(
+            "  statistics+clusters {stats_clusters:>8.2} s = {:.1}% of the layers' {layers:.2} s",
+            100.0 * stats_clusters / layers.max(1e-9)
+        );
+    }
     let pairs: usize = inv.runs.iter().map(|r| r.edges.edges.len()).sum();
     println!(
         "engine: {} layer runs, {pairs} pairs, {} kept, {} clusters in {secs:.2} s; peak RSS {:.0} MiB",
