@@ -76,3 +76,51 @@ fn bad_input_names_file_and_line() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("accounts.csv:2: verdict"), "{err}");
 }
+
+#[test]
+fn purity_against_a_category_column() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    write(
+        dir.path(),
+        "accounts.csv",
+        "account_id,screen_name,cluster_id,verdict,role,coordination_score,inauthenticity_score,evidence\n\
+         a1,a,0,inauthentic,core,0.9,0.9,\n\
+         a2,b,0,inauthentic,core,0.9,0.9,\n\
+         a3,c,0,coordinated_organic,,0.5,0.1,\n\
+         b1,d,1,coordinated_organic,,0.5,0.1,\n\
+         b2,e,1,coordinated_organic,,0.5,0.1,\n\
+         x1,f,,none,,0,0.0,\n",
+    );
+    // The IRA authors.csv shape: id and category under their own names.
+    let labels = write(
+        dir.path(),
+        "authors.csv",
+        "author_id,author,account_category\na1,A,RightTroll\na2,B,RightTroll\na3,C,LeftTroll\nb1,D,NewsFeed\nb2,E,NewsFeed\nx1,F,Unknown\n",
+    );
+    let out = Command::cargo_bin("lockstep")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .args(["eval", &dir.path().display().to_string(), "--labels"])
+        .arg(&labels)
+        .args([
+            "--id-column",
+            "author_id",
+            "--label-column",
+            "account_category",
+            "--positive",
+            "RightTroll,LeftTroll,NewsFeed",
+            "--purity",
+        ])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    // Cluster 0: 2 of 3 RightTroll; cluster 1: 2 of 2 NewsFeed -> 4 of 5.
+    assert!(
+        text.contains("cluster purity against labels: 0.800 (5 labelled accounts in 2 clusters, of 6 labelled)"),
+        "{text}"
+    );
+}

@@ -130,10 +130,20 @@ pub fn read_predictions(path: &Path) -> Result<HashMap<String, Prediction>, Eval
 
 /// Reads a labels file (`account_id`, `label` required; other columns ignored).
 pub fn read_labels(path: &Path) -> Result<Vec<(String, String)>, EvalError> {
+    read_labels_columns(path, "account_id", "label")
+}
+
+/// Reads labels from any CSV with an id and a label column (e.g. the IRA `authors.csv`:
+/// `author_id`, `account_category`).
+pub fn read_labels_columns(
+    path: &Path,
+    id_column: &str,
+    label_column: &str,
+) -> Result<Vec<(String, String)>, EvalError> {
     let mut r = open(path)?;
     let h = r.headers().map_err(|e| csv_err(path, e))?.clone();
-    let id = header_index(path, &h, "account_id", true)?.unwrap_or(0);
-    let label = header_index(path, &h, "label", true)?.unwrap_or(0);
+    let id = header_index(path, &h, id_column, true)?.unwrap_or(0);
+    let label = header_index(path, &h, label_column, true)?.unwrap_or(0);
     let mut out = Vec::new();
     for rec in r.records() {
         let rec = rec.map_err(|e| csv_err(path, e))?;
@@ -143,9 +153,13 @@ pub fn read_labels(path: &Path) -> Result<Vec<(String, String)>, EvalError> {
                 out.push((a.trim().to_string(), l.trim().to_string()))
             }
             _ => {
-                return Err(
-                    InputError::new(path, line, "label", "empty account_id or label").into(),
-                );
+                return Err(InputError::new(
+                    path,
+                    line,
+                    label_column,
+                    format!("empty {id_column} or {label_column}"),
+                )
+                .into());
             }
         }
     }

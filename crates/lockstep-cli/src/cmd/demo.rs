@@ -69,6 +69,9 @@ fn run_pipeline(world: &Path, out: &Path) -> anyhow::Result<()> {
         dir: results.clone(),
         labels: labels.clone(),
         positive: vec!["state_core".into(), "spam_amplifier".into()],
+        id_column: "account_id".into(),
+        label_column: "label".into(),
+        purity: false,
         json: false,
     })
     .with_context(|| {

@@ -21,6 +21,17 @@ pub struct Args {
         value_delimiter = ','
     )]
     pub positive: Vec<String>,
+    /// Column of the labels file holding the account id.
+    #[arg(long, default_value = "account_id")]
+    pub id_column: String,
+    /// Column of the labels file holding the label (e.g. `account_category` in the IRA
+    /// `authors.csv`).
+    #[arg(long, default_value = "label")]
+    pub label_column: String,
+    /// Also print the role purity of the clusters against the labels: over labelled accounts in
+    /// a cluster, the share that carry their cluster's majority label.
+    #[arg(long)]
+    pub purity: bool,
     /// Print the report as JSON instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -35,7 +46,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     };
     let preds = eval::read_predictions(&accounts)
         .with_context(|| format!("reading predictions from {}", accounts.display()))?;
-    let labels = eval::read_labels(&args.labels)
+    let labels = eval::read_labels_columns(&args.labels, &args.id_column, &args.label_column)
         .with_context(|| format!("reading labels from {}", args.labels.display()))?;
     let positive: Vec<String> = args
         .positive
@@ -54,10 +65,46 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         }
     }
     let report = eval::evaluate(&preds, &labels, &positive);
+    let purity = args.purity.then(|| purity(|a| preds.get(a), &labels));
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        let mut v = serde_json::to_value(&report)?;
+        if let (Some(p), Some(obj)) = (&purity, v.as_object_mut()) {
+            obj.insert("purity".into(), serde_json::to_value(p)?);
+        }
+        println!("{}", serde_json::to_string_pretty(&v)?);
     } else {
         print!("{}", eval::format_report(&report));
+        if let Some(p) = &purity {
+            println!(
+                "cluster purity against labels: {:.3} ({} labelled accounts in {} clusters, of {} labelled)",
+                p.purity,
+                p.clustered,
+                p.clusters.len(),
+                p.accounts
+            );
+            for (c, n, top, share) in p.clusters.iter().take(10) {
+                println!("  cluster {c}: {n} labelled, {:.0}% {top}", 100.0 * share);
+            }
+        }
     }
     Ok(())
+}
+
+/// Role purity of the predicted clusters against the labels (labelled accounts only).
+fn purity<'a>(
+    pred: impl Fn(&str) -> Option<&'a eval::Prediction>,
+    labels: &[(String, String)],
+) -> eval::Purity {
+    let mut ids: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+    let assign: Vec<(Option<u32>, &str)> = labels
+        .iter()
+        .map(|(a, l)| {
+            let c = pred(a).and_then(|p| p.cluster.as_deref()).map(|c| {
+                let next = ids.len() as u32;
+                *ids.entry(c).or_insert(next)
+            });
+            (c, l.as_str())
+        })
+        .collect();
+    eval::role_purity(&assign)
 }
