@@ -5,6 +5,10 @@
 //! (the free-text patterns of [`Sensitive`]); and in CSV files, the account columns (`userid`,
 //! `user_screen_name`, `user_display_name`, `in_reply_to_userid`, `retweet_userid`, the items of
 //! `user_mentions`) are compared whole against every protected identifier, whatever its length.
+//!
+//! A handle held by a public account as well as a protected one (handles are reused after renames;
+//! simulated worlds repeat them) is the public account's in the disclosure, which keeps it readable
+//! by design: an `@handle` naming it is ambiguous and not reported as a leak.
 
 use super::DiscloseError;
 use super::scrub::{IdentKind, Sensitive};
@@ -82,6 +86,12 @@ pub fn check_disclosure(
     hash_below: u64,
 ) -> Result<Vec<Leak>, DiscloseError> {
     let s = Sensitive::new(ds, hash_below);
+    let public_handles: std::collections::HashSet<String> = (0..ds.accounts.len())
+        .filter(|&a| ds.accounts.followers[a].is_some_and(|f| f >= hash_below))
+        .map(|a| ds.accounts.screen_name[a])
+        .filter(|h| !h.is_none())
+        .map(|h| ds.str(h).trim_start_matches('@').to_ascii_lowercase())
+        .collect();
     let mut files = Vec::new();
     if out.is_dir() {
         files_under(out, &mut files)?;
@@ -108,6 +118,15 @@ pub fn check_disclosure(
         };
         for (ln, line) in text.lines().enumerate() {
             for f in s.find(line) {
+                let text = &line[f.start..f.end];
+                let handle = text
+                    .rsplit(['@', '/'])
+                    .next()
+                    .unwrap_or(text)
+                    .to_ascii_lowercase();
+                if f.kind == IdentKind::Handle && public_handles.contains(&handle) {
+                    continue;
+                }
                 if let Some(a) = f.account {
                     leaks.push(Leak {
                         file: file.clone(),
@@ -223,7 +242,37 @@ fn check_csv(
 
 #[cfg(test)]
 mod tests {
-    use super::html_unescape;
+    use super::{check_disclosure, html_unescape};
+    use lockstep_model::{DatasetBuilder, Profile};
+
+    #[test]
+    fn a_handle_shared_with_a_public_account_is_not_a_leak() {
+        let mut b = DatasetBuilder::new();
+        for (id, handle, followers) in [
+            ("1", "sam_garcia", 29_242),
+            ("2", "sam_garcia", 402),
+            ("3", "quiet_person_77", 12),
+        ] {
+            let h = b.intern(handle);
+            b.set_profile(
+                id,
+                &Profile {
+                    screen_name: h,
+                    followers: Some(followers),
+                    ..Default::default()
+                },
+            );
+        }
+        let ds = b.finish();
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let f = dir.path().join("report.html");
+        std::fs::write(&f, "<td>@sam_garcia</td>\n<td>@quiet_person_77</td>\n")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let leaks = check_disclosure(&ds, &f, 5000).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(leaks.len(), 1, "{leaks:?}");
+        assert_eq!(leaks[0].line, 2);
+        assert_eq!(leaks[0].account, "3");
+    }
 
     #[test]
     fn unescapes_character_references() {
