@@ -80,6 +80,9 @@ pub struct Context<'a> {
     /// has is absent from the source (the FiveThirtyEight IRA files carry follower counts but no
     /// bio), and its emptiness says nothing about an account.
     pub profile_fields: [bool; 4],
+    /// The login signal's per-account tallies, computed once per run and shared by its column
+    /// and every evidence sentence (recomputing them per sentence was quadratic).
+    pub(crate) login_stats: std::sync::OnceLock<Option<Vec<crate::signals::login_ip::LoginStats>>>,
 }
 
 impl<'a> Context<'a> {
@@ -111,6 +114,7 @@ impl<'a> Context<'a> {
             posts,
             time_range: ds.time_range(),
             profile_fields: profile_fields(ds),
+            login_stats: std::sync::OnceLock::new(),
         }
     }
 

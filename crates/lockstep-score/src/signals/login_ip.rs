@@ -27,9 +27,16 @@ use hashbrown::HashMap;
 use lockstep_model::{AccountId, Sym};
 
 /// Per account: `(logins, from hosting/VPN, from a cluster-shared address, top hosting org)`.
-type LoginStats = (u32, u32, u32, Option<String>);
+pub(crate) type LoginStats = (u32, u32, u32, Option<String>);
 
-fn stats(ctx: &Context<'_>, params: &ScoreParams) -> Option<Vec<LoginStats>> {
+/// The tallies, computed on first use and cached in the context.
+fn stats<'c>(ctx: &'c Context<'_>, params: &ScoreParams) -> Option<&'c [LoginStats]> {
+    ctx.login_stats
+        .get_or_init(|| compute_stats(ctx, params))
+        .as_deref()
+}
+
+fn compute_stats(ctx: &Context<'_>, params: &ScoreParams) -> Option<Vec<LoginStats>> {
     let logins = ctx.ds.logins.as_ref()?;
     let n = ctx.n_accounts();
     // Network prefix of each distinct address (/24 for IPv4, /48 for IPv6).
@@ -107,8 +114,8 @@ pub fn compute(ctx: &Context<'_>, params: &ScoreParams) -> SignalColumn {
     };
     let has_asn = params.ip.as_ref().is_some_and(|d| d.has_asns());
     let pairs = st
-        .into_iter()
-        .map(|(n, hosting, shared, _)| {
+        .iter()
+        .map(|&(n, hosting, shared, _)| {
             (n > 0).then(|| {
                 let a = hosting as f32 / n as f32;
                 let b = shared as f32 / n as f32;
