@@ -3,7 +3,10 @@
 //! 1. **time zone of activity**: the UTC offset at which the cluster's posts best fit a weekday
 //!    office schedule ([`crate::signals::schedule::fit`]); when the cluster does not keep office
 //!    hours, the offset that puts its quietest six hours at 01:00-07:00 local (the sleep trough,
-//!    weaker evidence);
+//!    weaker evidence). When most of a cluster's posts are authored (originals, replies, quotes),
+//!    the fit uses only those: a repost's time follows the reposted post (amplifiers boost hours
+//!    after the fact), so reposts mixed into a core's cluster blur the operators' own schedule
+//!    toward later hours. A cluster that mainly reposts is timed by all its activity;
 //! 2. **languages** of the posts;
 //! 3. **IP countries and networks** of logins, when a logins table and IP data exist;
 //! 4. **state-media links**: the countries of the registered outlets the cluster links to or
@@ -24,7 +27,7 @@ use crate::signals::language_mix::norm_lang;
 use crate::signals::schedule::{self, WeekHist, utc};
 use crate::signals::state_media::post_outlet;
 use hashbrown::HashMap;
-use lockstep_model::AccountId;
+use lockstep_model::{AccountId, PostKind};
 use serde::Serialize;
 
 /// The inferred origin of a cluster.
@@ -149,6 +152,7 @@ pub fn attribute(ctx: &Context<'_>, params: &ScoreParams, members: &[AccountId])
         ..Default::default()
     };
     let mut h: WeekHist = [0.0; 168];
+    let mut h_own: WeekHist = [0.0; 168];
     let mut langs: HashMap<String, f64> = HashMap::new();
     let mut lang_sym: HashMap<lockstep_model::Sym, String> = HashMap::new();
     let mut outlets: HashMap<usize, u32> = HashMap::new();
@@ -159,7 +163,11 @@ pub fn attribute(ctx: &Context<'_>, params: &ScoreParams, members: &[AccountId])
         for &p in ctx.posts_of(a) {
             let p = p as usize;
             n_posts += 1;
-            h[hour_of_week(ds.posts.time[p], 0)] += 1.0;
+            let how = hour_of_week(ds.posts.time[p], 0);
+            h[how] += 1.0;
+            if ds.posts.kind[p] != PostKind::Repost {
+                h_own[how] += 1.0;
+            }
             let l = ds.posts.language[p];
             if !l.is_none() {
                 let code = lang_sym
@@ -188,7 +196,14 @@ pub fn attribute(ctx: &Context<'_>, params: &ScoreParams, members: &[AccountId])
                 k.push(kind);
             }
         };
-    // 1. Time zone.
+    // 1. Time zone, from the authored posts when the cluster mainly authors (a cluster that mainly
+    // reposts is timed by all its activity: boosting is its work).
+    let own: f64 = h_own.iter().sum();
+    let (h, n_fit, which) = if own >= schedule::MIN_GROUP_POSTS && 2 * own as usize >= n_posts {
+        (h_own, own as usize, "authored posts")
+    } else {
+        (h, n_posts, "posts")
+    };
     if let Some(f) = schedule::fit(&h).filter(|f| f.posts >= schedule::MIN_GROUP_POSTS) {
         if schedule::is_office(&f) {
             at.utc_offset = Some(f.offset);
@@ -198,10 +213,11 @@ pub fn attribute(ctx: &Context<'_>, params: &ScoreParams, members: &[AccountId])
                 + (f.margin * 2.0).min(0.4))
             .min(1.0);
             at.evidence.push(format!(
-                "Activity follows weekday office hours at {}: {:.0}% of {} posts fall Monday-Friday 09:00-18:00 local time, {:.0}% on weekends.",
+                "Activity follows weekday office hours at {}: {:.0}% of {} {} fall Monday-Friday 09:00-18:00 local time, {:.0}% on weekends.",
                 utc(f.offset),
                 100.0 * f.office_share,
-                n_posts,
+                n_fit,
+                which,
                 100.0 * f.weekend_share
             ));
         } else if let Some((o, conf)) = sleep_trough(&h) {
@@ -210,7 +226,7 @@ pub fn attribute(ctx: &Context<'_>, params: &ScoreParams, members: &[AccountId])
             at.office_share = schedule::office_share(&h, o);
             at.offset_confidence = conf;
             at.evidence.push(format!(
-                "The quietest hours of the {n_posts} posts fall at 01:00-07:00 local time at {} (a daily rhythm, not an office schedule).",
+                "The quietest hours of the {n_fit} {which} fall at 01:00-07:00 local time at {} (a daily rhythm, not an office schedule).",
                 utc(o)
             ));
         }
