@@ -399,6 +399,57 @@ mod tests {
     use lockstep_model::PostRecord;
 
     #[test]
+    fn an_authoring_cluster_is_timed_by_its_authored_posts() {
+        // Operators author weekday posts 09:00-17:00 at UTC+8; their cluster also reposts, always
+        // four hours after the original (boosting after the fact), fewer posts than authored.
+        let (mut b, src) = builder();
+        let mut n = 0;
+        for acc in ["a", "b", "c"] {
+            for w in 0..4 {
+                for d in 0..5 {
+                    for hr in [9i64, 10, 11, 14, 15, 16] {
+                        n += 1;
+                        let t = MONDAY + (w * 7 + d) * DAY + (hr - 8) * 3600;
+                        let id = format!("p{n}");
+                        b.push_post(
+                            &PostRecord {
+                                external_id: &id,
+                                account: acc,
+                                time: t,
+                                ..Default::default()
+                            },
+                            src,
+                        );
+                        if n % 5 != 0 {
+                            b.push_post(
+                                &PostRecord {
+                                    external_id: &format!("r{n}"),
+                                    account: acc,
+                                    time: t + 4 * 3600,
+                                    repost_of: &id,
+                                    kind: Some(PostKind::Repost),
+                                    ..Default::default()
+                                },
+                                src,
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        let ds = finish(b);
+        let g = Groups::single(ds.accounts.len());
+        let ctx = Context::new(&ds, &g);
+        let at = attribute(&ctx, &ScoreParams::default(), &g.members[0]);
+        assert_eq!(at.utc_offset, Some(8), "{:?}", at.evidence);
+        assert!(
+            at.evidence[0].contains("authored posts"),
+            "{:?}",
+            at.evidence
+        );
+    }
+
+    #[test]
     fn office_hours_in_beijing_with_chinese_state_media() {
         let (mut b, src) = builder();
         let mut n = 0;
