@@ -25,6 +25,9 @@ pub struct Detection {
     pub metrics: Vec<ClusterMetrics>,
     /// Verdicts, evidence and attribution.
     pub scored: Scored,
+    /// What the scoring stage saw (clusters, significant edges, coordination strength); the
+    /// `--seeds` expansion ranks against the same input.
+    pub coord: CoordinationInput,
     /// Seconds spent per sub-stage: `statistics` (null, fusion, BH, kept edges), `clusters`
     /// (graph, communities, metrics), `verdicts` (scoring and filling the investigation).
     pub timings: Vec<(&'static str, f64)>,
@@ -199,6 +202,7 @@ fn detect_on(
         clusters,
         metrics,
         scored,
+        coord,
         timings,
     })
 }

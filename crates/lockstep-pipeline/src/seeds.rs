@@ -170,12 +170,7 @@ pub(crate) fn apply(
     }
     let det = inv.detection.as_ref()?;
     let (resolved, unknown) = resolve_seeds(ds, &inv.params.seeds);
-    let coord = lockstep_score::CoordinationInput {
-        cluster: det.clusters.membership.clone(),
-        edges: sig_edges(inv),
-        strength: Vec::new(),
-    };
-    let ranked = lockstep_score::expand(ds, &coord, &resolved, score);
+    let ranked = lockstep_score::expand(ds, &det.coord, &resolved, score);
     for &s in &resolved {
         let o = &mut inv.accounts[s.idx()];
         if o.verdict.as_deref() != Some("inauthentic") {
@@ -218,23 +213,6 @@ pub(crate) fn apply(
         s.amplifiers
     ));
     Some(exp)
-}
-
-/// The kept edges in the scoring stage's shape (as the verdicts saw them).
-fn sig_edges(inv: &Investigation) -> Vec<lockstep_score::SigEdge> {
-    inv.kept
-        .iter()
-        .map(|k| {
-            let (le, e) = inv.edge(k);
-            lockstep_score::SigEdge {
-                a: e.a,
-                b: e.b,
-                layer: le.layer.as_str().to_string(),
-                weight: f64::from(e.stats.weight),
-                q: k.q_value.unwrap_or(1.0),
-            }
-        })
-        .collect()
 }
 
 fn join_evidence(first: &str, rest: &str) -> String {
