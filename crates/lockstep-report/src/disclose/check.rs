@@ -86,12 +86,6 @@ pub fn check_disclosure(
     hash_below: u64,
 ) -> Result<Vec<Leak>, DiscloseError> {
     let s = Sensitive::new(ds, hash_below);
-    let public_handles: std::collections::HashSet<String> = (0..ds.accounts.len())
-        .filter(|&a| ds.accounts.followers[a].is_some_and(|f| f >= hash_below))
-        .map(|a| ds.accounts.screen_name[a])
-        .filter(|h| !h.is_none())
-        .map(|h| ds.str(h).trim_start_matches('@').to_ascii_lowercase())
-        .collect();
     let mut files = Vec::new();
     if out.is_dir() {
         files_under(out, &mut files)?;
@@ -118,13 +112,7 @@ pub fn check_disclosure(
         };
         for (ln, line) in text.lines().enumerate() {
             for f in s.find(line) {
-                let text = &line[f.start..f.end];
-                let handle = text
-                    .rsplit(['@', '/'])
-                    .next()
-                    .unwrap_or(text)
-                    .to_ascii_lowercase();
-                if f.kind == IdentKind::Handle && public_handles.contains(&handle) {
+                if f.kind == IdentKind::Handle && s.is_public_handle(&line[f.start..f.end]) {
                     continue;
                 }
                 if let Some(a) = f.account {

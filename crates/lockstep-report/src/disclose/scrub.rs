@@ -77,6 +77,8 @@ pub struct Sensitive<'a> {
     ds: &'a Dataset,
     public: Vec<bool>,
     handles: HashMap<String, AccountId>,
+    /// Handles (lowercase, no `@`) held by a public account, possibly also by a protected one.
+    public_handles: HashSet<String>,
     ac: AhoCorasick,
     pattern_owner: Vec<(AccountId, IdentKind)>,
     exact: HashMap<String, (AccountId, IdentKind)>,
@@ -123,12 +125,16 @@ impl<'a> Sensitive<'a> {
         }
         // Handle lookup (any length): protected owners win a tie, so a shared handle is hashed.
         let mut handles: HashMap<String, AccountId> = HashMap::new();
+        let mut public_handles: HashSet<String> = HashSet::new();
         for a in 0..n {
             let h = acc.screen_name[a];
             if h.is_none() {
                 continue;
             }
             let key = ds.str(h).trim_start_matches('@').to_ascii_lowercase();
+            if public[a] {
+                public_handles.insert(key.clone());
+            }
             match handles.get(&key) {
                 Some(prev) if !public[prev.idx()] => {}
                 _ => {
@@ -203,6 +209,7 @@ impl<'a> Sensitive<'a> {
             ds,
             public,
             handles,
+            public_handles,
             ac,
             pattern_owner,
             exact,
@@ -228,6 +235,14 @@ impl<'a> Sensitive<'a> {
     /// True when the account keeps its real identifiers.
     pub fn is_public(&self, a: AccountId) -> bool {
         self.public.get(a.idx()).copied().unwrap_or(false)
+    }
+
+    /// True when a public account holds this handle (ASCII case-insensitive, leading `@` or a
+    /// `twitter.com/` prefix ignored), even if a protected account holds it too: in a disclosure
+    /// the public account keeps its handle readable, so an occurrence is ambiguous, not a leak.
+    pub fn is_public_handle(&self, handle: &str) -> bool {
+        let h = handle.rsplit(['@', '/']).next().unwrap_or(handle);
+        self.public_handles.contains(&h.to_ascii_lowercase())
     }
 
     /// The account with this handle (ASCII case-insensitive, leading `@` ignored).
