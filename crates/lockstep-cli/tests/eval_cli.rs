@@ -8,6 +8,19 @@ fn write(dir: &std::path::Path, name: &str, text: &str) -> std::path::PathBuf {
     p
 }
 
+/// Runs `lockstep eval DIR --labels LABELS ARGS...`.
+fn eval(dir: &std::path::Path, labels: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::cargo_bin("lockstep")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .arg("eval")
+        .arg(dir)
+        .arg("--labels")
+        .arg(labels)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
 #[test]
 fn prints_scores_and_json() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
@@ -26,12 +39,7 @@ fn prints_scores_and_json() {
         "labels.csv",
         "account_id,label,cell\ns1,state_core,x\ns2,spam_amplifier,x\ns3,state_core,x\nact1,activist,x\nact2,activist,x\no1,organic,x\n",
     );
-    let out = Command::cargo_bin("lockstep")
-        .unwrap_or_else(|e| panic!("{e}"))
-        .args(["eval", &dir.path().display().to_string(), "--labels"])
-        .arg(&labels)
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+    let out = eval(dir.path(), &labels, &[]);
     assert!(
         out.status.success(),
         "{}",
@@ -41,19 +49,7 @@ fn prints_scores_and_json() {
     // tp 2, fp 1, fn 1: precision 2/3, recall 2/3.
     assert!(text.contains("precision 0.6667  recall 0.6667"), "{text}");
     assert!(text.contains("activist"), "{text}");
-    let out = Command::cargo_bin("lockstep")
-        .unwrap_or_else(|e| panic!("{e}"))
-        .args([
-            "eval",
-            &dir.path().display().to_string(),
-            "--json",
-            "--positive",
-            "state_core",
-            "--labels",
-        ])
-        .arg(&labels)
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+    let out = eval(dir.path(), &labels, &["--json", "--positive", "state_core"]);
     assert!(out.status.success());
     let v: serde_json::Value =
         serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
@@ -66,12 +62,7 @@ fn bad_input_names_file_and_line() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     write(dir.path(), "accounts.csv", "account_id,verdict\nx,weird\n");
     let labels = write(dir.path(), "labels.csv", "account_id,label\nx,state_core\n");
-    let out = Command::cargo_bin("lockstep")
-        .unwrap_or_else(|e| panic!("{e}"))
-        .args(["eval", &dir.path().display().to_string(), "--labels"])
-        .arg(&labels)
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+    let out = eval(dir.path(), &labels, &[]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("accounts.csv:2: verdict"), "{err}");
@@ -97,11 +88,10 @@ fn purity_against_a_category_column() {
         "authors.csv",
         "author_id,author,account_category\na1,A,RightTroll\na2,B,RightTroll\na3,C,LeftTroll\nb1,D,NewsFeed\nb2,E,NewsFeed\nx1,F,Unknown\n",
     );
-    let out = Command::cargo_bin("lockstep")
-        .unwrap_or_else(|e| panic!("{e}"))
-        .args(["eval", &dir.path().display().to_string(), "--labels"])
-        .arg(&labels)
-        .args([
+    let out = eval(
+        dir.path(),
+        &labels,
+        &[
             "--id-column",
             "author_id",
             "--label-column",
@@ -109,9 +99,8 @@ fn purity_against_a_category_column() {
             "--positive",
             "RightTroll,LeftTroll,NewsFeed",
             "--purity",
-        ])
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+        ],
+    );
     assert!(
         out.status.success(),
         "{}",
