@@ -162,9 +162,20 @@ impl PartialPairs {
     }
 
     /// Turns merged partitions into the layer's edges (sorted by `(a, b)`).
-    pub fn finish(self, params: &KernelParams, n_targets: u32) -> LayerEdges {
-        let mut edges = pairs_to_edges(self.pairs);
+    pub fn finish(mut self, params: &KernelParams, n_targets: u32) -> LayerEdges {
+        let mut edges = pairs_to_edges(std::mem::take(&mut self.pairs));
         edges.par_sort_unstable_by_key(|e| (e.a, e.b));
+        self.into_layer_edges(edges, params, n_targets)
+    }
+
+    /// The layer's result from sorted `edges` and these margins (activity, target sizes and
+    /// capped targets; the pair map is not used).
+    fn into_layer_edges(
+        self,
+        edges: Vec<Edge>,
+        params: &KernelParams,
+        n_targets: u32,
+    ) -> LayerEdges {
         let mut activity = self.activity;
         if activity.len() < params.n_accounts as usize {
             activity.resize(params.n_accounts as usize, 0);
@@ -318,29 +329,7 @@ pub fn count_pairs_sharded(trace: &Trace, params: &KernelParams, shards: u32) ->
         edges.extend_from_slice(&p);
     }
     edges.par_sort_unstable_by_key(|e| (e.a, e.b));
-    let mut acc = margins;
-    let mut activity = std::mem::take(&mut acc.activity);
-    if activity.len() < params.n_accounts as usize {
-        activity.resize(params.n_accounts as usize, 0);
-    }
-    let mut target_sizes = vec![0u32; trace.n_targets as usize];
-    for (t, s) in acc.target_sizes {
-        if let Some(x) = target_sizes.get_mut(t as usize) {
-            *x = s;
-        }
-    }
-    let mut capped = acc.capped;
-    capped.sort_unstable();
-    LayerEdges {
-        layer: params.layer,
-        scale: params.scale,
-        window_s: params.window_s,
-        edges,
-        activity,
-        target_sizes,
-        capped_targets: capped.len() as u32,
-        capped_target_ids: capped,
-    }
+    margins.into_layer_edges(edges, params, trace.n_targets)
 }
 
 /// Activity, target sizes and capped targets of a whole trace (no pairs), in parallel chunks.
