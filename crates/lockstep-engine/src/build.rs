@@ -2,7 +2,7 @@
 //!
 //! | layer | actions | target key |
 //! |---|---|---|
-//! | `repost` | reposts | the reposted post's external id |
+//! | `repost` | reposts | the reposted post's external id; when the source has none, the repost's normalised text (tagged hash) |
 //! | `text` | non-repost posts with non-empty normalised text | 64-bit xxh3 of [`crate::text::normalize`] |
 //! | `url` | each distinct canonical URL of a non-repost post | xxh3 of [`crate::canon::canonical_url`] |
 //! | `domain` | each distinct registrable domain of a non-repost post's URLs | xxh3 of the domain |
@@ -13,6 +13,12 @@
 //! | `media` | each distinct media hash of a non-repost post | the hash |
 //! | `amplify` | reposts and quotes | the amplified post (directed, owner = its author) |
 //! | `ip` / `device` | login events | the ip / device string |
+//!
+//! Some sources (the FiveThirtyEight IRA file, exports that keep only `RT @x: ...` text) mark a
+//! row as a repost without naming the reposted post. Two reposts of the same post carry the same
+//! text, so such a repost's `repost` target is the xxh3 of its normalised text (the leading
+//! `RT @x:` is stripped by [`crate::text::normalize`]) with the top bit set, keeping it apart from
+//! post-id targets. Reposts that name their post always use the id.
 //!
 //! Reposts count only in the `repost` (and `amplify`) layers. For `amplify`, when the amplified post
 //! is in the dataset its author and posting time are the owner; when it is not but the source
@@ -73,6 +79,20 @@ fn is_repost(ds: &Dataset, i: usize) -> bool {
     ds.posts.kind[i] == PostKind::Repost
 }
 
+/// Tag of `repost` targets keyed by text rather than by the reposted post's id (ids are `u32`).
+const REPOST_BY_TEXT: u64 = 1 << 63;
+
+/// xxh3 of the post's normalised text, or `None` when it has no text or normalises to nothing.
+fn text_key(ds: &Dataset, i: usize) -> Option<u64> {
+    let sym = ds.posts.text[i];
+    if sym.is_none() {
+        return None;
+    }
+    let mut s = String::new();
+    crate::text::normalize(ds.str(sym), &mut s);
+    (!s.is_empty()).then(|| xxh3_64(s.as_bytes()))
+}
+
 /// Per-post keys computed in parallel (chunks keep post order, so ids stay deterministic).
 fn per_post_keys<F>(ds: &Dataset, f: F) -> Raw
 where
@@ -123,7 +143,9 @@ pub fn supported_layers(ds: &Dataset) -> Vec<Layer> {
     let n = p.len();
     let any = |f: &dyn Fn(usize) -> bool| (0..n).any(f);
     let mut out = Vec::new();
-    if any(&|i| p.kind[i] == PostKind::Repost && !p.repost_of[i].is_none()) {
+    if any(&|i| {
+        p.kind[i] == PostKind::Repost && (!p.repost_of[i].is_none() || !p.text[i].is_none())
+    }) {
         out.push(Layer::Repost);
     }
     if any(&|i| p.kind[i] != PostKind::Repost && !p.text[i].is_none()) {
@@ -171,8 +193,13 @@ pub fn build_trace(ds: &Dataset, layer: Layer) -> Result<Trace, TraceError> {
         Layer::Repost => finish(
             layer,
             per_post_keys(ds, |i, k| {
-                if is_repost(ds, i) && !p.repost_of[i].is_none() {
+                if !is_repost(ds, i) {
+                    return;
+                }
+                if !p.repost_of[i].is_none() {
                     k.push(p.repost_of[i].0 as u64);
+                } else if let Some(key) = text_key(ds, i) {
+                    k.push(key | REPOST_BY_TEXT);
                 }
             }),
         ),
@@ -187,13 +214,10 @@ pub fn build_trace(ds: &Dataset, layer: Layer) -> Result<Trace, TraceError> {
         Layer::Text => finish(
             layer,
             per_post_keys(ds, |i, k| {
-                if is_repost(ds, i) || p.text[i].is_none() {
-                    return;
-                }
-                let mut s = String::new();
-                crate::text::normalize(ds.str(p.text[i]), &mut s);
-                if !s.is_empty() {
-                    k.push(xxh3_64(s.as_bytes()));
+                if !is_repost(ds, i)
+                    && let Some(key) = text_key(ds, i)
+                {
+                    k.push(key);
                 }
             }),
         ),
@@ -431,5 +455,64 @@ mod tests {
         assert!(supported_layers(&d).contains(&Layer::Amplify));
         let sim = build_trace(&d, Layer::SimilarText).unwrap();
         assert_eq!(sim.layer, Some(Layer::SimilarText));
+    }
+
+    /// Reposts without the reposted post's id (the IRA file) meet on their normalised text; a
+    /// different text is a different target, and reposts with ids keep id targets.
+    #[test]
+    fn reposts_without_ids_meet_on_their_text() {
+        let mut b = DatasetBuilder::new();
+        let src = b.add_source(SourceInfo {
+            path: "ira".into(),
+            format: "test".into(),
+            resolution: Resolution::Minute,
+            rows_read: 0,
+            rows_rejected: 0,
+            notes: vec![],
+        });
+        let rows = [
+            ("a", 60, "Vote early https://t.co/abc"),
+            ("b", 120, "RT @src: vote  EARLY"),
+            ("c", 180, "something else entirely"),
+        ];
+        for (n, (account, time, text)) in rows.into_iter().enumerate() {
+            b.push_post(
+                &PostRecord {
+                    external_id: &format!("r{n}"),
+                    account,
+                    time,
+                    text,
+                    kind: Some(PostKind::Repost),
+                    ..Default::default()
+                },
+                src,
+            );
+        }
+        b.push_post(
+            &PostRecord {
+                external_id: "x",
+                account: "d",
+                time: 200,
+                text: "vote early",
+                repost_of: "999",
+                ..Default::default()
+            },
+            src,
+        );
+        let d = b.finish();
+        assert!(supported_layers(&d).contains(&Layer::Repost));
+        let rep = build_trace(&d, Layer::Repost).unwrap();
+        assert_eq!(rep.events.len(), 4);
+        // a and b share one text target; c has its own; d's repost keeps its id target.
+        assert_eq!(rep.n_targets, 3);
+        let target_of = |name: &str| {
+            let acc = d.account_by_external(name).unwrap();
+            rep.events.iter().find(|e| e.account == acc).unwrap().target
+        };
+        assert_eq!(target_of("a"), target_of("b"));
+        assert_ne!(target_of("a"), target_of("c"));
+        assert_ne!(target_of("a"), target_of("d"));
+        // Text-keyed reposts stay out of the `text` layer.
+        assert!(build_trace(&d, Layer::Text).unwrap().events.is_empty());
     }
 }
