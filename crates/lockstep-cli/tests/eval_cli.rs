@@ -75,11 +75,11 @@ fn purity_against_a_category_column() {
         dir.path(),
         "accounts.csv",
         "account_id,screen_name,cluster_id,verdict,role,coordination_score,inauthenticity_score,evidence\n\
-         a1,a,0,inauthentic,core,0.9,0.9,\n\
-         a2,b,0,inauthentic,core,0.9,0.9,\n\
-         a3,c,0,coordinated_organic,,0.5,0.1,\n\
-         b1,d,1,coordinated_organic,,0.5,0.1,\n\
-         b2,e,1,coordinated_organic,,0.5,0.1,\n\
+         a1,a,4,inauthentic,core,0.9,0.9,\n\
+         a2,b,4,inauthentic,core,0.9,0.9,\n\
+         a3,c,4,coordinated_organic,,0.5,0.1,\n\
+         b1,d,9,coordinated_organic,,0.5,0.1,\n\
+         b2,e,9,coordinated_organic,,0.5,0.1,\n\
          x1,f,,none,,0,0.0,\n",
     );
     // The IRA authors.csv shape: id and category under their own names.
@@ -107,9 +107,18 @@ fn purity_against_a_category_column() {
         String::from_utf8_lossy(&out.stderr)
     );
     let text = String::from_utf8_lossy(&out.stdout);
-    // Cluster 0: 2 of 3 RightTroll; cluster 1: 2 of 2 NewsFeed -> 4 of 5.
+    // Cluster 4: 2 of 3 RightTroll; cluster 9: 2 of 2 NewsFeed -> 4 of 5.
     assert!(
         text.contains("cluster purity against labels: 0.800 (5 labelled accounts in 2 clusters, of 6 labelled)"),
+        "{text}"
+    );
+    // Clusters are named by their accounts.csv / clusters.csv ids.
+    assert!(
+        text.contains("  cluster 4: 3 labelled, 67% RightTroll"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  cluster 9: 2 labelled, 100% NewsFeed"),
         "{text}"
     );
 }

@@ -375,21 +375,22 @@ pub struct Purity {
     pub clustered: u64,
     /// All accounts given.
     pub accounts: u64,
-    /// Per cluster: `(cluster, size, majority category, its share)`, largest first.
-    pub clusters: Vec<(u32, u64, String, f64)>,
+    /// Per cluster: `(cluster id as given, size, majority category, its share)`, largest first.
+    pub clusters: Vec<(String, u64, String, f64)>,
 }
 
 /// Role purity of a clustering against categories: each `(cluster, category)` is one account
-/// (e.g. IRA accounts with their `account_category`); accounts in no cluster are counted in
-/// `accounts` only.
-pub fn role_purity(assign: &[(Option<u32>, &str)]) -> Purity {
-    let mut by: HashMap<u32, HashMap<&str, u64>> = HashMap::new();
+/// (e.g. IRA accounts with their `account_category`), the cluster named by its id as written in
+/// `accounts.csv` so the report points at the same row of `clusters.csv`; accounts in no cluster
+/// are counted in `accounts` only.
+pub fn role_purity(assign: &[(Option<&str>, &str)]) -> Purity {
+    let mut by: HashMap<&str, HashMap<&str, u64>> = HashMap::new();
     for &(c, cat) in assign {
         if let Some(c) = c {
             *by.entry(c).or_default().entry(cat).or_default() += 1;
         }
     }
-    let mut clusters: Vec<(u32, u64, String, f64)> = by
+    let mut clusters: Vec<(String, u64, String, f64)> = by
         .into_iter()
         .map(|(c, cats)| {
             let size: u64 = cats.values().sum();
@@ -398,10 +399,16 @@ pub fn role_purity(assign: &[(Option<u32>, &str)]) -> Purity {
                 .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
                 .map(|(t, k)| (t.to_string(), *k))
                 .unwrap_or_default();
-            (c, size, top, k as f64 / size.max(1) as f64)
+            (c.to_string(), size, top, k as f64 / size.max(1) as f64)
         })
         .collect();
-    clusters.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    clusters.sort_by(|a, b| {
+        b.1.cmp(&a.1).then_with(|| {
+            // Numeric ids in numeric order ("9" before "10"), others after, by text.
+            let key = |c: &str| (c.parse::<u64>().map_err(|_| ()), c.to_string());
+            key(&a.0).cmp(&key(&b.0))
+        })
+    });
     let clustered: u64 = clusters.iter().map(|c| c.1).sum();
     let majority: f64 = clusters.iter().map(|c| c.3 * c.1 as f64).sum();
     Purity {
@@ -473,16 +480,18 @@ mod tests {
     #[test]
     fn purity() {
         let a = [
-            (Some(1), "RightTroll"),
-            (Some(1), "RightTroll"),
-            (Some(1), "LeftTroll"),
-            (Some(2), "NewsFeed"),
+            (Some("7"), "RightTroll"),
+            (Some("7"), "RightTroll"),
+            (Some("7"), "LeftTroll"),
+            (Some("12"), "NewsFeed"),
             (None, "NewsFeed"),
         ];
         let p = role_purity(&a);
         assert!((p.purity - 0.75).abs() < 1e-12);
         assert_eq!((p.clustered, p.accounts), (4, 5));
+        assert_eq!(p.clusters[0].0, "7");
         assert_eq!(p.clusters[0].2, "RightTroll");
+        assert_eq!(p.clusters[1].0, "12");
     }
 
     #[test]

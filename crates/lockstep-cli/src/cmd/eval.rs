@@ -95,16 +95,9 @@ fn purity<'a>(
     pred: impl Fn(&str) -> Option<&'a eval::Prediction>,
     labels: &[(String, String)],
 ) -> eval::Purity {
-    let mut ids: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
-    let assign: Vec<(Option<u32>, &str)> = labels
+    let assign: Vec<(Option<&str>, &str)> = labels
         .iter()
-        .map(|(a, l)| {
-            let c = pred(a).and_then(|p| p.cluster.as_deref()).map(|c| {
-                let next = ids.len() as u32;
-                *ids.entry(c).or_insert(next)
-            });
-            (c, l.as_str())
-        })
+        .map(|(a, l)| (pred(a).and_then(|p| p.cluster.as_deref()), l.as_str()))
         .collect();
     eval::role_purity(&assign)
 }
