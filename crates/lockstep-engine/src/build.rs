@@ -25,7 +25,9 @@
 //! names the reposted account (`repost_of_account`), the owner is that account and the posting time
 //! is taken as the **earliest observed repost** of that post (a lower bound of the delay is lost:
 //! delays are measured from the first observed repost). Quotes of posts outside the dataset have
-//! no known author and are skipped.
+//! no known author and are skipped. A repost that names neither its post nor its author (the IRA
+//! file) amplifies the **earliest original post in the dataset with the same normalised text**,
+//! when that post is earlier and by another account (the IRA's accounts retweeting each other).
 //!
 //! Events are sorted by `(target, time, account)`; target ids are dense, numbered in order of
 //! first appearance (by post order), so the trace is deterministic for a given dataset.
@@ -173,7 +175,9 @@ pub fn supported_layers(ds: &Dataset) -> Vec<Layer> {
     }
     if any(&|i| {
         (p.kind[i] == PostKind::Repost || p.kind[i] == PostKind::Quote)
-            && (p.repost_of_account[i].is_some() || !p.quote_of[i].is_none())
+            && (p.repost_of_account[i].is_some()
+                || !p.quote_of[i].is_none()
+                || (p.kind[i] == PostKind::Repost && !p.text[i].is_none()))
     }) {
         out.push(Layer::Amplify);
     }
@@ -309,6 +313,27 @@ fn amplify_trace(ds: &Dataset) -> Trace {
     // key: in-dataset post => post index; outside => (1 << 40) | sym of its external id.
     let mut raw = Raw::new();
     let mut owner_of: FastMap<u64, (AccountId, i64)> = FastMap::default();
+    let by_text = originals_by_text(ds);
+    // The amplified original of each repost that names nothing, found by text (in parallel: the
+    // normalisation is the expensive part).
+    let by_text_original: FastMap<usize, usize> = if by_text.is_empty() {
+        FastMap::default()
+    } else {
+        (0..p.len())
+            .into_par_iter()
+            .filter(|&i| {
+                p.kind[i] == PostKind::Repost
+                    && p.repost_of[i].is_none()
+                    && p.repost_of_account[i].is_none()
+            })
+            .filter_map(|i| {
+                let q = *by_text.get(&text_key(ds, i)?)?;
+                (p.time[q] <= p.time[i] && p.account[q] != p.account[i]).then_some((i, q))
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .collect()
+    };
     for i in 0..p.len() {
         let orig = match p.kind[i] {
             PostKind::Repost => p.repost_of[i],
@@ -316,6 +341,11 @@ fn amplify_trace(ds: &Dataset) -> Trace {
             _ => continue,
         };
         if orig.is_none() {
+            // A repost that names no post: its text may still identify an earlier original.
+            if let Some(&q) = by_text_original.get(&i) {
+                owner_of.insert(q as u64, (p.account[q], p.time[q]));
+                raw.push((q as u64, p.time[i], p.account[i]));
+            }
             continue;
         }
         let (key, owner) = match ds.post_by_sym(orig) {
@@ -358,6 +388,39 @@ fn amplify_trace(ds: &Dataset) -> Trace {
         events,
         owner,
     }
+}
+
+/// For datasets with reposts that name neither the reposted post nor its author (the IRA file):
+/// the earliest original post of each normalised text, by post index. Empty (and free) when every
+/// repost names its post or author.
+fn originals_by_text(ds: &Dataset) -> FastMap<u64, usize> {
+    let p = &ds.posts;
+    let needed = (0..p.len()).any(|i| {
+        p.kind[i] == PostKind::Repost
+            && p.repost_of[i].is_none()
+            && p.repost_of_account[i].is_none()
+            && !p.text[i].is_none()
+    });
+    let mut first: FastMap<u64, usize> = FastMap::default();
+    if !needed {
+        return first;
+    }
+    let keys: Vec<(usize, u64)> = (0..p.len())
+        .into_par_iter()
+        .filter(|&i| p.kind[i] == PostKind::Original)
+        .filter_map(|i| text_key(ds, i).map(|k| (i, k)))
+        .collect();
+    for (i, k) in keys {
+        first
+            .entry(k)
+            .and_modify(|q| {
+                if p.time[i] < p.time[*q] {
+                    *q = i;
+                }
+            })
+            .or_insert(i);
+    }
+    first
 }
 
 #[cfg(test)]
@@ -499,8 +562,26 @@ mod tests {
             },
             src,
         );
+        // An original by `o` with the same text, earlier than both reposts of it.
+        b.push_post(
+            &PostRecord {
+                external_id: "o1",
+                account: "o",
+                time: 30,
+                text: "VOTE early https://t.co/zzz",
+                ..Default::default()
+            },
+            src,
+        );
         let d = b.finish();
         assert!(supported_layers(&d).contains(&Layer::Repost));
+        // a and b amplify o's post; c's text has no original; d names another post.
+        let amp = build_trace(&d, Layer::Amplify).unwrap();
+        let o = d.account_by_external("o").unwrap();
+        assert_eq!(amp.owner, vec![Some((o, 30))]);
+        let amplifiers: Vec<_> = amp.events.iter().map(|e| e.account).collect();
+        let id = |n: &str| d.account_by_external(n).unwrap();
+        assert_eq!(amplifiers, vec![id("a"), id("b")]);
         let rep = build_trace(&d, Layer::Repost).unwrap();
         assert_eq!(rep.events.len(), 4);
         // a and b share one text target; c has its own; d's repost keeps its id target.
@@ -512,7 +593,7 @@ mod tests {
         assert_eq!(target_of("a"), target_of("b"));
         assert_ne!(target_of("a"), target_of("c"));
         assert_ne!(target_of("a"), target_of("d"));
-        // Text-keyed reposts stay out of the `text` layer.
-        assert!(build_trace(&d, Layer::Text).unwrap().events.is_empty());
+        // Text-keyed reposts stay out of the `text` layer (only o's original is there).
+        assert_eq!(build_trace(&d, Layer::Text).unwrap().events.len(), 1);
     }
 }
