@@ -25,6 +25,7 @@ pub mod input;
 pub mod ip;
 pub mod params;
 pub mod registry;
+pub mod repost_ties;
 pub mod signals;
 pub mod verdict;
 

@@ -15,15 +15,19 @@
 //! else `coordinated_organic`. A member of an organic cluster stays `coordinated_organic` unless at
 //! least half of its significant amplification goes to inauthentic clusters and its blended score
 //! reaches the threshold: profile-level evidence alone never flips a member of an organic
-//! cluster, because new protesters look like new fake accounts. An account in no cluster is `none`, unless most of its significant
-//! amplification goes to inauthentic clusters and its own score reaches the threshold (an
-//! unclustered amplifier).
+//! cluster, because new protesters look like new fake accounts. An account in no cluster is
+//! `none`, unless its own score reaches the threshold **and** it is tied to the inauthentic
+//! clusters: most of its significant amplification goes to them, or, in the raw reposts
+//! ([`crate::repost_ties`]), most of its reposts amplify their members or most reposts of its
+//! posts come from their members (an unclustered amplifier or core that boosting spread too thin
+//! for pair statistics left out of every cluster).
 
 use crate::attribution::{self, Attribution};
 use crate::context::{Context, Groups};
 use crate::evidence::Evidence;
 use crate::input::CoordinationInput;
 use crate::params::{ScoreParams, logit, sigmoid};
+use crate::repost_ties::{Tie, repost_ties};
 use crate::signals::{self, Signal, SignalMatrix};
 use lockstep_model::{AccountId, Dataset, PostKind};
 use serde::Serialize;
@@ -257,6 +261,16 @@ pub fn score_with_signals(
         z + w.coordination * coord.strength_of(a)
             + w.amplifies_inauthentic * amp_share(&amp[a.idx()])
     };
+    // Raw repost ties to the inauthentic clusters, for accounts left out of every cluster.
+    let ties = if inauth.iter().any(|&x| x) {
+        repost_ties(ctx.ds, |a| {
+            groups
+                .group_of(a)
+                .is_some_and(|g| eligible[g as usize] && inauth[g as usize])
+        })
+    } else {
+        vec![Tie::default(); n]
+    };
     let posts = &ctx.ds.posts;
     let mut accounts: Vec<AccountScore> = Vec::with_capacity(n);
     for (i, amp_i) in amp.iter().enumerate() {
@@ -278,7 +292,9 @@ pub fn score_with_signals(
                 (v, z)
             }
             None => {
-                let v = if amp_share(amp_i) >= 0.5 && za >= thr {
+                let tie = &ties[i];
+                let tied = amp_share(amp_i) >= 0.5 || tie.is_core_tie() || tie.is_amplifier_tie();
+                let v = if tied && za >= thr {
                     Verdict::Inauthentic
                 } else {
                     Verdict::None
@@ -319,6 +335,16 @@ pub fn score_with_signals(
                     groups.members[g as usize].len(),
                     sigmoid(gz)
                 ),
+            });
+        }
+        if groups.group_of(a).is_none()
+            && let Some(text) = ties[i].describe()
+        {
+            evidence.push(Evidence {
+                signal: "repost_tie",
+                strength: 1.0,
+                value: f64::from(ties[i].made_to_inauthentic + ties[i].received_from_inauthentic),
+                text,
             });
         }
         let share = amp_share(amp_i);
