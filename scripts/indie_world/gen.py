@@ -140,6 +140,47 @@ FOREIGN_POLITICIANS = [("25073877", "realDonaldTrump"), ("15745368", "marcorubio
                        ("18916432", "JustinTrudeau"), ("1090101", "eu_commission")]
 
 
+# ---- troll_farm vocabulary (US politics, 2016-style; invented texts in the style of the period) ----
+US_TZ_MIX = [(-5, 0.47, ["en", "es"], "US"), (-6, 0.27, ["en", "es"], "US"), (-7, 0.07, ["en"], "US"),
+             (-8, 0.16, ["en", "es"], "US"), (0, 0.03, ["en"], "GB")]
+R_SUBJ = ["Crooked Hillary", "The liberal media", "Obama", "The Democrats", "Illegal aliens", "The establishment",
+          "Soros-funded protesters", "The mainstream media", "Career politicians", "Antifa thugs"]
+R_VERB = ["are lying about", "want to destroy", "don't care about", "are covering up", "just attacked",
+          "will never respect", "keep spitting on"]
+R_OBJ = ["our Second Amendment", "our veterans", "the police", "American workers", "our borders",
+         "Christian values", "the Constitution", "the truth", "our flag"]
+R_END = [" #MAGA", " #TrumpTrain", " Wake up America!", " #DrainTheSwamp", " RT if you agree!", " #NeverHillary",
+         " 🇺🇸🇺🇸", " #BlueLivesMatter", "."]
+R_SLOGANS = ["Make America Great Again!", "Hillary for prison", "Build the wall!", "Back the blue",
+             "We the people are not going anywhere", "America first, always"]
+L_SUBJ = ["Police", "The system", "Cops", "America", "The DNC", "Trump supporters", "White supremacists", "The media"]
+L_VERB = ["keep killing", "don't value", "are ignoring", "lied to", "want to silence", "criminalize", "keep failing"]
+L_OBJ = ["Black lives", "our communities", "Black women", "our youth", "the people", "protesters",
+         "the truth about police brutality", "our kids"]
+L_END = [" #BlackLivesMatter", " #BlackToLive", " Stay woke.", " #PoliceBrutality", " We need justice.",
+         " #BlackTwitter", " #StayWoke", "."]
+L_SLOGANS = ["Black Lives Matter. Period.", "No justice no peace", "Hands up, don't shoot",
+             "Say her name", "We are not afraid", "Power to the people"]
+R_STORM = ["DrainTheSwamp", "BuildTheWall", "DefundPlannedParenthood", "BackTheBlue"]
+L_STORM = ["JusticeForAll", "SayHerName", "AbolishICE", "EndPoliceViolence"]
+R_BIOS = ["Conservative. Christian. Proud American 🇺🇸 #2A #MAGA", "God, guns and Trump. Unofficial account of Tennessee Republicans",
+          "Wife, mother, patriot. Deplorable.", "Navy vet. Follow back all patriots", "Texan. Pro-life. #TrumpTrain",
+          "I love my country and my family. No DMs"]
+L_BIOS = ["Black and proud. Fighting for justice ✊🏾", "Activist. Mother. #BlackLivesMatter", "Stay woke. Stay strong.",
+          "Exposing police brutality every day", "Proud Black woman | Chicago", "Truth teller. Free thinker. #StayWoke"]
+R_SITES = ["truthfeed.com", "breitbart.com", "dailycaller.com", "thegatewaypundit.com", "youtube.com/watch?v="]
+L_SITES = ["blackmattersus.com", "theroot.com", "huffpost.com", "youtube.com/watch?v="]
+RU_SLIPS = ["Доброе утро всем", "Кто-нибудь знает, что случилось?", "Америка, проснись!", "Хорошего дня",
+            "Это просто ужас", "Сделаем Америку снова великой"]
+GAMES = ["ThingsYouCantIgnore", "MakeAMovieSmarter", "RuinADinnerInOneWord", "SongsThatMakeYouCry",
+         "ReasonsToGetDivorced", "ToDoListBeforeChristmas", "IGetTriggeredWhen", "MyFavoriteWordIs",
+         "BetterAlternativeToDebates", "WorstAdviceEver", "ObamaNextJob", "RejectedDebateTopics"]
+HOAX = ["Toxic fumes everywhere, people can't breathe. Why is no one reporting this?",
+        "My cousin works at the plant, he says it's way worse than they admit",
+        "Authorities are hiding the truth about the explosion", "Stay inside and close your windows!!",
+        "Video from the scene is terrifying", "Is this the end? So scared right now"]
+
+
 def words(rng, lang, n):
     v = VOCAB.get(lang, EN)
     sep = "" if lang in NOSPACE else " "
@@ -243,7 +284,8 @@ RESIDENTIAL = {"HK": ["112.118", "42.200", "119.236", "61.238", "218.102", "219.
                "JP": ["126", "110", "58", "180", "122", "118", "219"], "US": ["73", "24", "98", "71", "76", "108", "68"],
                "GB": ["86", "82", "92", "94", "80"], "EU": ["91", "89", "188", "90", "93", "88", "151"],
                "TR": ["46", "95"], "BR": ["187", "201", "177", "189"], "ID": ["182", "210", "121"],
-               "AU": ["203", "202"], "IN": ["61"], "CN": ["123.112", "114.242", "116.228", "113", "36"]}
+               "AU": ["203", "202"], "IN": ["61"], "CN": ["123.112", "114.242", "116.228", "113", "36"],
+               "RU": ["95.161", "178.66", "46.188", "188.162", "5.18", "91.215"]}
 MOBILE = {"HK": ["1.36", "14.0"], "US": ["100", "107", "174"], "JP": ["126", "49"],
           "GB": ["82", "31"], "EU": ["79", "87"], "BR": ["187"], "ID": ["114.1", "182"],
           "TR": ["46"], "AU": ["203"], "IN": ["61"], "CN": ["223.104"]}
@@ -427,13 +469,14 @@ class World:
         return None
 
     # ---- populations -------------------------------------------------------------------
-    def make_organic(self, count, detail=""):
+    def make_organic(self, count, detail="", tz_mix=None):
         rng = self.rng
         out = []
-        weights = [w for _, w, _, _ in TZ_MIX]
+        tz_mix = tz_mix or TZ_MIX
+        weights = [w for _, w, _, _ in tz_mix]
         for _ in range(count):
             a = self.new_acct("organic", detail)
-            tz, _, langs, region = rng.choices(TZ_MIX, weights=weights)[0]
+            tz, _, langs, region = rng.choices(tz_mix, weights=weights)[0]
             a.tz = tz
             main = langs[0] if rng.random() < 0.75 else rng.choice(langs)
             a.langs = [(main, 0.8)] + [(l, 0.2 / max(1, len(langs) - 1)) for l in langs if l != main]
@@ -942,10 +985,11 @@ class World:
                 self.post(a, t, txt, lang, tags=tags)
 
     # ---- state operation ----------------------------------------------------------------------
-    def make_op(self, n_core, n_amp):
+    def make_op(self, n_core, n_amp, moderate=False):
+        """moderate=True (small_op): fewer batch days, more personas, a looser shift schedule."""
         rng = self.rng
         core, amps = [], []
-        batches = [date_between(rng, 2017, 2018) for _ in range(12)]
+        batches = [date_between(rng, 2017, 2018) for _ in range(3 if moderate else 12)]
         n_cells = max(2, n_amp // 40)
         cells = [[] for _ in range(n_cells)]
         cell_pool = [[rng.choice(HOSTING) % (rng.randrange(256), rng.randrange(256)) for _ in range(rng.randrange(3, 8))] for _ in range(n_cells)]
@@ -953,7 +997,7 @@ class World:
             is_core = i < n_core
             a = self.new_acct("op_core" if is_core else "op_amplifier")
             r = rng.random()
-            origin = "bought" if r < (0.45 if is_core else 0.3) else ("batch2017" if r < 0.8 else "fresh")
+            origin = "bought" if r < (0.45 if is_core else 0.3) else ("batch2017" if r < (0.65 if moderate else 0.8) else "fresh")
             a.detail = origin
             first, last = rng.choice(FIRST), rng.choice(LAST)
             if origin == "bought":
@@ -974,7 +1018,7 @@ class World:
                 a.screen = self.uniq(handle_default(rng, first, last) if rng.random() < 0.6 else handle_chosen(rng, first, last))
                 a.followers = int(rng.lognormvariate(1.2, 1.2))
             a.following = int(rng.lognormvariate(4.2, 1.0))
-            persona = rng.random() < (0.8 if is_core else 0.35)
+            persona = rng.random() < (0.8 if is_core else (0.6 if moderate else 0.35))
             if persona:
                 a.display = rng.choice(ZH_NAMES + [first + " " + last, first + " Chan", first + " Wong"])
                 a.loc = rng.choice(["Hong Kong", "香港", "Hong Kong", "中国", "Kowloon", "Shenzhen", "California, USA", ""])
@@ -989,9 +1033,9 @@ class World:
             a.langs = [("zh", 0.7), ("en", 0.3)]
             a.clients = [rng.choice(["Twitter Web Client", "Twitter Web Client", "Twitter for Android", "Twitter for iPhone", "Twitter Web App"])]
             # shift work in Beijing time: weekday office hours, some evening shifts
-            evening = rng.random() < 0.25
+            evening = rng.random() < (0.5 if moderate else 0.25)
             a.hours = [OFFICE_HOURS[h] + (1.2 if evening and 19 <= h <= 22 else 0) for h in range(24)]
-            a.weekend = 0.3
+            a.weekend = 0.6 if moderate else 0.3
             a.reach = 0.4 if is_core else 0.1
             if is_core:
                 a.ips = [rng.choice(HOSTING) % (rng.randrange(256), rng.randrange(256)) for _ in range(2)]
@@ -1212,6 +1256,503 @@ class World:
                 self.logins.append((a.uid, t - rng.randrange(0, 1800), ip, rng.choice(a.devices or ["iPhone"])))
 
 
+    # ==== troll_farm: IRA-style foreign troll farm in a US population ============================
+    def make_partisans(self, count):
+        """Genuine US partisan communities (right and left), each with leaders (pundits, organisers)."""
+        rng = self.rng
+        out = []
+        n_lead = max(4, count // 50)
+        for i in range(count):
+            side = "right" if i % 2 == 0 else "left"
+            leader = i < n_lead
+            a = self.new_acct("activist", side + ("_leader" if leader else ""))
+            a.tz = rng.choice([-5, -5, -5, -6, -6, -7, -8])
+            first, last = rng.choice(FIRST[:40]), rng.choice(LAST[:40])
+            a.display = first + " " + last if rng.random() < 0.7 else first + rng.choice([" 🇺🇸", " ✊🏾", "", " (parody)"])
+            if leader:
+                a.screen = self.uniq(rng.choice([first + last, "real" + first + last[:4], first[0] + last + "Show"]))
+                a.followers = int(rng.lognormvariate(11.5, 1.0))
+                a.following = int(rng.lognormvariate(6.5, 1.0))
+                created = date_between(rng, 2008, 2014)
+            else:
+                a.screen = self.uniq(handle_chosen(rng, first, last) if rng.random() < 0.8 else handle_default(rng, first, last))
+                a.followers = int(rng.lognormvariate(6.0, 1.5))
+                # follow-back trains: many partisan accounts sit near parity
+                a.following = int(a.followers * rng.uniform(0.8, 1.3)) if rng.random() < 0.4 else int(rng.lognormvariate(6.3, 1.0))
+                created = date_between(rng, 2009, 2019) if rng.random() < 0.7 else date_between(rng, 2015, 2019)
+            if side == "right":
+                a.desc = rng.choice(["Christian. Conservative. Patriot. #MAGA", "Wife, mom, Trump supporter 🇺🇸", "2A. Back the Blue. #KAG",
+                                     "Veteran. Deplorable and proud.", "Retired. God, family, country.", ""])
+                a.loc = rng.choice(["Texas, USA", "Florida", "Ohio, USA", "Arizona", "Georgia, USA", "USA", ""])
+            else:
+                a.desc = rng.choice(["Black. Woke. Unapologetic. #BLM", "Organizer | she/her | abolish ICE", "Resist. Persist. 🌊",
+                                     "Teacher. Mom. #Resistance", "Writer | activist | Chicago", ""])
+                a.loc = rng.choice(["Chicago, IL", "Atlanta, GA", "Brooklyn, NY", "Oakland, CA", "Baltimore, MD", "USA", ""])
+            a.alang = "en"
+            a.langs = [("en", 1.0)]
+            a.clients = [rng.choice(["Twitter for iPhone", "Twitter for Android", "Twitter for iPhone", "Twitter Web App", "TweetDeck"])]
+            a.hours = human_hours(rng, night_shift=rng.choice([0, 1]))
+            a.weekend = rng.uniform(0.8, 1.4)
+            a.reach = 60.0 if leader else 0.4
+            give_ips(rng, a, "US", vpn=0.03)
+            self.finish(a, created)
+            out.append(a)
+        return out
+
+    def us_text(self, side, own=True):
+        rng = self.rng
+        if side == "right":
+            s = (rng.choice(R_SUBJ) + " " + rng.choice(R_VERB) + " " + rng.choice(R_OBJ)) if own else rng.choice(R_SLOGANS)
+            return s + rng.choice(R_END)
+        s = (rng.choice(L_SUBJ) + " " + rng.choice(L_VERB) + " " + rng.choice(L_OBJ)) if own else rng.choice(L_SLOGANS)
+        return s + rng.choice(L_END)
+
+    def partisan_activity(self, parts):
+        """Leaders post, rank-and-file retweet them fast; announced tweetstorms; follow-back trains.
+        Partisans also retweet the troll personas of their side now and then (real engagement)."""
+        rng = self.rng
+        for s in ("right", "left"):
+            leaders = [a for a in parts if a.detail == s + "_leader"]
+            rank = [a for a in parts if a.detail == s]
+            for L in leaders:
+                for _ in range(int(DAYS * rng.uniform(3, 9))):
+                    t = self.local_time(L)
+                    txt = self.us_text(s, own=rng.random() < 0.8)
+                    tags = [x.strip("#!.") for x in txt.split() if x.startswith("#")]
+                    o = self.post(L, t, txt, "en", tags=tags)
+                    if not o:
+                        continue
+                    frac = rng.uniform(0.005, 0.03)
+                    for a in rank:
+                        if rng.random() < frac:
+                            dl = int(rng.expovariate(1 / 40)) if rng.random() < 0.25 else int(rng.lognormvariate(6.5, 1.5))
+                            self.post(a, t + 5 + dl, "", "", kind="rt", ref=o)
+            # announced tweetstorms ("9pm ET tonight, everyone tweet #X")
+            for d in rng.sample(range(DAYS), 4):
+                start = T0 + d * 86400 + (21 + 5) * 3600
+                tag = rng.choice(R_STORM if s == "right" else L_STORM)
+                tmpls = [self.us_text(s, own=False).split(" #")[0] + " #" + tag for _ in range(rng.randrange(3, 6))]
+                for a in rank:
+                    if rng.random() < 0.3:
+                        for _ in range(rng.choice([1, 1, 2, 3])):
+                            txt = rng.choice(tmpls) + rng.choice(["", "", " 🇺🇸" if s == "right" else " ✊🏾", " RT!"])
+                            self.post(a, start + int(rng.expovariate(1 / 1500)), txt, "en", tags=[tag])
+            # own posts, replies, follow-back trains
+            for a in rank:
+                for _ in range(max(1, int(rng.lognormvariate(2.0, 1.1)))):
+                    t = self.local_time(a)
+                    r = rng.random()
+                    if r < 0.05:
+                        others = rng.sample(rank, min(len(rank), rng.randrange(6, 15)))
+                        txt = ("#TrumpTrain 🚂 follow these patriots: " if s == "right" else "#FBR #Resist follow back: ") + " ".join("@" + o.screen for o in others)
+                        self.post(a, t, txt, "en", tags=["TrumpTrain"] if s == "right" else ["FBR", "Resist"], mentions=[o.uid for o in others])
+                    elif r < 0.25:
+                        o = self.pick_from_pool(t, "en", exclude=a.idx)
+                        if o:
+                            self.post(a, max(t, o[2] + 60), words(rng, "en", rng.randrange(3, 12)), "en", kind="reply", ref=o)
+                    else:
+                        txt = self.us_text(s, own=rng.random() < 0.85) if rng.random() < 0.6 else words(rng, "en", rng.randrange(4, 16))
+                        self.post(a, t, txt, "en", tags=[x.strip("#!.") for x in txt.split() if x.startswith("#")])
+
+    def partisans_retweet_stars(self, parts):
+        """Real partisans retweet the troll farm's popular personas of their side (as they did)."""
+        rng = self.rng
+        for s in ("right", "left"):
+            stars = [o for o, _ in self.originals if self.accts[o[1]].label == "troll_" + s and self.accts[o[1]].detail == "star"]
+            if not stars:
+                continue
+            for a in parts:
+                if a.detail != s:
+                    continue
+                for _ in range(int(rng.expovariate(1 / 1.5))):
+                    o = rng.choice(stars)
+                    self.post(a, o[2] + int(rng.lognormvariate(7.5, 1.5)), "", "", kind="rt", ref=o)
+
+    def make_trolls(self, counts):
+        """IRA-style troll farm: personas claiming to be American, run from St Petersburg (UTC+3)."""
+        rng = self.rng
+        out = []
+        # operator teams: each has a shift and a small pool of proxy addresses
+        teams = {}
+        for cat, n in counts:
+            for i in range(n):
+                a = self.new_acct("troll_" + cat)
+                team = (cat, i % max(1, n // 25))
+                if team not in teams:
+                    teams[team] = ([rng.choice(HOSTING) % (rng.randrange(256), rng.randrange(256)) for _ in range(rng.randrange(4, 9))],
+                                   rng.choice(["day", "night", "night"]))
+                pool, shift = teams[team]
+                first, last = rng.choice(FIRST[:40]), rng.choice(LAST[:40])
+                star = cat in ("right", "left") and rng.random() < 0.1
+                a.detail = "star" if star else ""
+                if cat == "news":
+                    city = rng.choice(["Chicago", "Kansas", "Memphis", "NewOrleans", "Seattle", "SanFran", "Pittsburgh", "Houston",
+                                       "Detroit", "Atlanta", "Phoenix", "Cleveland", "Baltimore", "StLouis", "Denver", "Miami"])
+                    a.screen = self.uniq(rng.choice([city + "DailyNew", "Daily" + city, "Online" + city, city + "_Post", "Today" + city, city + "TopNews", city + "ON"]))
+                    a.display = a.screen.replace("_", " ")
+                    a.desc = rng.choice(["Breaking news and local stories from " + city, city + "'s most trusted news. Updates 24/7",
+                                         "Local news, weather, sports. " + city, "Your daily dose of " + city + " news"])
+                    a.loc = {"SanFran": "San Francisco, CA", "NewOrleans": "New Orleans, LA", "StLouis": "St Louis, MO"}.get(city, city + ", USA")
+                    a.followers = int(rng.lognormvariate(8.5, 1.0))
+                    a.following = int(a.followers * rng.uniform(0.3, 1.0))
+                    a.clients = [rng.choice(["twitterfeed", "IFTTT", "dlvr.it"])]
+                    created = date_between(rng, 2013, 2016)
+                    a.hours = [1.0] * 24  # feeds post around the clock
+                    a.weekend = 1.2
+                else:
+                    if cat == "right":
+                        a.display = first + " " + last if rng.random() < 0.6 else rng.choice(["Tennessee GOP", "Patriot " + first, first + " 🇺🇸", "America First " + first])
+                        a.desc = rng.choice(R_BIOS)
+                        a.loc = rng.choice(["Nashville, TN", "Texas, USA", "Florida, USA", "Ohio", "USA", "Atlanta, GA", "Phoenix, AZ"])
+                    elif cat == "left":
+                        a.display = first + " " + last if rng.random() < 0.6 else rng.choice(["Black News " + first, first + " ✊🏾", "Woke " + first, "Blacktivist " + first[:1]])
+                        a.desc = rng.choice(L_BIOS)
+                        a.loc = rng.choice(["Chicago, IL", "Baltimore, MD", "Atlanta, GA", "New York, NY", "Ferguson, MO", "Detroit, MI", "USA"])
+                    else:  # hashtag gamers and fearmongers: apolitical or vaguely American personas
+                        a.display = first + " " + last if rng.random() < 0.7 else first
+                        a.desc = rng.choice(["Just here for the jokes 😂", "Music. Coffee. Sarcasm.", "Mom of 2 | foodie", "Living my best life",
+                                             "Sports fan. Beer lover.", "I tweet what I think", words(rng, "en", 6)])
+                        a.loc = rng.choice(["New York, NY", "Los Angeles, CA", "Chicago", "USA", "Dallas, TX", "Boston", ""])
+                    r = rng.random()
+                    if r < 0.55:
+                        a.screen = self.uniq(handle_chosen(rng, first, last))
+                    elif r < 0.85:
+                        a.screen = self.uniq(rng.choice([first + "_" + last, first + last]) + str(rng.randrange(1, 99)))
+                    else:
+                        a.screen = self.uniq(rng.choice([first + str(rng.randrange(1, 9)) + last, "hyd" + rng.choice(["rox", "dro", "ra"]) + first[:3].lower()]))
+                    base = rng.lognormvariate(11.0, 0.8) if star else rng.lognormvariate(7.0, 1.3)
+                    a.followers = int(base)
+                    a.following = int(base * rng.uniform(0.75, 1.15)) if rng.random() < 0.7 else int(rng.lognormvariate(6.5, 1.0))
+                    a.clients = [rng.choice(["Twitter Web Client", "Twitter Web Client", "TweetDeck", "Twitter for iPhone"])]
+                    # accounts made over years; 15% bought or aged accounts from earlier years
+                    created = date_between(rng, 2009, 2013) if rng.random() < 0.15 else date_between(rng, 2013, 2018)
+                    # shift work at the farm, in Moscow time
+                    if shift == "day":
+                        a.hours = [3.0 if 9 <= h < 21 else 0.08 for h in range(24)]
+                    else:
+                        a.hours = [3.0 if (h >= 21 or h < 9) else 0.08 for h in range(24)]
+                    a.weekend = 0.55
+                a.tz = 3
+                a.alang = "ru" if rng.random() < 0.15 else "en"  # the operator's interface language leaks
+                a.langs = [("en", 1.0)]
+                a.reach = 30.0 if star else (2.0 if cat == "news" else 0.3)
+                a.group = team
+                a.ips = rng.sample(pool, min(len(pool), rng.randrange(1, 4)))
+                if rng.random() < 0.2:
+                    a.ips.append(ip_in(rng, rng.choice(RESIDENTIAL["RU"])))
+                if rng.random() < 0.3:
+                    a.ips.append(rng.choice(VPN_EXITS) % rng.randrange(1, 60))
+                a.devices = ["Chrome/Windows"] if rng.random() < 0.75 else [rng.choice(["Firefox 68/Windows 10", "Android"])]
+                self.finish(a, created)
+                out.append(a)
+        return out
+
+    def troll_activity(self, trolls, parts, news):
+        rng = self.rng
+        by = {}
+        for a in trolls:
+            by.setdefault(a.label[6:], []).append(a)
+        surge = rng.randrange(DAYS)  # one day of massive output (the IRA had several)
+
+        def maybe_russian(txt, lang):
+            if rng.random() < 0.012:
+                return rng.choice(RU_SLIPS), "ru"
+            return txt, lang
+
+        own = {}
+        # right / left personas: own posts, slogans, replies to the organic community of their side
+        for s in ("right", "left"):
+            for a in by.get(s, []):
+                n = int(DAYS * (rng.uniform(4, 12) if a.detail == "star" else rng.uniform(1, 5)))
+                for _ in range(n):
+                    day = surge if rng.random() < 0.08 else None
+                    t = self.local_time(a, day=day)
+                    txt = self.us_text(s, own=rng.random() < 0.6)
+                    txt, lang = maybe_russian(txt, "en")
+                    tags = [x.strip("#!.") for x in txt.split() if x.startswith("#")]
+                    urls = []
+                    if rng.random() < 0.15:
+                        urls = ["https://" + rng.choice(R_SITES if s == "right" else L_SITES) + "/%x" % rng.getrandbits(28)]
+                        txt += " " + urls[0]
+                    o = self.post(a, t, txt, lang, tags=tags, urls=urls)
+                    if o:
+                        own.setdefault(s, []).append(o)
+                leaders = [o for o, _ in self.originals if self.accts[o[1]].detail == s + "_leader"]
+                for _ in range(int(DAYS * rng.uniform(0.5, 3))):
+                    if leaders:
+                        o = rng.choice(leaders)
+                        t = o[2] + int(rng.lognormvariate(7.5, 1.5))
+                        if rng.random() < 0.6:
+                            self.post(a, t, "", "", kind="rt", ref=o)
+                        else:
+                            self.post(a, t, self.us_text(s, own=False), "en", kind="reply", ref=o)
+        # hashtag gamers: their own games in bursts, entries retweeted among gamers
+        gamers = by.get("hashtag", [])
+        for g in range(DAYS // 2):
+            if not gamers:
+                break
+            tag = rng.choice(GAMES)
+            start = T0 + rng.randrange(DAYS) * 86400 + rng.choice([15, 16, 17, 18, 19, 20, 21]) * 3600 - 3 * 3600
+            players = rng.sample(gamers, max(2, int(len(gamers) * rng.uniform(0.3, 0.8))))
+            entries = []
+            for a in players:
+                for _ in range(rng.randrange(2, 12)):
+                    txt = "%s #%s" % (words(rng, "en", rng.randrange(3, 9)).capitalize(), tag)
+                    txt, lang = maybe_russian(txt, "en")
+                    o = self.post(a, start + int(rng.expovariate(1 / 2400)), txt, lang, tags=[tag])
+                    if o:
+                        entries.append(o)
+            for a in players:
+                for o in rng.sample(entries, min(len(entries), rng.randrange(1, 8))):
+                    if o[1] != a.idx:
+                        self.post(a, o[2] + int(rng.lognormvariate(6.0, 1.2)), "", "", kind="rt", ref=o)
+        # gamers also play the organic daily game and post filler
+        org_games = [o for o, _ in self.originals if self.accts[o[1]].detail == "hashtag_player"]
+        for a in gamers:
+            for _ in range(int(DAYS * rng.uniform(0.5, 2))):
+                t = self.local_time(a)
+                if org_games and rng.random() < 0.4:
+                    o = rng.choice(org_games)
+                    self.post(a, o[2] + rng.randrange(60, 7200), "%s #%s" % (words(rng, "en", rng.randrange(3, 9)).capitalize(), o[4][0] if o[4] else "HashtagWars"), "en", tags=list(o[4]))
+                else:
+                    txt, lang = maybe_russian(words(rng, "en", rng.randrange(4, 14)), "en")
+                    self.post(a, t, txt, lang)
+        # fake local news feeds: copy real local outlets' headlines and links, minutes to hours later
+        real = [o for o, _ in self.originals if self.accts[o[1]].label == "news" and self.accts[o[1]].detail in ("chain", "outlet") and o[6] == "en"]
+        for a in by.get("news", []):
+            for _ in range(int(DAYS * rng.uniform(8, 20))):
+                if real and rng.random() < 0.7:
+                    o = rng.choice(real)
+                    head = o[3].split(" http")[0]
+                    url = o[5][0].split("?")[0] if o[5] else ""
+                    t = o[2] + int(rng.lognormvariate(7.0, 1.2))
+                else:
+                    t = T0 + rng.randrange(DAYS * 86400)
+                    head = rng.choice(["Police: ", "Local man ", "Shooting in ", "BREAKING: ", "Officials warn "]) + words(rng, "en", rng.randrange(5, 10))
+                    url = "https://" + a.screen.lower() + ".com/" + "-".join(head.lower().split()[:5])
+                txt = head + (" " + url if url else "")
+                o2 = self.post(a, t, txt, "en", urls=[url] if url else [])
+                if o2:
+                    own.setdefault("news", []).append(o2)
+        # fearmongers: a hoax about a local crisis, posted and retweeted over a few hours
+        fear = by.get("fearmonger", [])
+        if fear:
+            hoax_day = rng.randrange(3, DAYS - 3)
+            tag = rng.choice(["ChemicalLeakLA", "FoodPoisoningNY", "PhosphorusDisaster", "WaterCrisisTX"])
+            start = T0 + hoax_day * 86400 + 14 * 3600
+            hoax = []
+            for a in fear:
+                for _ in range(rng.randrange(3, 15)):
+                    txt = rng.choice(HOAX) + " #" + tag
+                    o = self.post(a, start + int(rng.expovariate(1 / 5400)), txt, "en", tags=[tag])
+                    if o:
+                        hoax.append(o)
+            for a in trolls:
+                if a.label != "troll_news" and rng.random() < 0.25 and hoax:
+                    for o in rng.sample(hoax, min(len(hoax), rng.randrange(1, 4))):
+                        self.post(a, o[2] + int(rng.lognormvariate(6.5, 1.2)), "", "", kind="rt", ref=o)
+            for a in fear:
+                for _ in range(int(DAYS * rng.uniform(0.5, 2))):
+                    self.post(a, self.local_time(a), words(rng, "en", rng.randrange(4, 14)), "en")
+        # retweeting each other, within the category only (right and left never meet):
+        # operator sessions, one account after another, minutes to hours after the post
+        for s in ("right", "left", "news"):
+            pool = sorted(own.get(s, []), key=lambda o: o[2])
+            if not pool:
+                continue
+            times = [o[2] for o in pool]
+            w = [self.accts[o[1]].reach for o in pool]
+            accts = by.get(s, [])
+            rters = accts + (by.get("hashtag", []) if s == "right" else [])  # gamers also push right content
+            for d in range(DAYS):
+                for _ in range(rng.randrange(3, 8) if d % 7 < 5 else rng.randrange(1, 3)):
+                    ts = T0 + d * 86400 + rng.randrange(86400)
+                    k0, k1 = bisect.bisect_left(times, ts - 12 * 3600), bisect.bisect_left(times, ts)
+                    if k1 - k0 < 3:
+                        continue
+                    members = rng.sample(rters, max(1, int(len(rters) * rng.uniform(0.1, 0.4))))
+                    t = ts
+                    for a in members:
+                        for o in rng.choices(pool[k0:k1], weights=w[k0:k1], k=rng.randrange(1, 4)):
+                            t += rng.randrange(10, 180)
+                            if o[1] != a.idx:
+                                self.post(a, t, "", "", kind="rt", ref=o)
+
+    def hashtag_players(self, org):
+        """Organic hashtag game players (the @midnight daily game, 'Hashtag Roundup')."""
+        rng = self.rng
+        for d in range(DAYS):
+            tag = rng.choice(GAMES)
+            start = T0 + d * 86400 + (23 + 4) * 3600  # 11pm ET announcement
+            for a in org:
+                if rng.random() < 0.35:
+                    for _ in range(rng.choice([1, 1, 2, 3, 5])):
+                        self.post(a, start + int(rng.expovariate(1 / 2400)), "%s #%s" % (words(rng, "en", rng.randrange(3, 9)).capitalize(), tag), "en", tags=[tag])
+
+    # ==== organic_storm: extreme genuine synchrony ==============================================
+    def make_brands(self, n_brands):
+        """A social media agency running 30 client brands from one office and one scheduling tool."""
+        rng = self.rng
+        out = []
+        office = "%s.%d.%d" % (rng.choice(["73", "98", "24"]), rng.randrange(256), rng.randrange(256))
+        for i in range(n_brands):
+            a = self.new_acct("brand", "agency_client")
+            name = rng.choice(["Joe's", "Sunny", "Blue", "Urban", "Fresh", "Happy", "Golden", "Green", "Big", "Little"]) + rng.choice(["Pizza", "Yoga", "Dental", "Brew", "Bakery", "Pets", "Fitness", "Motors", "Realty", "Spa", "Boutique", "Tacos"])
+            a.screen = self.uniq(name.replace("'", "") + rng.choice(["", "Co", "HQ", "ATX", "NYC"]))
+            a.display = name
+            a.desc = "Official account of " + name + ". " + rng.choice(["Open 7 days.", "Family owned since 1998.", "Book online!", "Tag us #" + a.screen])
+            a.url = "https://www." + a.screen.lower() + ".com"
+            a.loc = rng.choice(["Austin, TX", "Denver, CO", "Portland, OR", "Columbus, OH"])
+            a.followers = int(rng.lognormvariate(7.5, 1.0))
+            a.following = int(rng.lognormvariate(5.5, 1.0))
+            a.alang, a.langs, a.tz = "en", [("en", 1.0)], -6
+            a.clients = ["Sprout Social"]
+            a.reach = 0.3
+            a.ips = [office + "." + str(rng.randrange(10, 20))]
+            a.devices = ["Chrome 75/macOS"]
+            self.finish(a, date_between(rng, 2010, 2019))
+            out.append(a)
+        return out
+
+    def brand_activity(self, brands):
+        rng = self.rng
+        slots = [9, 12, 15, 18]
+        days_campaign = {3: "NationalHotDogDay", 10: "NationalIceCreamDay", 17: "ShopSmall", 24: "SummerSale"}
+        for d in range(DAYS):
+            wd = d % 7
+            for a in brands:
+                for h in slots:
+                    if wd >= 5 and h != 12:
+                        continue
+                    if rng.random() < 0.75:
+                        t = T0 + d * 86400 + (h + 6) * 3600  # scheduled on the hour, Central time
+                        if d in days_campaign:
+                            tag = days_campaign[d]
+                            txt = rng.choice(["Happy #%s! Stop by %s today 🎉", "It's #%s! Show this tweet at %s for 20%% off", "Celebrate #%s with %s"]) % (tag, a.display)
+                            self.post(a, t, txt, "en", tags=[tag], client="Sprout Social")
+                        else:
+                            self.post(a, t, words(rng, "en", rng.randrange(6, 14)).capitalize() + " " + a.url + "/?utm_source=twitter&utm_medium=social&utm_campaign=sprout", "en",
+                                      urls=[a.url + "/?utm_source=twitter&utm_medium=social&utm_campaign=sprout"], client="Sprout Social")
+        # cross-promotion: the agency has every client retweet the others' campaign posts within minutes
+        camp = [o for o, _ in self.originals if self.accts[o[1]].label == "brand" and o[4]]
+        for o in camp:
+            for b in rng.sample(brands, rng.randrange(3, 10)):
+                if b.idx != o[1]:
+                    self.post(b, o[2] + rng.randrange(30, 600), "", "", kind="rt", ref=o, client="Sprout Social")
+
+    def make_newsroom(self, n_j):
+        """One outlet and its journalists: same office network, same tool, office hours."""
+        rng = self.rng
+        outlet = self.new_acct("news", "newsroom_outlet")
+        outlet.screen, outlet.display = self.uniq("MetroTribune"), "The Metro Tribune"
+        outlet.url = "https://www.metrotribune.com"
+        outlet.desc = "News from The Metro Tribune newsroom."
+        outlet.followers, outlet.following = 850000, 900
+        outlet.alang, outlet.langs, outlet.tz = "en", [("en", 1.0)], -5
+        outlet.clients = ["SocialFlow"]
+        outlet.hours = [1.0 + (1.5 if 6 <= h <= 22 else 0) for h in range(24)]
+        outlet.reach = 50.0
+        net = "%d.%d.%d" % (rng.choice([64, 65, 199]), rng.randrange(256), rng.randrange(256))
+        outlet.ips, outlet.devices = [net + ".5"], ["Chrome/macOS"]
+        self.finish(outlet, date_between(rng, 2008, 2010))
+        js = []
+        for i in range(n_j):
+            a = self.new_acct("journalist", "newsroom")
+            first, last = rng.choice(FIRST[:40]), rng.choice(LAST[:40])
+            a.screen = self.uniq(rng.choice([first + last, first[0] + last, first + "_" + last, last + "Reports"]))
+            a.display = first + " " + last
+            a.desc = rng.choice(["Reporter @MetroTribune. Covering ", "Editor @MetroTribune. ", "@MetroTribune politics. "]) + rng.choice(["city hall", "courts", "education", "climate", "business"]) + ". DMs open."
+            a.loc = "New York, NY"
+            a.followers = int(rng.lognormvariate(8.5, 1.0))
+            a.following = int(rng.lognormvariate(7, 0.7))
+            a.alang, a.langs, a.tz = "en", [("en", 1.0)], -5
+            a.clients = ["TweetDeck"]
+            a.hours = OFFICE_HOURS[:]
+            a.weekend = 0.4
+            a.reach = 3.0
+            a.ips = [net + "." + str(rng.randrange(20, 250)), ip_in(rng, rng.choice(MOBILE["US"]), nets=24)]
+            a.devices = ["Chrome/macOS", "iPhone"]
+            self.finish(a, date_between(rng, 2009, 2016))
+            js.append(a)
+        return outlet, js
+
+    def newsroom_activity(self, outlet, js):
+        rng = self.rng
+        for d in range(DAYS):
+            for _ in range(rng.randrange(8, 16) if d % 7 < 5 else rng.randrange(3, 6)):
+                author = rng.choice(js)
+                head = words(rng, "en", rng.randrange(7, 13)).capitalize()
+                url = "https://www.metrotribune.com/2019/%s/%s" % (dt.datetime.fromtimestamp(T0 + d * 86400, UTC).strftime("%m/%d"), "-".join(head.lower().split()[:6]))
+                t = self.local_time(author, day=d)
+                o = self.post(outlet, t, head + " " + url + "?utm_source=twitter&utm_medium=social", "en", urls=[url + "?utm_source=twitter&utm_medium=social"])
+                if not o:
+                    continue
+                oa = self.post(author, t + rng.randrange(20, 300), "My story today: " + head + " " + url, "en", urls=[url])
+                for j in js:
+                    if j is author:
+                        continue
+                    r = rng.random()
+                    if r < 0.35:  # colleagues share within minutes, from TweetDeck columns
+                        self.post(j, t + rng.randrange(30, 900), "", "", kind="rt", ref=o if rng.random() < 0.6 or not oa else oa)
+                    elif r < 0.45 and oa:
+                        self.post(j, t + rng.randrange(60, 1800), rng.choice(["Great work by @%s", "Must read from @%s", "Important story by @%s"]) % author.screen, "en", kind="quote", ref=oa)
+            for j in js:  # own chatter
+                for _ in range(rng.randrange(0, 3)):
+                    self.post(j, self.local_time(j, day=d), words(rng, "en", rng.randrange(5, 16)), "en")
+
+    def storm_events(self, org, news, fans, celebs, acts):
+        rng = self.rng
+        # 1. breaking news: outlets post within minutes, a sixth of the population reacts
+        d0 = 9
+        tb = T0 + d0 * 86400 + 18 * 3600 + 7 * 60
+        city = rng.choice(["Dayton", "El Paso", "Gilroy"])
+        first = []
+        for a in [n for n in news if n.langs[0][0] == "en"][:25]:
+            head = "BREAKING: " + rng.choice(["Multiple people shot in ", "Active shooter reported in ", "Police respond to mass shooting in "]) + city
+            url = "https://www.%s/breaking-%s" % (a.url.replace("https://www.", ""), city.lower().replace(" ", "-"))
+            o = self.post(a, tb + rng.randrange(60, 900), head + " " + url, "en", urls=[url], tags=[])
+            if o:
+                first.append(o)
+        tag = "PrayFor" + city.replace(" ", "")
+        for a in org:
+            if rng.random() < 0.16 and first:
+                t = tb + 60 + int(rng.lognormvariate(7.5, 1.3))
+                r = rng.random()
+                if r < 0.6:
+                    self.post(a, t, "", "", kind="rt", ref=rng.choice(first[:5] if rng.random() < 0.7 else first))
+                elif r < 0.85:
+                    self.post(a, t, rng.choice(["Heartbreaking. Praying for %s", "Not again. #%s", "Thoughts with everyone in %s tonight", "#%s 💔"]).replace("%s", city if rng.random() < 0.5 else tag) + (" #" + tag if rng.random() < 0.5 else ""), "en", tags=[tag])
+                else:
+                    o = rng.choice(first)
+                    self.post(a, t, o[3], "en", urls=list(o[5]))  # share button copy
+        # 2. fandom voting drive: one fandom votes for 24 hours in announced hourly waves
+        if celebs:
+            c = celebs[0]
+            voters = [f for f in fans if c in f.group]
+            start = T0 + 14 * 86400
+            tmpl = ["I'm voting for #%s for #BestFanArmy at the #iHeartAwards" % c.screen.split("_")[0],
+                    "#%s #BestFanArmy #iHeartAwards" % c.screen.split("_")[0],
+                    "Vote vote vote! #%s #BestFanArmy #iHeartAwards" % c.screen.split("_")[0]]
+            for f in voters:
+                if rng.random() < 0.7:
+                    for h in rng.sample(range(24), rng.randrange(1, 8)):
+                        for _ in range(rng.randrange(2, 12)):
+                            txt = rng.choice(tmpl)
+                            self.post(f, start + h * 3600 + int(rng.expovariate(1 / 300)), txt, "en", tags=[x.strip("#") for x in txt.split() if x.startswith("#")])
+        # 3. protest with a Thunderclap: every supporter's account posts the same text at the same second
+        t_clap = T0 + 20 * 86400 + 16 * 3600
+        clap = "Today we march for our climate. Join us at noon! #ClimateStrike #FridaysForFuture https://climatestrike.net"
+        supporters = rng.sample(org, min(len(org), 700))
+        for a in supporters:
+            a.detail = a.detail or "thunderclap"
+            self.post(a, t_clap, clap, "en", tags=["ClimateStrike", "FridaysForFuture"], urls=["https://climatestrike.net"], client="Thunderclap")
+        for a in supporters:
+            if rng.random() < 0.5:
+                for _ in range(rng.randrange(1, 4)):
+                    self.post(a, t_clap + 3600 * rng.choice([2, 3, 4]) + int(rng.expovariate(1 / 900)),
+                              rng.choice(["Marching now! #ClimateStrike", "So many people here #ClimateStrike #FridaysForFuture", "There is no planet B #ClimateStrike"]) + rng.choice(["", " 🌍", " 💚"]),
+                              "en", tags=["ClimateStrike"])
+
 def fmt_list(xs, quote=True):
     if not xs:
         return "[]"
@@ -1230,11 +1771,18 @@ def build(seed, n, scenario):
     f = n / 20000.0
     n_act, n_news, n_bot, n_fan = int(1200 * f), max(20, int(150 * f)), max(20, int(200 * f)), int(1400 * f)
     n_core = n_amp = n_spam = 0
+    if scenario == "troll_farm":
+        return build_troll_farm(w, n)
     if scenario == "state_op":
         n_core, n_amp = max(8, int(80 * f)), max(40, int(520 * f))
+    elif scenario == "small_op":
+        n_core, n_amp = 5, 20  # fixed size whatever --accounts says: a small operation
     elif scenario == "spam_net":
         n_spam = max(50, int(1400 * f))
-    n_org = n - n_act - n_news - n_bot - n_fan - n_core - n_amp - n_spam - 8
+    n_brand = n_journ = 0
+    if scenario == "organic_storm":
+        n_brand, n_journ = 30, 40
+    n_org = n - n_act - n_news - n_bot - n_fan - n_core - n_amp - n_spam - n_brand - n_journ - (1 if n_journ else 0) - 8
     news = w.make_news(n_news)
     bots = w.make_bots(n_bot)
     celebs, fans = w.make_fans(n_fan)
@@ -1255,9 +1803,15 @@ def build(seed, n, scenario):
     w.bot_posts(bots)
     w.organic_originals(org, news)
     w.activist_activity(acts)
-    if scenario == "state_op":
-        core, amps, cells = w.make_op(n_core, n_amp)
+    if scenario in ("state_op", "small_op"):
+        core, amps, cells = w.make_op(n_core, n_amp, moderate=scenario == "small_op")
         w.op_activity(core, amps, cells, acts, news)
+    if scenario == "organic_storm":
+        brands = w.make_brands(n_brand)
+        outlet, js = w.make_newsroom(n_journ)
+        w.brand_activity(brands)
+        w.newsroom_activity(outlet, js)
+        w.storm_events(org, news, fans, celebs, acts)
     if spam:
         w.spam_activity(spam, customers)
     w.fan_activity(celebs, fans)
@@ -1268,6 +1822,42 @@ def build(seed, n, scenario):
     sm_posts = [o for o, _ in w.originals if w.accts[o[1]].detail == "state_media"]
     special = {"probeijing": (sm_posts, 0.5)}
     w.organic_engagement(org + fans, special)
+    w.rt_bot_activity(bots)
+    w.make_logins()
+    return w
+
+
+def build_troll_farm(w, n):
+    """A US population (partisans, local news, fans, bots) with an IRA-style troll farm."""
+    rng = w.rng
+    f = n / 20000.0
+    n_part, n_news, n_bot, n_fan = int(2400 * f), max(20, int(150 * f)), max(20, int(200 * f)), int(1400 * f)
+    troll_counts = [("right", max(10, int(130 * f))), ("left", max(8, int(100 * f))), ("hashtag", max(6, int(60 * f))),
+                    ("news", max(4, int(40 * f))), ("fearmonger", max(3, int(20 * f)))]
+    n_troll = sum(k for _, k in troll_counts)
+    n_org = n - n_part - n_news - n_bot - n_fan - n_troll - 8
+    news = w.make_news(n_news)
+    bots = w.make_bots(n_bot)
+    celebs, fans = w.make_fans(n_fan)
+    parts = w.make_partisans(n_part)
+    org = w.make_organic(n_org, tz_mix=US_TZ_MIX)
+    players = rng.sample(org, int(len(org) * 0.03))
+    for a in players:
+        a.detail = "hashtag_player"
+    trolls = w.make_trolls(troll_counts)
+    w.news_posts(news)
+    w.bot_posts(bots)
+    w.organic_originals(org, news)
+    w.hashtag_players(players)
+    w.partisan_activity(parts)
+    w.troll_activity(trolls, parts, news)
+    w.partisans_retweet_stars(parts)
+    w.fan_activity(celebs, fans)
+    for fa in fans:
+        fa.group = (max(1, int(rng.lognormvariate(2.0, 1.2))), 0.5, 0.15)
+    w.organic_originals(fans, news)
+    w.build_pool()
+    w.organic_engagement(org + fans)
     w.rt_bot_activity(bots)
     w.make_logins()
     return w
@@ -1317,7 +1907,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--accounts", type=int, default=20000)
-    ap.add_argument("--scenario", choices=["state_op", "spam_net", "organic_only"], default="state_op")
+    ap.add_argument("--scenario", choices=["state_op", "spam_net", "organic_only", "troll_farm", "small_op", "organic_storm"], default="state_op")
     ap.add_argument("--out", required=True)
     ap.add_argument("--no-logins", action="store_true", help="do not write logins.csv")
     args = ap.parse_args()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Generate the independent worlds (3 scenarios x seeds 1,2,3), run Lockstep on each and print one
 # table: precision/recall/F1 on the positive labels, false-positive rate per negative label, runtime.
-# Usage: scripts/indie_world/run.sh [SEEDS...]   (env: LOCKSTEP=/work/bin/lockstep-indie WORK=/tmp/indie ACCOUNTS=20000)
+# Usage: scripts/indie_world/run.sh [SEEDS...]   (env: LOCKSTEP=/work/bin/lockstep-indie WORK=/tmp/indie ACCOUNTS=20000
+#        SCENARIOS="state_op spam_net organic_only troll_farm small_op organic_storm" SMALL_OP_ACCOUNTS=50000)
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 LOCKSTEP="${LOCKSTEP:-/work/bin/lockstep-indie}"
@@ -14,15 +15,18 @@ RESULTS="$WORK/results.tsv"
 : > "$RESULTS"
 for sc in $SCENARIOS; do
   case "$sc" in
-    state_op) POS=op_core,op_amplifier ;;
+    state_op|small_op) POS=op_core,op_amplifier ;;
     spam_net) POS=spam_amplifier ;;
+    troll_farm) POS=troll_right,troll_left,troll_hashtag,troll_news,troll_fearmonger ;;
     *) POS=op_core,op_amplifier ;;  # none present: every flagged account is a false positive
   esac
+  N="$ACCOUNTS"
+  [ "$sc" = small_op ] && N="${SMALL_OP_ACCOUNTS:-50000}"  # a small operation in a large population
   for seed in "${SEEDS[@]}"; do
     d="$WORK/${sc}_$seed"
     rm -rf "$d"
     g0=$EPOCHREALTIME
-    python3 "$HERE/gen.py" --seed "$seed" --accounts "$ACCOUNTS" --scenario "$sc" --out "$d" 2>"$d.gen.log" || { cat "$d.gen.log"; exit 1; }
+    python3 "$HERE/gen.py" --seed "$seed" --accounts "$N" --scenario "$sc" --out "$d" 2>"$d.gen.log" || { cat "$d.gen.log"; exit 1; }
     g1=$EPOCHREALTIME
     "$LOCKSTEP" inspect "$d/indie_tweets.csv" "$d/indie_users.csv" "$d/logins.csv" > "$d.inspect.txt"
     i0=$EPOCHREALTIME
@@ -35,7 +39,12 @@ for sc in $SCENARIOS; do
 done
 python3 - "$RESULTS" <<'PY'
 import json, re, sys
-neg = ["activist", "news", "benign_bot", "fan", "organic", "customer"]
+known = ["activist", "news", "benign_bot", "fan", "organic", "customer", "brand", "journalist"]
+seen = set()
+for line in open(sys.argv[1]):
+    d = line.split("\t")[2]
+    seen |= {l["label"] for l in json.load(open(d + ".eval.json"))["labels"] if not l["positive"]}
+neg = [n for n in known if n in seen] + sorted(seen - set(known))
 print("| scenario | seed | posts | precision | recall | F1 | " + " | ".join("FPR " + n for n in neg) + " | rejected rows | gen s | investigate s |")
 print("|---" * (9 + len(neg)) + "|")
 for line in open(sys.argv[1]):
@@ -54,7 +63,7 @@ for line in open(sys.argv[1]):
     p = ov.get("precision") if (tp + ov.get("fp", 0)) else None
     r = ov.get("recall") if (tp + ov.get("fn", 0)) else None
     f1 = ov.get("f1") if r is not None else None
-    if sc == "organic_only":
+    if sc in ("organic_only", "organic_storm"):
         p = r = f1 = None
     cells = []
     for n in neg:
