@@ -60,9 +60,10 @@ for line in open(sys.argv[1]):
     tp = ov.get("tp", 0)
     def f(x):
         return "-" if x is None else "%.3f" % x
-    p = ov.get("precision") if (tp + ov.get("fp", 0)) else None
-    r = ov.get("recall") if (tp + ov.get("fn", 0)) else None
-    f1 = ov.get("f1") if r is not None else None
+    fp, fn = ov.get("fp", 0), ov.get("fn", ov.get("fn_", 0))  # the JSON key is `fn_`
+    p = tp / (tp + fp) if (tp + fp) else None  # undefined when nothing is flagged
+    r = tp / (tp + fn) if (tp + fn) else None
+    f1 = (2 * p * r / (p + r) if (p + r) else 0.0) if (p is not None and r is not None) else (0.0 if r == 0 else None)
     if sc in ("organic_only", "organic_storm"):
         p = r = f1 = None
     cells = []
