@@ -90,9 +90,19 @@ fn text_key(ds: &Dataset, i: usize) -> Option<u64> {
     if sym.is_none() {
         return None;
     }
-    let mut s = String::new();
-    crate::text::normalize(ds.str(sym), &mut s);
-    (!s.is_empty()).then(|| xxh3_64(s.as_bytes()))
+    thread_local! {
+        /// The normalised text, reused across calls (no allocation per post).
+        static NORMALISED: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    NORMALISED.with(|buf| {
+        // A re-entrant call cannot happen (normalize does not call back); fall back to a fresh
+        // buffer rather than panic if it ever did.
+        let mut fresh = String::new();
+        let mut guard = buf.try_borrow_mut().ok();
+        let s = guard.as_deref_mut().unwrap_or(&mut fresh);
+        crate::text::normalize(ds.str(sym), s);
+        (!s.is_empty()).then(|| xxh3_64(s.as_bytes()))
+    })
 }
 
 /// Per-post keys computed in parallel (chunks keep post order, so ids stay deterministic).
