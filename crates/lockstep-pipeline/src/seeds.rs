@@ -170,7 +170,12 @@ pub(crate) fn apply(
     }
     let det = inv.detection.as_ref()?;
     let (resolved, unknown) = resolve_seeds(ds, &inv.params.seeds);
-    let ranked = lockstep_score::expand(ds, &det.coord, &resolved, score);
+    let judged: Vec<bool> = inv
+        .accounts
+        .iter()
+        .map(|o| o.verdict.as_deref() == Some("inauthentic"))
+        .collect();
+    let ranked = lockstep_score::expand(ds, &det.coord, &resolved, &judged, score);
     for &s in &resolved {
         let o = &mut inv.accounts[s.idx()];
         if o.verdict.as_deref() != Some("inauthentic") {

@@ -5,10 +5,11 @@
 //! - **amplifies seeds** (weight 2): reposts/quotes of seed posts, `min(1, k / 5) * (0.5 + 0.5 *
 //!   k / reposts)`, or significant `amplify` edges from a seed (each counts as its weight in posts);
 //! - **amplifies the seeds' clusters** (weight 1): the same over posts of accounts that share a
-//!   cluster with a seed (the second hop: an operation's amplifiers boost the whole core, of which
-//!   the seeds are a sample);
+//!   cluster with a seed **and were judged inauthentic** (the second hop: an operation's amplifiers
+//!   boost the whole core, of which the seeds are a sample);
 //! - **co-acts with seeds** (weight 1.5): `min(1, 0.5 * significant co-action edges to seeds)`;
-//! - **same cluster as a seed** (weight 1);
+//! - **same cluster as a seed** (weight 1 for an account the verdicts judged inauthentic, 0.5
+//!   otherwise: alone it does not link);
 //! - **shared infrastructure** (weight 2 for a shared login IP, 1 for a shared device), counted
 //!   only for keys that identify: an IP used by at most [`MAX_IP_ACCOUNTS`] accounts, a device key
 //!   used by at most [`MAX_DEVICE_ACCOUNTS`]. A carrier NAT, a popular VPN exit or a coarse device
@@ -17,7 +18,7 @@
 //!   created within a day of each other;
 //! - **linked cluster** (weight 1, a second pass): in a coordination cluster (other than the seeds')
 //!   of which at least half the members are linked by the components above, or at least half
-//!   amplified the seeds or their cluster mates at least once. An operation's amplifier cells are
+//!   amplified the seeds or their judged cluster mates at least twice. An operation's amplifier cells are
 //!   clusters that share the boosting out (each member a few reposts of the core); when most of a
 //!   cell demonstrably serves the seeds' network, the cell as a whole belongs to it, including
 //!   members whose own share is too small to link them alone.
@@ -71,13 +72,21 @@ fn amp_strength(k: f64, reposts: f64) -> f64 {
 }
 
 /// Ranks accounts by their link to `seeds` (see the module docs).
+///
+/// `judged[i]` says whether account `i` was judged `inauthentic` by the verdicts before the
+/// expansion (empty: nobody). Only judged cluster mates of the seeds carry the second hop and the
+/// full same-cluster link: clusters can merge an operation with the real people it courts (trolls
+/// and the genuine partisans whose leaders they retweet), and without this every retweeter of a
+/// real leader in the seeds' cluster was linked.
 pub fn expand(
     ds: &Dataset,
     coord: &CoordinationInput,
     seeds: &[AccountId],
+    judged: &[bool],
     params: &ScoreParams,
 ) -> Vec<ExpandedAccount> {
     let n = ds.accounts.len();
+    let judged_at = |i: usize| judged.get(i).copied().unwrap_or(false);
     let mut is_seed = vec![false; n];
     for s in seeds {
         if s.idx() < n {
@@ -111,7 +120,7 @@ pub fn expand(
         {
             if is_seed[src.idx()] {
                 k_seed[a] += 1.0;
-            } else if in_seed_cluster[src.idx()] {
+            } else if in_seed_cluster[src.idx()] && judged_at(src.idx()) {
                 k_mates[a] += 1.0;
             }
         }
@@ -224,10 +233,13 @@ pub fn expand(
             });
         }
         if in_seed_cluster[i] {
-            z += W_CLUSTER;
+            // Membership alone links only an account the verdicts already judged; any other
+            // cluster mate needs a second link of its own (see the `judged` docs).
+            let s = if judged_at(i) { 1.0 } else { 0.5 };
+            z += W_CLUSTER * s;
             ev.push(Evidence {
                 signal: "seed_cluster",
-                strength: 1.0,
+                strength: s,
                 value: coord.cluster_of(a).map_or(-1.0, |c| c as f64),
                 text: "in the same coordination cluster as a seed".to_string(),
             });
@@ -321,10 +333,14 @@ fn linked_cluster_pass(
             if x.linked {
                 *linked.entry(c).or_default() += 1;
             }
-            if x.evidence
+            // More than one repost: one retweet of a popular seed post says nothing.
+            let boosts: f64 = x
+                .evidence
                 .iter()
-                .any(|e| e.signal == "amplifies_seeds" || e.signal == "amplifies_seed_clusters")
-            {
+                .filter(|e| e.signal == "amplifies_seeds" || e.signal == "amplifies_seed_clusters")
+                .map(|e| e.value)
+                .sum();
+            if boosts >= 2.0 {
                 *amplifying.entry(c).or_default() += 1;
             }
         }
@@ -451,6 +467,7 @@ mod tests {
             &ds,
             &CoordinationInput::default(),
             &seeds,
+            &[],
             &ScoreParams::default(),
         );
         let amp = ds.account_by_external("amp");
@@ -480,6 +497,7 @@ mod tests {
             &ds,
             &CoordinationInput::default(),
             &seeds,
+            &[],
             &ScoreParams::default(),
         );
         let friend = ds.account_by_external("friend");
@@ -524,11 +542,13 @@ mod tests {
                 src,
             );
         };
-        // Cell A: three of four members repost one post of the seed's cluster mate each, among
-        // unrelated reposts; the fourth only reposts the news. Cell B never touches the network.
+        // Cell A: three of four members repost two posts of the seed's (judged) cluster mate each,
+        // among unrelated reposts; the fourth only reposts the news. Cell B never touches the
+        // network.
         for k in 0..4 {
             if k < 3 {
                 rt(&mut b, &format!("a{k}"), &format!("m{k}"));
+                rt(&mut b, &format!("a{k}"), &format!("m{}", k + 1));
             }
             for j in 0..4 {
                 rt(&mut b, &format!("a{k}"), &format!("x{j}"));
@@ -548,7 +568,9 @@ mod tests {
             cluster,
             ..Default::default()
         };
-        let res = expand(&ds, &coord, &[id("seed")], &ScoreParams::default());
+        let mut judged = vec![false; ds.accounts.len()];
+        judged[id("mate").idx()] = true;
+        let res = expand(&ds, &coord, &[id("seed")], &judged, &ScoreParams::default());
         for k in 0..4 {
             let a = id(&format!("a{k}"));
             let x = res.iter().find(|x| x.account == a);
@@ -566,5 +588,56 @@ mod tests {
                 "b{k} must not be linked"
             );
         }
+    }
+
+    /// A real leader merged into the seeds' cluster (not judged inauthentic) links nobody: neither
+    /// by membership alone nor through the partisans who retweet it.
+    #[test]
+    fn an_unjudged_leader_in_the_seeds_cluster_links_nobody() {
+        let (mut b, src) = builder();
+        post(&mut b, src, "s0", "seed", MONDAY, "troll post");
+        for k in 0..3 {
+            post(&mut b, src, &format!("l{k}"), "leader", MONDAY + k, "rally");
+        }
+        let mut n = 0;
+        for p in 0..5 {
+            for k in 0..3 {
+                n += 1;
+                b.push_post(
+                    &PostRecord {
+                        external_id: &format!("r{n}"),
+                        account: &format!("partisan{p}"),
+                        time: MONDAY + 100 + n,
+                        repost_of: &format!("l{k}"),
+                        kind: Some(PostKind::Repost),
+                        ..Default::default()
+                    },
+                    src,
+                );
+            }
+        }
+        let ds = finish(b);
+        let id = |s: &str| ds.account_by_external(s).expect("account");
+        let mut cluster = vec![None; ds.accounts.len()];
+        cluster[id("seed").idx()] = Some(0);
+        cluster[id("leader").idx()] = Some(0);
+        for p in 0..5 {
+            cluster[id(&format!("partisan{p}")).idx()] = Some(1);
+        }
+        let coord = CoordinationInput {
+            cluster,
+            ..Default::default()
+        };
+        let res = expand(&ds, &coord, &[id("seed")], &[], &ScoreParams::default());
+        assert!(res.iter().all(|x| !x.linked), "{res:?}");
+        // Had the verdicts judged the leader, its retweeters would be the seeds' network.
+        let mut judged = vec![false; ds.accounts.len()];
+        judged[id("leader").idx()] = true;
+        let res = expand(&ds, &coord, &[id("seed")], &judged, &ScoreParams::default());
+        let partisan = id("partisan0");
+        assert!(
+            res.iter().any(|x| x.account == partisan && x.linked),
+            "{res:?}"
+        );
     }
 }
