@@ -32,7 +32,23 @@ enum Command {
     Disclose(cmd::disclose::Args),
 }
 
+/// Restores the default action of `SIGPIPE` (end the process quietly), as command-line tools
+/// expect: `lockstep eval ... --json | head` must not panic with "failed printing to stdout" when
+/// `head` closes the pipe. Rust ignores `SIGPIPE` by default, turning it into a write error.
+#[cfg(unix)]
+fn quiet_on_closed_pipe() {
+    // SAFETY: called first thing in `main`, before any thread exists; `signal` with `SIG_DFL`
+    // only resets the disposition of one signal and touches no memory of ours.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+#[cfg(not(unix))]
+fn quiet_on_closed_pipe() {}
+
 fn main() -> std::process::ExitCode {
+    quiet_on_closed_pipe();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Inspect(a) => cmd::inspect::run(a),

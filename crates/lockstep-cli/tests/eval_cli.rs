@@ -122,3 +122,43 @@ fn purity_against_a_category_column() {
         "{text}"
     );
 }
+
+/// A reader that closes the pipe early (`lockstep eval ... | head`) ends the process quietly:
+/// no "failed printing to stdout" panic.
+#[cfg(unix)]
+#[test]
+fn a_closed_pipe_is_not_a_panic() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut accounts = String::from(
+        "account_id,screen_name,cluster_id,verdict,role,coordination_score,inauthenticity_score,evidence\n",
+    );
+    let mut labels = String::from("account_id,label\n");
+    // 3,000 labels print well over a pipe buffer (64 KiB) of per-label lines.
+    for i in 0..3000 {
+        accounts.push_str(&format!("a{i},a{i},,none,,0,0,\n"));
+        labels.push_str(&format!("a{i},label_number_{i:05}_with_a_long_name\n"));
+    }
+    write(dir.path(), "accounts.csv", &accounts);
+    let labels = write(dir.path(), "labels.csv", &labels);
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("lockstep"))
+        .arg("eval")
+        .arg(dir.path())
+        .arg("--labels")
+        .arg(&labels)
+        .args(["--positive", "label_number_00000_with_a_long_name"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut head = [0u8; 64];
+    let mut stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+    stdout
+        .read_exact(&mut head)
+        .unwrap_or_else(|e| panic!("{e}"));
+    drop(stdout);
+    let out = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!stderr.contains("Broken pipe"), "{stderr}");
+}
