@@ -18,10 +18,10 @@
 //!   created within a day of each other;
 //! - **linked cluster** (weight 1, a second pass): in a coordination cluster (other than the seeds')
 //!   of which at least half the members are linked by the components above, or at least half
-//!   amplified the seeds or their judged cluster mates at least twice. An operation's amplifier cells are
-//!   clusters that share the boosting out (each member a few reposts of the core); when most of a
-//!   cell demonstrably serves the seeds' network, the cell as a whole belongs to it, including
-//!   members whose own share is too small to link them alone.
+//!   amplified the seeds or their judged cluster mates at least twice. An operation's amplifier
+//!   cells are clusters that share the boosting out (each member a few reposts of the core); when
+//!   most of a cell demonstrably serves the seeds' network, the cell as a whole belongs to it,
+//!   including members whose own share is too small to link them alone.
 //!
 //! An account is marked `amplifier` when the amplification components are its strongest link and
 //! at least half of its posts are reposts. Only accounts with a positive score are returned, best
