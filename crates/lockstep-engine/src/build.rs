@@ -440,14 +440,7 @@ mod tests {
 
     fn ds() -> Dataset {
         let mut b = DatasetBuilder::new();
-        let src = b.add_source(SourceInfo {
-            path: "t".into(),
-            format: "test".into(),
-            resolution: Resolution::Second,
-            rows_read: 0,
-            rows_rejected: 0,
-            notes: vec![],
-        });
+        let src = b.add_source(SourceInfo::new("t", "test", Resolution::Second));
         let t1 = ["News", "hk"];
         let t2 = ["news", "HK"];
         let u1 = ["https://Example.com/a/?utm_source=x"];
@@ -535,14 +528,7 @@ mod tests {
     #[test]
     fn reposts_without_ids_meet_on_their_text() {
         let mut b = DatasetBuilder::new();
-        let src = b.add_source(SourceInfo {
-            path: "ira".into(),
-            format: "test".into(),
-            resolution: Resolution::Minute,
-            rows_read: 0,
-            rows_rejected: 0,
-            notes: vec![],
-        });
+        let src = b.add_source(SourceInfo::new("ira", "test", Resolution::Minute));
         let rows = [
             ("a", 60, "Vote early https://t.co/abc"),
             ("b", 120, "RT @src: vote  EARLY"),

@@ -379,6 +379,21 @@ pub struct SourceInfo {
     pub notes: Vec<String>,
 }
 
+impl SourceInfo {
+    /// A source with nothing read yet (counts zero, no notes): what a reader registers before its
+    /// first row, and what tests building a dataset by hand need.
+    pub fn new(path: impl Into<String>, format: impl Into<String>, resolution: Resolution) -> Self {
+        SourceInfo {
+            path: path.into(),
+            format: format.into(),
+            resolution,
+            rows_read: 0,
+            rows_rejected: 0,
+            notes: Vec::new(),
+        }
+    }
+}
+
 /// A whole dataset: accounts, posts, optional tables and the shared string interner.
 #[derive(Clone, Debug, Default)]
 pub struct Dataset {

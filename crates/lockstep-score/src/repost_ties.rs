@@ -134,14 +134,7 @@ mod tests {
     /// `fan` once; `fan` also reposts `friend` 5 times.
     fn world() -> Dataset {
         let mut b = DatasetBuilder::new();
-        let src = b.add_source(SourceInfo {
-            path: "t".into(),
-            format: "test".into(),
-            resolution: Resolution::Second,
-            rows_read: 0,
-            rows_rejected: 0,
-            notes: vec![],
-        });
+        let src = b.add_source(SourceInfo::new("t", "test", Resolution::Second));
         let mut n = 0;
         let mut post = |b: &mut DatasetBuilder, account: &str, repost_of: &str| {
             n += 1;
