@@ -154,14 +154,7 @@ fn gen_post() -> impl Strategy<Value = GenPost> {
 
 fn dataset(posts: &[GenPost]) -> Dataset {
     let mut b = DatasetBuilder::new();
-    let src = b.add_source(SourceInfo {
-        path: "gen".into(),
-        format: "test".into(),
-        resolution: Resolution::Second,
-        rows_read: 0,
-        rows_rejected: 0,
-        notes: vec![],
-    });
+    let src = b.add_source(SourceInfo::new("gen", "test", Resolution::Second));
     const TEXTS: [&str; 4] = [
         "Hello World",
         "hello   world",

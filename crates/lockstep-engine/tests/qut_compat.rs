@@ -76,14 +76,7 @@ fn generate(n: usize, seed: u64) -> Vec<Msg> {
 
 fn dataset(msgs: &[Msg]) -> Dataset {
     let mut b = DatasetBuilder::new();
-    let src = b.add_source(SourceInfo {
-        path: "gen".into(),
-        format: "qut-csv".into(),
-        resolution: Resolution::Second,
-        rows_read: 0,
-        rows_rejected: 0,
-        notes: vec![],
-    });
+    let src = b.add_source(SourceInfo::new("gen", "qut-csv", Resolution::Second));
     for m in msgs {
         let urls: Vec<&str> = m.urls.iter().map(|s| s.as_str()).collect();
         b.push_post(

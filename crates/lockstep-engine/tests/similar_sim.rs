@@ -19,14 +19,7 @@ fn simulated_campaign_posts_are_grouped() {
     let world = build(&cfg);
 
     let mut b = DatasetBuilder::new();
-    let src = b.add_source(SourceInfo {
-        path: "sim".into(),
-        format: "lockstep-sim".into(),
-        resolution: Resolution::Second,
-        rows_read: 0,
-        rows_rejected: 0,
-        notes: vec![],
-    });
+    let src = b.add_source(SourceInfo::new("sim", "lockstep-sim", Resolution::Second));
     for p in &world.planned {
         let id = p.id.to_string();
         let account = format!("a{}", p.author);

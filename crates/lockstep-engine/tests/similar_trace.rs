@@ -10,14 +10,7 @@ use lockstep_engine::text::{SimilarParams, similar_text_groups, similar_text_tra
 use lockstep_model::{DatasetBuilder, PostKind, PostRecord, Resolution, SourceInfo};
 
 fn source(b: &mut DatasetBuilder) -> u16 {
-    b.add_source(SourceInfo {
-        path: "synthetic".into(),
-        format: "test".into(),
-        resolution: Resolution::Second,
-        rows_read: 0,
-        rows_rejected: 0,
-        notes: vec![],
-    })
+    b.add_source(SourceInfo::new("synthetic", "test", Resolution::Second))
 }
 
 #[test]

@@ -119,14 +119,11 @@ fn read_one(
         },
     };
     let mut fr = FileReport::new(path.display().to_string(), format, detected);
-    let src = b.add_source(SourceInfo {
-        path: fr.path.clone(),
-        format: format.as_str().to_string(),
-        resolution: fr.resolution,
-        rows_read: 0,
-        rows_rejected: 0,
-        notes: Vec::new(),
-    });
+    let src = b.add_source(SourceInfo::new(
+        fr.path.clone(),
+        format.as_str(),
+        fr.resolution,
+    ));
     let dup_before = b.duplicate_posts;
     let bar = opened.progress.clone();
     {

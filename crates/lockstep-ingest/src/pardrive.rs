@@ -558,14 +558,11 @@ mod tests {
     ) -> Result<(String, FileReport, String), String> {
         let path = Path::new("t.csv");
         let mut b = DatasetBuilder::new();
-        let src = b.add_source(SourceInfo {
-            path: "t.csv".into(),
-            format: "twitter-archive-tweets".into(),
-            resolution: Resolution::Second,
-            rows_read: 0,
-            rows_rejected: 0,
-            notes: vec![],
-        });
+        let src = b.add_source(SourceInfo::new(
+            "t.csv",
+            "twitter-archive-tweets",
+            Resolution::Second,
+        ));
         let mut report = FileReport::new("t.csv".into(), Format::ArchiveTweets, true);
         let mut q = quarantine.map(|p| Quarantine::create(p).expect("quarantine"));
         let input: Box<dyn BufRead> = Box::new(Cursor::new(text.as_bytes().to_vec()));

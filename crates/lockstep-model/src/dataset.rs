@@ -1055,14 +1055,7 @@ mod tests {
     #[test]
     fn build_and_resolve() {
         let mut b = DatasetBuilder::new();
-        let src = b.add_source(SourceInfo {
-            path: "x.csv".into(),
-            format: "test".into(),
-            resolution: Resolution::Minute,
-            rows_read: 0,
-            rows_rejected: 0,
-            notes: vec![],
-        });
+        let src = b.add_source(SourceInfo::new("x.csv", "test", Resolution::Minute));
         let tags = ["hk", "news"];
         b.push_post(
             &PostRecord {

@@ -7,14 +7,7 @@ use lockstep_pipeline::{InvestigateParams, investigate, write_outputs};
 
 fn dataset(resolution: Resolution) -> Dataset {
     let mut b = DatasetBuilder::new();
-    let src = b.add_source(SourceInfo {
-        path: "t".into(),
-        format: "test".into(),
-        resolution,
-        rows_read: 0,
-        rows_rejected: 0,
-        notes: vec![],
-    });
+    let src = b.add_source(SourceInfo::new("t", "test", resolution));
     let mut n = 0;
     // Three accounts repost the same five posts within seconds; a bystander reposts once, late.
     for k in 0..5 {

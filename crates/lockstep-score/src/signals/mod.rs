@@ -313,14 +313,7 @@ pub(crate) mod testutil {
     /// A builder with one second-resolution source registered.
     pub fn builder() -> (DatasetBuilder, u16) {
         let mut b = DatasetBuilder::new();
-        let src = b.add_source(SourceInfo {
-            path: "test".into(),
-            format: "test".into(),
-            resolution: Resolution::Second,
-            rows_read: 0,
-            rows_rejected: 0,
-            notes: vec![],
-        });
+        let src = b.add_source(SourceInfo::new("test", "test", Resolution::Second));
         (b, src)
     }
 
