@@ -15,8 +15,17 @@ use std::path::PathBuf;
 
 const LABELS: [&str; 4] = ["organic", "activist", "state_core", "spam_amplifier"];
 
-#[test]
-fn small_hk_world_signals_and_verdicts() {
+/// The planted world: dataset, label index per account, planted clusters (core 0, movement 1,
+/// amplifier cells from 2), the labels, and `amplify` edges counted from reposts (kept at >= 2).
+struct Planted {
+    ds: lockstep_model::Dataset,
+    label_of: Vec<Option<usize>>,
+    cluster: Vec<Option<u32>>,
+    labels: Vec<(String, String)>,
+    edges: Vec<SigEdge>,
+}
+
+fn planted() -> Planted {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let mut cfg = lockstep_sim::SimConfig::preset("hk2019").unwrap_or_else(|e| panic!("{e}"));
     cfg.accounts = 4000;
@@ -78,6 +87,24 @@ fn small_hk_world_signals_and_verdicts() {
             q: 1e-3,
         })
         .collect();
+    Planted {
+        ds,
+        label_of,
+        cluster,
+        labels,
+        edges,
+    }
+}
+
+#[test]
+fn small_hk_world_signals_and_verdicts() {
+    let Planted {
+        ds,
+        label_of,
+        cluster,
+        labels,
+        edges,
+    } = planted();
     let strength = cluster
         .iter()
         .map(|c| if c.is_some() { 0.5 } else { 0.0 })
@@ -175,4 +202,68 @@ fn small_hk_world_signals_and_verdicts() {
         .map_or(1.0, |l| l.rate);
     assert!(activist <= 0.02, "activist FPR {activist}");
     assert!(report.overall.f1 >= 0.9, "F1 {}", report.overall.f1);
+}
+
+/// Verdict rule 3 with raw repost ties: amplifiers the clustering left out (here: one whole
+/// amplifier cell taken out of the clusters, with its significant `amplify` edges removed) are
+/// still judged inauthentic when their own evidence reaches the threshold and their reposts go to
+/// the operation; no organic or activist account in no cluster is flagged by a tie.
+#[test]
+fn unclustered_amplifiers_tied_by_their_reposts() {
+    let Planted {
+        ds,
+        label_of,
+        mut cluster,
+        edges,
+        ..
+    } = planted();
+    let cell = 2; // the first amplifier cell
+    let left_out: Vec<usize> = (0..cluster.len())
+        .filter(|&i| cluster[i] == Some(cell))
+        .collect();
+    assert!(left_out.len() >= 5, "cell too small: {}", left_out.len());
+    for &i in &left_out {
+        cluster[i] = None;
+    }
+    let edges: Vec<SigEdge> = edges
+        .into_iter()
+        .filter(|e| cluster[e.b.idx()].is_some() && cluster[e.a.idx()].is_some())
+        .collect();
+    let strength = cluster
+        .iter()
+        .map(|c| if c.is_some() { 0.5 } else { 0.0 })
+        .collect();
+    let coord = CoordinationInput {
+        cluster,
+        edges,
+        strength,
+    };
+    let scored = score(&ds, &coord, &ScoreParams::default());
+    let tied = |i: usize| {
+        scored.accounts[i]
+            .evidence
+            .iter()
+            .any(|e| e.signal == "repost_tie")
+    };
+    let caught = left_out
+        .iter()
+        .filter(|&&i| scored.accounts[i].verdict == Verdict::Inauthentic && tied(i))
+        .count();
+    println!(
+        "left-out cell: {} accounts, {caught} judged inauthentic through their repost tie",
+        left_out.len()
+    );
+    assert!(
+        2 * caught >= left_out.len(),
+        "{caught} of {}",
+        left_out.len()
+    );
+    for (i, a) in scored.accounts.iter().enumerate() {
+        let organic = matches!(label_of[i], Some(0 | 1));
+        assert!(
+            !(organic && a.cluster.is_none() && a.verdict == Verdict::Inauthentic),
+            "organic account {i} flagged outside any cluster: {:?}",
+            a.evidence
+        );
+    }
 }
