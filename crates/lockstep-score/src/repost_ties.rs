@@ -78,17 +78,6 @@ impl Tie {
     }
 }
 
-/// The reposted account of repost `i`: the in-dataset post's author, else the named account.
-fn reposted_account(ds: &Dataset, i: usize) -> Option<AccountId> {
-    let p = &ds.posts;
-    if !p.repost_of[i].is_none()
-        && let Some(q) = ds.post_by_sym(p.repost_of[i])
-    {
-        return Some(p.account[q.idx()]);
-    }
-    p.repost_of_account[i]
-}
-
 /// Counts every account's ties; `inauthentic(a)` says whether `a` belongs to a cluster judged
 /// inauthentic.
 pub fn repost_ties(ds: &Dataset, inauthentic: impl Fn(AccountId) -> bool) -> Vec<Tie> {
@@ -100,7 +89,8 @@ pub fn repost_ties(ds: &Dataset, inauthentic: impl Fn(AccountId) -> bool) -> Vec
             continue;
         }
         let by = p.account[i];
-        let Some(author) = reposted_account(ds, i) else {
+        // The builder already resolved in-dataset reposted posts to their authors.
+        let Some(author) = p.repost_of_account[i] else {
             continue;
         };
         if author == by || author.idx() >= ties.len() || by.idx() >= ties.len() {

@@ -96,6 +96,19 @@ fn planted() -> Planted {
     }
 }
 
+/// The scoring input for planted clusters: every clustered account at coordination strength 0.5.
+fn planted_coord(cluster: Vec<Option<u32>>, edges: Vec<SigEdge>) -> CoordinationInput {
+    let strength = cluster
+        .iter()
+        .map(|c| if c.is_some() { 0.5 } else { 0.0 })
+        .collect();
+    CoordinationInput {
+        cluster,
+        edges,
+        strength,
+    }
+}
+
 #[test]
 fn small_hk_world_signals_and_verdicts() {
     let Planted {
@@ -105,15 +118,7 @@ fn small_hk_world_signals_and_verdicts() {
         labels,
         edges,
     } = planted();
-    let strength = cluster
-        .iter()
-        .map(|c| if c.is_some() { 0.5 } else { 0.0 })
-        .collect();
-    let coord = CoordinationInput {
-        cluster,
-        edges,
-        strength,
-    };
+    let coord = planted_coord(cluster, edges);
     let params = ScoreParams {
         ip: lockstep_score::IpDatabase::system(),
         ..Default::default()
@@ -229,15 +234,7 @@ fn unclustered_amplifiers_tied_by_their_reposts() {
         .into_iter()
         .filter(|e| cluster[e.b.idx()].is_some() && cluster[e.a.idx()].is_some())
         .collect();
-    let strength = cluster
-        .iter()
-        .map(|c| if c.is_some() { 0.5 } else { 0.0 })
-        .collect();
-    let coord = CoordinationInput {
-        cluster,
-        edges,
-        strength,
-    };
+    let coord = planted_coord(cluster, edges);
     let scored = score(&ds, &coord, &ScoreParams::default());
     let tied = |i: usize| {
         scored.accounts[i]
