@@ -170,10 +170,11 @@ pub(crate) fn apply(
     }
     let det = inv.detection.as_ref()?;
     let (resolved, unknown) = resolve_seeds(ds, &inv.params.seeds);
-    let judged: Vec<bool> = inv
+    let judged: Vec<bool> = det
+        .scored
         .accounts
         .iter()
-        .map(|o| o.verdict.as_deref() == Some("inauthentic"))
+        .map(|a| a.verdict == lockstep_score::Verdict::Inauthentic)
         .collect();
     let ranked = lockstep_score::expand(ds, &det.coord, &resolved, &judged, score);
     for &s in &resolved {
