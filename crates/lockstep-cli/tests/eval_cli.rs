@@ -8,12 +8,13 @@ fn write(dir: &std::path::Path, name: &str, text: &str) -> std::path::PathBuf {
     p
 }
 
-/// Runs `lockstep eval DIR --labels LABELS ARGS...`.
+/// Runs `lockstep eval DIR/accounts.csv --labels LABELS ARGS...` (the fixtures are hand-written
+/// files, not a completed investigation directory).
 fn eval(dir: &std::path::Path, labels: &std::path::Path, args: &[&str]) -> std::process::Output {
     Command::cargo_bin("lockstep")
         .unwrap_or_else(|e| panic!("{e}"))
         .arg("eval")
-        .arg(dir)
+        .arg(dir.join("accounts.csv"))
         .arg("--labels")
         .arg(labels)
         .args(args)
@@ -143,7 +144,7 @@ fn a_closed_pipe_is_not_a_panic() {
     let labels = write(dir.path(), "labels.csv", &labels);
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("lockstep"))
         .arg("eval")
-        .arg(dir.path())
+        .arg(dir.path().join("accounts.csv"))
         .arg("--labels")
         .arg(&labels)
         .args(["--positive", "label_number_00000_with_a_long_name"])
@@ -161,4 +162,26 @@ fn a_closed_pipe_is_not_a_panic() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(!stderr.contains("Broken pipe"), "{stderr}");
+}
+
+#[test]
+fn a_directory_without_a_completed_run_is_refused() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    write(
+        dir.path(),
+        "accounts.csv",
+        "account_id,screen_name,cluster_id,verdict,role,coordination_score,inauthenticity_score,evidence\n",
+    );
+    let labels = write(dir.path(), "labels.csv", "account_id,label\ns1,state_core\n");
+    let out = Command::cargo_bin("lockstep")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .arg("eval")
+        .arg(dir.path())
+        .arg("--labels")
+        .arg(&labels)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("lockstep-manifest.json"), "{err}");
 }

@@ -40,6 +40,8 @@ pub struct Args {
 /// Runs `lockstep eval`.
 pub fn run(args: Args) -> anyhow::Result<()> {
     let accounts = if args.dir.is_dir() {
+        // A directory is read only when its run completed (a killed or mixed run is refused).
+        lockstep_outdir::verify_complete(&args.dir)?;
         args.dir.join("accounts.csv")
     } else {
         args.dir.clone()
