@@ -438,7 +438,8 @@ pub fn strip_tags(text: &str, to_space: bool) -> String {
             after.starts_with(|c: char| c.is_ascii_alphabetic() || matches!(c, '/' | '!' | '?'));
         match (is_tag, after.find('>')) {
             (true, Some(e)) => {
-                if to_space {
+                // Adjacent tags (`</td><td>`) make one space, not two.
+                if to_space && !out.ends_with(' ') {
                     out.push(' ');
                 }
                 rest = &after[e + 1..];
@@ -550,6 +551,7 @@ pub fn html_unescape(text: &str) -> String {
                 "gt" => Some('>'),
                 "quot" => Some('"'),
                 "apos" => Some('\''),
+                "nbsp" => Some(' '),
                 _ => name.strip_prefix('#').and_then(|n| {
                     let v = match n.strip_prefix(['x', 'X']) {
                         Some(h) => u32::from_str_radix(h, 16).ok(),
