@@ -398,6 +398,9 @@ fn views(line: &str) -> Vec<(std::borrow::Cow<'_, str>, Vec<&'static str>)> {
     out
 }
 
+/// One decoding step: the text, and whether HTML tags become a space.
+type Decoder = fn(&str, bool) -> String;
+
 /// Applies every decoder until nothing changes (at most 4 rounds); returns the text and the
 /// decoders that changed something.
 pub fn decode_all(line: &str, tags_to_space: bool) -> (String, Vec<&'static str>) {
@@ -405,7 +408,7 @@ pub fn decode_all(line: &str, tags_to_space: bool) -> (String, Vec<&'static str>
     let mut t = line.to_string();
     for _ in 0..4 {
         let before = t.clone();
-        let steps: [(&'static str, fn(&str, bool) -> String); 4] = [
+        let steps: [(&'static str, Decoder); 4] = [
             ("HTML character references", |s, _| html_unescape(s)),
             ("HTML tags", strip_tags),
             ("percent-encoding", |s, _| percent_decode(s)),
