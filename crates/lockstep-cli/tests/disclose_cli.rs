@@ -268,6 +268,31 @@ fn never_overwrites_the_input_files() {
     }
 }
 
+/// `--out` the investigation directory would replace its summary.json (the input digests).
+#[test]
+fn never_writes_into_the_investigation_directory() {
+    let root = tempfile::tempdir().unwrap();
+    let (inv, _) = setup(root.path());
+    let key = key_file(root.path());
+    let before = std::fs::read(inv.join("summary.json")).unwrap();
+    let a = lockstep()
+        .arg("disclose")
+        .arg(&inv)
+        .args(["--network", "1", "--key-file"])
+        .arg(&key)
+        .arg("--out")
+        .arg(&inv)
+        .assert()
+        .failure();
+    assert!(
+        stderr(&a).contains("is the investigation directory"),
+        "{}",
+        stderr(&a)
+    );
+    assert_eq!(std::fs::read(inv.join("summary.json")).unwrap(), before);
+    assert!(!inv.join("tweets.csv").exists());
+}
+
 /// Issue 13: `--network 1,1` wrote an empty duplicate network.
 #[test]
 fn repeated_network_ids_disclose_the_network_once() {

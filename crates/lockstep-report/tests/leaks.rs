@@ -339,6 +339,21 @@ fn disclose_fails_when_its_own_output_leaks() {
     disclose(&ds, &nets, &key, &DiscloseOptions::default(), dir.path()).unwrap();
 }
 
+/// A network given twice to the library is refused (the CLI deduplicates `--network 1,1`).
+#[test]
+fn disclose_refuses_a_network_listed_twice() {
+    let (ds, nets) = post_world(&["hello"]);
+    let twice = vec![nets[0].clone(), nets[0].clone()];
+    let key = PseudonymKey::from_bytes(KEY).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let e = disclose(&ds, &twice, &key, &DiscloseOptions::default(), dir.path()).unwrap_err();
+    assert!(
+        matches!(e, DiscloseError::DuplicateNetwork(ref id) if id == "1"),
+        "{e}"
+    );
+    assert!(!dir.path().join("tweets.csv").exists());
+}
+
 /// Every protected value must be absent from every view of every output file.
 fn assert_absent_everywhere(out: &Path, protected: &[String]) -> Result<(), TestCaseError> {
     for entry in std::fs::read_dir(out).unwrap() {

@@ -119,6 +119,15 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     };
     // The key first: refuse before reading anything large.
     let key = PseudonymKey::from_file(key_file).context("refusing to write a disclosure")?;
+    // The disclosure's summary.json / README.md would replace the investigation's own files.
+    if let (Ok(a), Ok(b)) = (std::fs::canonicalize(dir), std::fs::canonicalize(out))
+        && a == b
+    {
+        bail!(
+            "--out {} is the investigation directory: its summary.json (which records the input digests) would be overwritten; choose another directory",
+            out.display()
+        );
+    }
     let inv = read_investigation(dir)
         .with_context(|| format!("reading the investigation in {}", dir.display()))?;
     let ds = read(&inputs(&args)?)?;
