@@ -294,9 +294,9 @@ impl FileCtx<'_> {
     }
 }
 
-/// Largest decompressed size the checker reads from one file (a decompression bomb is an error,
-/// not an out-of-memory).
-const MAX_DECOMPRESSED: u64 = 16 << 30;
+/// Largest decompressed size the checker reads from one file: beyond it the file is reported as
+/// unchecked (an error), never checked in part, and a decompression bomb is not an out-of-memory.
+const MAX_DECOMPRESSED: u64 = 4 << 30;
 
 /// Undoes gzip / zstd layers, found by their magic bytes (at most 4 nested).
 fn decompress(
@@ -310,12 +310,12 @@ fn decompress(
         let res = if bytes.starts_with(&[0x1f, 0x8b]) {
             layers.push("gzip");
             flate2::read::MultiGzDecoder::new(bytes.as_slice())
-                .take(MAX_DECOMPRESSED)
+                .take(MAX_DECOMPRESSED + 1)
                 .read_to_end(&mut out)
         } else if bytes.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
             layers.push("zstd");
             zstd::stream::read::Decoder::new(bytes.as_slice())
-                .and_then(|d| d.take(MAX_DECOMPRESSED).read_to_end(&mut out))
+                .and_then(|d| d.take(MAX_DECOMPRESSED + 1).read_to_end(&mut out))
         } else {
             return Ok(bytes);
         };
@@ -326,6 +326,15 @@ fn decompress(
                 format!("decompressing ({}): {e}", layers.join(", ")),
             ),
         })?;
+        if out.len() as u64 > MAX_DECOMPRESSED {
+            return Err(DiscloseError::Io {
+                path: file.to_path_buf(),
+                source: std::io::Error::other(format!(
+                    "decompresses ({}) to more than {MAX_DECOMPRESSED} bytes: not checked",
+                    layers.join(", ")
+                )),
+            });
+        }
         bytes = out;
     }
     Ok(bytes)
@@ -441,11 +450,15 @@ pub fn strip_tags(text: &str, to_space: bool) -> String {
             after.starts_with(|c: char| c.is_ascii_alphabetic() || matches!(c, '/' | '!' | '?'));
         match (is_tag, after.find('>')) {
             (true, Some(e)) => {
-                // Adjacent tags (`</td><td>`) make one space, not two.
-                if to_space && !out.ends_with(' ') {
+                rest = &after[e + 1..];
+                // Adjacent tags (`</td><td>`) make one space, not two. Digits on both sides stay
+                // apart even when tags are removed: two table cells `12` and `345` are not the
+                // id `12345`.
+                let digits = out.ends_with(|c: char| c.is_ascii_digit())
+                    && rest.starts_with(|c: char| c.is_ascii_digit());
+                if (to_space || digits) && !out.ends_with(' ') {
                     out.push(' ');
                 }
-                rest = &after[e + 1..];
             }
             _ => {
                 out.push('<');
@@ -665,6 +678,21 @@ mod tests {
         assert_eq!(leaks.len(), 1, "{leaks:?}");
         assert_eq!(leaks[0].line, 2);
         assert_eq!(leaks[0].account, "3");
+    }
+
+    #[test]
+    fn tags_are_removed_or_spaced_and_numbers_never_join() {
+        use super::strip_tags;
+        assert_eq!(
+            strip_tags("Ma<b>ria</b> Lo<i>pez</i>", false),
+            "Maria Lopez"
+        );
+        assert_eq!(
+            strip_tags("<td>Maria</td><td>Lopez</td>", true),
+            " Maria Lopez "
+        );
+        assert_eq!(strip_tags("<td>12</td><td>345</td>", false), "12 345");
+        assert_eq!(strip_tags("a < b > c <3", false), "a < b > c <3");
     }
 
     #[test]

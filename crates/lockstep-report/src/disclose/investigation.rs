@@ -44,7 +44,9 @@ pub struct Investigation {
     pub accounts: Vec<AccountRow>,
     /// `clusters.csv` rows by cluster id (empty when the file is absent).
     pub clusters: HashMap<String, ClusterRow>,
-    /// Input paths found in `run.toml` or `summary.json` (empty when none).
+    /// Input paths found in `run.toml` or `summary.json` (empty when none), as [`input_paths`]
+    /// gives them: not verified. `disclose` reads the files [`super::provenance::resolve_inputs`]
+    /// returns, checked against the recorded size and BLAKE3 digest.
     pub inputs: Vec<PathBuf>,
 }
 
