@@ -339,6 +339,49 @@ fn disclose_fails_when_its_own_output_leaks() {
     disclose(&ds, &nets, &key, &DiscloseOptions::default(), dir.path()).unwrap();
 }
 
+/// Issue 13 item 2: free-text cells of the disclosure CSVs carry the formula guard; ids never
+/// do; the guard reads back exactly and the leak check still works through it.
+#[test]
+fn disclosure_csv_cells_are_guarded_against_formula_injection() {
+    let texts = [
+        "=HYPERLINK(\"http://evil\")",
+        "@small_fry hi",
+        "-5 degrees",
+        "plain",
+    ];
+    let (ds, nets) = post_world(&texts);
+    let key = PseudonymKey::from_bytes(KEY).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    disclose(&ds, &nets, &key, &DiscloseOptions::default(), dir.path()).unwrap();
+    let mut r = csv::Reader::from_path(dir.path().join("tweets.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    let col = |n: &str| h.iter().position(|c| c == n).unwrap();
+    let (t, u) = (col("tweet_text"), col("userid"));
+    let cells: Vec<(String, String)> = r
+        .records()
+        .map(|x| {
+            let x = x.unwrap();
+            (x[t].to_string(), x[u].to_string())
+        })
+        .collect();
+    let pseud = key.pseudonym("1000001");
+    let want = [
+        "=HYPERLINK(\"http://evil\")".to_string(),
+        format!("@{pseud} hi"),
+        "-5 degrees".to_string(),
+        "plain".to_string(),
+    ];
+    for ((cell, userid), want) in cells.iter().zip(&want) {
+        assert!(
+            !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+            "unguarded {cell:?}"
+        );
+        assert_eq!(lockstep_export::unguard_cell(cell), want);
+        assert_eq!(userid, "1000002", "ids are never guarded");
+    }
+    assert_eq!(cells[0].0, "'=HYPERLINK(\"http://evil\")");
+}
+
 /// A network given twice to the library is refused (the CLI deduplicates `--network 1,1`).
 #[test]
 fn disclose_refuses_a_network_listed_twice() {
