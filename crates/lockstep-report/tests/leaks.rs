@@ -380,6 +380,13 @@ fn disclosure_csv_cells_are_guarded_against_formula_injection() {
         assert_eq!(userid, "1000002", "ids are never guarded");
     }
     assert_eq!(cells[0].0, "'=HYPERLINK(\"http://evil\")");
+    // The disclosure's report reads the files back without the guard.
+    let back = lockstep_report::disclose::report::read_back(dir.path()).unwrap();
+    let mut back_texts: Vec<&str> = back.posts.text.iter().map(|&t| back.str(t)).collect();
+    back_texts.sort_unstable();
+    let mut want: Vec<&str> = want.iter().map(String::as_str).collect();
+    want.sort_unstable();
+    assert_eq!(back_texts, want);
 }
 
 /// A network given twice to the library is refused (the CLI deduplicates `--network 1,1`).
