@@ -32,9 +32,9 @@ pub struct Args {
     )]
     pub network: Option<String>,
 
-    /// File holding the secret pseudonym key: its bytes, minus one final newline (`\n` or
-    /// `\r\n`); at least 32 bytes and 8 distinct byte values (e.g. `head -c 32 /dev/urandom >
-    /// key`). Never written to the output.
+    /// File holding the secret pseudonym key: its bytes (a text key loses one final `\n` or
+    /// `\r\n`, a binary key nothing); at least 32 bytes and 8 distinct byte values (e.g.
+    /// `head -c 32 /dev/urandom > key`). Never written to the output.
     #[arg(long, value_name = "K", required_unless_present = "check")]
     pub key_file: Option<PathBuf>,
 

@@ -55,11 +55,11 @@ impl PseudonymKey {
         Ok(PseudonymKey { mac })
     }
 
-    /// The key in a file: its bytes exactly, except one final line ending (`\n` or `\r\n`),
-    /// which an editor or `echo` adds to a text key (`openssl rand -hex 32 > key`). Nothing else
-    /// is trimmed: a binary key (`head -c 32 /dev/urandom > key`) may end in any byte, a space or
-    /// a tab included, and is used as it is (one that happens to end in `\n` loses that byte and
-    /// must still be long enough).
+    /// The key in a file: its bytes exactly. A **text** key (every byte before the final line
+    /// ending is printable UTF-8 text: no control character other than a tab) loses one final
+    /// line ending (`\n` or `\r\n`), which an editor or `echo` adds (`openssl rand -hex 32 >
+    /// key`). A **binary** key (`head -c 32 /dev/urandom > key`) is used byte for byte: it may
+    /// end in any byte, a space, a tab or a `\n` included.
     pub fn from_file(path: &Path) -> Result<Self, DiscloseError> {
         let bytes = std::fs::read(path).map_err(|e| DiscloseError::Key {
             path: path.to_path_buf(),
@@ -82,12 +82,17 @@ impl PseudonymKey {
     }
 }
 
-/// `bytes` without one final `\n` or `\r\n`.
+/// A text key without one final `\n` or `\r\n`; any other key unchanged.
 fn strip_line_ending(bytes: &[u8]) -> &[u8] {
-    bytes
+    let Some(body) = bytes
         .strip_suffix(b"\r\n")
         .or_else(|| bytes.strip_suffix(b"\n"))
-        .unwrap_or(bytes)
+    else {
+        return bytes;
+    };
+    let text =
+        std::str::from_utf8(body).is_ok_and(|t| t.chars().all(|c| c == '\t' || !c.is_control()));
+    if text { body } else { bytes }
 }
 
 #[cfg(test)]
@@ -202,5 +207,17 @@ mod tests {
         }
         std::fs::write(&p, format!("{text}\n\n")).unwrap();
         assert_ne!(PseudonymKey::from_file(&p).unwrap().pseudonym("42"), want);
+        // A binary key that happens to end in `\n` or `\r\n` keeps those bytes.
+        for tail in [&b"\n"[..], b"\r\n"] {
+            let mut key = k32(3).to_vec();
+            key[0] = 0x00; // not text
+            key.extend_from_slice(tail);
+            std::fs::write(&p, &key).unwrap();
+            assert_eq!(
+                PseudonymKey::from_file(&p).unwrap().pseudonym("42"),
+                PseudonymKey::from_bytes(&key).unwrap().pseudonym("42"),
+                "{tail:?}"
+            );
+        }
     }
 }
