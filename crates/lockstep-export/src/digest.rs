@@ -37,10 +37,14 @@ pub fn digest_file(path: &Path) -> Result<FileDigest, ExportError> {
         bytes += n as u64;
         h.update(&buf[..n]);
     }
-    let absolute = std::fs::canonicalize(path).map_err(|e| ExportError::io(path, e))?;
+    // Canonical where the file system can say (symbolic links resolved); otherwise (a pipe such
+    // as `/dev/fd/63`) the path made absolute, or nothing: never an error for a file just read.
+    let absolute = std::fs::canonicalize(path)
+        .or_else(|_| std::path::absolute(path))
+        .ok();
     Ok(FileDigest {
         path: path.display().to_string(),
-        absolute: Some(absolute.display().to_string()),
+        absolute: absolute.map(|a| a.display().to_string()),
         bytes,
         blake3: h.finalize().to_hex().to_string(),
     })
