@@ -239,6 +239,16 @@ fn c29_unkeyed_blake3_of_id() {
     leaks_account("a.txt", h.as_bytes(), "1000001");
 }
 #[test]
+fn c29b_unkeyed_md5_of_id() {
+    // MD5("1000001"), computed independently (Python hashlib).
+    let l = leaks_account(
+        "a.txt",
+        b"md5 59e711d152de7bec7304a8c2ecaf9f0f here",
+        "1000001",
+    );
+    assert!(l[0].encoding.contains("MD5"), "{l:?}");
+}
+#[test]
 fn c30_unkeyed_sha256_of_handle() {
     let h = sha256_hex("small_fry");
     leaks_account("a.txt", h.as_bytes(), "1000001");

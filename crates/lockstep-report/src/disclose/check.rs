@@ -13,9 +13,9 @@
 //! - each line: as written, and decoded (HTML character references, HTML tags removed and
 //!   replaced by a space — so `Ma<b>ria</b>` and `Maria</td><td>Lopez` read as names —,
 //!   percent-encoding, JSON string escapes `\uXXXX`; repeated while anything changes);
-//! - unkeyed digests: any 64-hex-digit run that is the SHA-256 or BLAKE3 of a protected id or
-//!   handle (a plain hash of an id is reversed by hashing candidate ids; only the keyed
-//!   pseudonym is safe). MD5 is not looked for.
+//! - unkeyed digests: any 64-hex-digit run that is the SHA-256 or BLAKE3, and any 32-hex-digit
+//!   run that is the MD5, of a protected id or handle (a plain hash of an id is reversed by
+//!   hashing candidate ids; only the keyed pseudonym is safe).
 //!
 //! A handle held by a public account as well as a protected one (handles are reused after renames;
 //! simulated worlds repeat them) is the public account's in the disclosure, which keeps it readable
@@ -98,7 +98,7 @@ fn files_under(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), DiscloseError> 
     Ok(())
 }
 
-/// Unkeyed digests (SHA-256, BLAKE3; lowercase hex) of every protected id and handle.
+/// Unkeyed digests (SHA-256, BLAKE3, MD5; lowercase hex) of every protected id and handle.
 struct DigestIndex {
     by_hex: HashMap<String, (AccountId, IdentKind, &'static str)>,
 }
@@ -130,13 +130,16 @@ impl DigestIndex {
                     by_hex.entry(sha).or_insert((id, kind, "SHA-256"));
                     let b3 = blake3::hash(v.as_bytes()).to_hex().to_string();
                     by_hex.entry(b3).or_insert((id, kind, "BLAKE3"));
+                    by_hex
+                        .entry(hex(&md5(v.as_bytes())))
+                        .or_insert((id, kind, "MD5"));
                 }
             }
         }
         DigestIndex { by_hex }
     }
 
-    /// Every 64-hex-digit run of `text` that is a digest of a protected identifier.
+    /// Every 64- or 32-hex-digit run of `text` that is a digest of a protected identifier.
     fn find<'t>(&self, text: &'t str) -> Vec<(&'t str, AccountId, IdentKind, &'static str)> {
         let b = text.as_bytes();
         let mut runs = Vec::new();
@@ -147,7 +150,7 @@ impl DigestIndex {
                 while i < b.len() && b[i].is_ascii_hexdigit() {
                     i += 1;
                 }
-                if i - s == 64 {
+                if i - s == 64 || i - s == 32 {
                     runs.push(&text[s..i]);
                 }
             } else {
@@ -162,6 +165,60 @@ impl DigestIndex {
             })
             .collect()
     }
+}
+
+/// MD5 (RFC 1321), only to recognise an unkeyed MD5 of a protected id in a disclosure; never used
+/// to protect anything.
+fn md5(input: &[u8]) -> [u8; 16] {
+    const S: [u32; 64] = [
+        7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 5, 9, 14, 20, 5, 9, 14, 20, 5,
+        9, 14, 20, 5, 9, 14, 20, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 6, 10,
+        15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21,
+    ];
+    let k: [u32; 64] =
+        std::array::from_fn(|i| ((i as f64 + 1.0).sin().abs() * 4_294_967_296.0) as u32);
+    let mut msg = input.to_vec();
+    let bit_len = (input.len() as u64).wrapping_mul(8);
+    msg.push(0x80);
+    while msg.len() % 64 != 56 {
+        msg.push(0);
+    }
+    msg.extend_from_slice(&bit_len.to_le_bytes());
+    let (mut a0, mut b0, mut c0, mut d0) =
+        (0x67452301u32, 0xefcdab89u32, 0x98badcfeu32, 0x10325476u32);
+    for chunk in msg.chunks_exact(64) {
+        let m: [u32; 16] = std::array::from_fn(|i| {
+            u32::from_le_bytes([
+                chunk[4 * i],
+                chunk[4 * i + 1],
+                chunk[4 * i + 2],
+                chunk[4 * i + 3],
+            ])
+        });
+        let (mut a, mut b, mut c, mut d) = (a0, b0, c0, d0);
+        for i in 0..64 {
+            let (f, g) = match i / 16 {
+                0 => ((b & c) | (!b & d), i),
+                1 => ((d & b) | (!d & c), (5 * i + 1) % 16),
+                2 => (b ^ c ^ d, (3 * i + 5) % 16),
+                _ => (c ^ (b | !d), (7 * i) % 16),
+            };
+            let f = f.wrapping_add(a).wrapping_add(k[i]).wrapping_add(m[g]);
+            a = d;
+            d = c;
+            c = b;
+            b = b.wrapping_add(f.rotate_left(S[i]));
+        }
+        a0 = a0.wrapping_add(a);
+        b0 = b0.wrapping_add(b);
+        c0 = c0.wrapping_add(c);
+        d0 = d0.wrapping_add(d);
+    }
+    let mut out = [0u8; 16];
+    for (i, w) in [a0, b0, c0, d0].iter().enumerate() {
+        out[4 * i..4 * i + 4].copy_from_slice(&w.to_le_bytes());
+    }
+    out
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -283,6 +340,8 @@ impl FileCtx<'_> {
                 let what = match (hash, kind) {
                     ("SHA-256", IdentKind::Id) => "unkeyed SHA-256 of the id",
                     ("SHA-256", _) => "unkeyed SHA-256 of the handle",
+                    ("MD5", IdentKind::Id) => "unkeyed MD5 of the id",
+                    ("MD5", _) => "unkeyed MD5 of the handle",
                     (_, IdentKind::Id) => "unkeyed BLAKE3 of the id",
                     _ => "unkeyed BLAKE3 of the handle",
                 };
@@ -693,6 +752,22 @@ mod tests {
         );
         assert_eq!(strip_tags("<td>12</td><td>345</td>", false), "12 345");
         assert_eq!(strip_tags("a < b > c <3", false), "a < b > c <3");
+    }
+
+    #[test]
+    fn md5_rfc1321_vectors() {
+        use super::{hex, md5};
+        for (input, want) in [
+            ("", "d41d8cd98f00b204e9800998ecf8427e"),
+            ("abc", "900150983cd24fb0d6963f7d28e17f72"),
+            ("message digest", "f96b697d7cb7938d525a2f31aaf161d0"),
+            (
+                "12345678901234567890123456789012345678901234567890123456789012345678901234567890",
+                "57edf4a22be3c955ac49da2e2107b67a",
+            ),
+        ] {
+            assert_eq!(hex(&md5(input.as_bytes())), want, "{input:?}");
+        }
     }
 
     #[test]
