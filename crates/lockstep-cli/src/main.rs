@@ -4,6 +4,7 @@
 //! Front-ends hold no detection logic: every subcommand calls the library crates.
 
 mod cmd;
+mod term;
 
 use clap::{Parser, Subcommand};
 
@@ -61,7 +62,7 @@ fn main() -> std::process::ExitCode {
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", term::error_line(&e));
             std::process::ExitCode::from(2)
         }
     }

@@ -32,6 +32,9 @@ pub enum IngestError {
     /// A generic format was requested without a column mapping, or the mapping is invalid.
     #[error("{0}")]
     Mapping(String),
+    /// An output of the read (the quarantine) could not be written where asked.
+    #[error(transparent)]
+    Output(#[from] lockstep_outdir::OutputError),
     /// No input files were given.
     #[error("no input files")]
     NoInput,

@@ -67,7 +67,7 @@ pub fn read_paths(paths: &[PathBuf], opts: &ReadOptions) -> Result<Ingested, Ing
     let mut b = DatasetBuilder::new();
     let mut report = IngestReport::default();
     let mut quarantine = match &opts.quarantine {
-        Some(p) => Some(Quarantine::create(p)?),
+        Some(p) => Some(Quarantine::create(p, &lockstep_outdir::Inputs::new(paths))?),
         None => None,
     };
     let lenient = opts.lenient || opts.quarantine.is_some();
@@ -75,8 +75,8 @@ pub fn read_paths(paths: &[PathBuf], opts: &ReadOptions) -> Result<Ingested, Ing
         let fr = read_one(path, opts, lenient, quarantine.as_mut(), &mut b)?;
         report.files.push(fr);
     }
-    if let Some(q) = quarantine.as_mut() {
-        q.flush()?;
+    if let Some(q) = quarantine {
+        q.finish()?;
     }
     Ok(Ingested {
         dataset: b.finish(),

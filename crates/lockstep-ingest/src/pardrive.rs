@@ -564,7 +564,9 @@ mod tests {
             Resolution::Second,
         ));
         let mut report = FileReport::new("t.csv".into(), Format::ArchiveTweets, true);
-        let mut q = quarantine.map(|p| Quarantine::create(p).expect("quarantine"));
+        let mut q = quarantine.map(|p| {
+            Quarantine::create(p, &lockstep_outdir::Inputs::default()).expect("quarantine")
+        });
         let input: Box<dyn BufRead> = Box::new(Cursor::new(text.as_bytes().to_vec()));
         let opts = CsvOpts {
             delimiter: b',',
@@ -582,8 +584,8 @@ mod tests {
         };
         res.map_err(|e| e.to_string())?;
         let mut qtext = String::new();
-        if let (Some(mut q), Some(p)) = (q, quarantine) {
-            q.flush().expect("flush");
+        if let (Some(q), Some(p)) = (q, quarantine) {
+            q.finish().expect("finish");
             qtext = std::fs::read_to_string(p).expect("read quarantine");
             let mut reasons = p.as_os_str().to_owned();
             reasons.push(".reasons");

@@ -2,28 +2,29 @@
 //! `file:line: column: problem` for each one to `<quarantine>.reasons`.
 
 use crate::error::{FieldError, IngestError};
+use lockstep_outdir::{AtomicFile, Inputs};
 use std::cell::RefCell;
-use std::fs::File;
 use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-/// The quarantine output files.
+/// The quarantine output files, written whole at the end of the read (atomically, beside their
+/// destination) and never onto an input of the run.
 pub(crate) struct Quarantine {
     path: PathBuf,
-    rows: BufWriter<File>,
+    rows: BufWriter<AtomicFile>,
     reasons_path: PathBuf,
-    reasons: BufWriter<File>,
+    reasons: BufWriter<AtomicFile>,
 }
 
 impl Quarantine {
-    /// Creates (truncates) `path` and `path.reasons`.
-    pub fn create(path: &Path) -> Result<Self, IngestError> {
+    /// Starts `path` and `path.reasons`; refuses either when it resolves to one of `inputs`.
+    pub fn create(path: &Path, inputs: &Inputs) -> Result<Self, IngestError> {
         let mut reasons_path = path.as_os_str().to_owned();
         reasons_path.push(".reasons");
         let reasons_path = PathBuf::from(reasons_path);
-        let rows = File::create(path).map_err(|e| IngestError::io(path, e))?;
-        let reasons = File::create(&reasons_path).map_err(|e| IngestError::io(&reasons_path, e))?;
+        let rows = AtomicFile::create(path, inputs)?;
+        let reasons = AtomicFile::create(&reasons_path, inputs)?;
         Ok(Quarantine {
             path: path.to_path_buf(),
             rows: BufWriter::new(rows),
@@ -58,14 +59,19 @@ impl Quarantine {
         .map_err(|err| IngestError::io(&self.reasons_path, err))
     }
 
-    /// Flushes both files.
-    pub fn flush(&mut self) -> Result<(), IngestError> {
-        self.rows
-            .flush()
-            .map_err(|err| IngestError::io(&self.path, err))?;
-        self.reasons
-            .flush()
-            .map_err(|err| IngestError::io(&self.reasons_path, err))
+    /// Moves both files into place.
+    pub fn finish(self) -> Result<(), IngestError> {
+        let rows = self
+            .rows
+            .into_inner()
+            .map_err(|err| IngestError::io(&self.path, err.into_error()))?;
+        let reasons = self
+            .reasons
+            .into_inner()
+            .map_err(|err| IngestError::io(&self.reasons_path, err.into_error()))?;
+        rows.commit()?;
+        reasons.commit()?;
+        Ok(())
     }
 }
 

@@ -176,8 +176,8 @@ pub fn write_outputs(
             .first()
             .map(|p| format!("Lockstep investigation: {}", p.display()))
             .unwrap_or_else(|| "Lockstep investigation".to_string());
-        let runtime: f64 = inv.timings.iter().map(|(_, s)| s).sum();
-        let input = crate::report_input::report_input(inv, det, &title, runtime);
+        // No timing goes into the report: the same inputs give the same bytes (docs/report.md).
+        let input = crate::report_input::report_input(inv, det, &title);
         let html = lockstep_report::render_report(ds, &input)
             .map_err(|e| PipelineError::Stage("report", e.to_string()))?;
         let p = out.join("report.html");

@@ -11,12 +11,7 @@ use lockstep_report::{
 const MAX_REPORT_EDGES: usize = 20_000;
 
 /// The report input for `inv`. Positions come from the graph stage's force layout.
-pub(crate) fn report_input(
-    inv: &Investigation,
-    det: &Detection,
-    title: &str,
-    runtime_s: f64,
-) -> ReportInput {
+pub(crate) fn report_input(inv: &Investigation, det: &Detection, title: &str) -> ReportInput {
     let clusters = det
         .clusters
         .members
@@ -103,7 +98,6 @@ pub(crate) fn report_input(
             pairs_tested: Some(sig.hypotheses.min(u64::MAX as f64) as u64),
             significant_edges: Some(sig.n_significant as u64),
             fdr: Some(sig.fdr),
-            runtime_s: Some(runtime_s),
         },
         clusters,
         accounts,

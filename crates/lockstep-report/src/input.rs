@@ -95,8 +95,6 @@ pub struct Headline {
     pub significant_edges: Option<u64>,
     /// False discovery rate the edges were controlled at.
     pub fdr: Option<f64>,
-    /// Wall-clock seconds the investigation took.
-    pub runtime_s: Option<f64>,
 }
 
 /// One cluster (candidate network) as the report shows it.

@@ -208,7 +208,6 @@ struct HeadlineView {
     inauthentic_accounts: String,
     organic_clusters: usize,
     organic_accounts: String,
-    runtime: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -323,7 +322,6 @@ fn headline(
         inauthentic_accounts: thousands(ia),
         organic_clusters: oc,
         organic_accounts: thousands(oa),
-        runtime: h.runtime_s.map(|s| format!("{s:.1} s")),
     }
 }
 

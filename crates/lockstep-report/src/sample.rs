@@ -296,7 +296,6 @@ pub fn sample() -> Sample {
             pairs_tested: Some(1_326),
             significant_edges: Some(edges.len() as u64),
             fdr: Some(0.01),
-            runtime_s: None,
         },
         clusters: vec![
             ClusterReport {

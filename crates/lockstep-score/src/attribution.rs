@@ -101,12 +101,16 @@ pub fn countries_of_language(lang: &str) -> &'static [&'static str] {
     }
 }
 
-fn shares<K: std::hash::Hash + Eq + Clone>(counts: HashMap<K, f64>) -> Vec<(K, f64)> {
-    let total: f64 = counts.values().sum();
-    let mut v: Vec<(K, f64)> = counts
-        .into_iter()
-        .map(|(k, c)| (k, c / total.max(1e-9)))
-        .collect();
+/// Each key's share of the total, largest first. Deterministic whatever the map's order: the
+/// entries are put in key order before the total is summed (float addition is not associative)
+/// and ties keep key order.
+fn shares<K: Ord>(counts: HashMap<K, f64>) -> Vec<(K, f64)> {
+    let mut v: Vec<(K, f64)> = counts.into_iter().collect();
+    v.sort_by(|a, b| a.0.cmp(&b.0));
+    let total: f64 = v.iter().map(|(_, c)| c).sum();
+    for (_, c) in &mut v {
+        *c /= total.max(1e-9);
+    }
     v.sort_by(|a, b| b.1.total_cmp(&a.1));
     v
 }
@@ -397,6 +401,30 @@ mod tests {
     use crate::context::{DAY, Groups};
     use crate::signals::testutil::*;
     use lockstep_model::PostRecord;
+
+    #[test]
+    fn shares_are_the_same_whatever_the_map_order() {
+        // Every std HashMap has its own random hash seed, so these iterate in different orders.
+        let mut seen = Vec::new();
+        for _ in 0..32 {
+            let mut m: HashMap<String, f64> = HashMap::new();
+            for (k, c) in [
+                ("ru", 0.1),
+                ("cn", 0.2),
+                ("ir", 0.1),
+                ("us", 0.3),
+                ("ve", 0.1),
+            ] {
+                m.insert(k.to_string(), c);
+            }
+            let v = shares(m);
+            let bits: Vec<(String, u64)> = v.into_iter().map(|(k, s)| (k, s.to_bits())).collect();
+            seen.push(bits);
+        }
+        assert!(seen.windows(2).all(|w| w[0] == w[1]), "{:?}", seen[0]);
+        let keys: Vec<&str> = seen[0].iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["us", "cn", "ir", "ru", "ve"]);
+    }
 
     #[test]
     fn an_authoring_cluster_is_timed_by_its_authored_posts() {

@@ -29,16 +29,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         posts: args.posts,
         seed: args.seed,
         out: world.clone(),
+        force: false,
         preset: "hk2019".into(),
         logins: true,
         pages: true,
         ads: true,
     };
-    let cfg = sim.config()?;
-    let t = std::time::Instant::now();
-    let s = lockstep_sim::simulate(&cfg, &world)
-        .with_context(|| format!("simulating into {}", world.display()))?;
-    super::simulate::print_summary(&s, t.elapsed().as_secs_f64());
+    super::simulate::write_world(&sim)?;
     run_pipeline(&world, &args.out)?;
     println!("world and ground truth: {}", world.display());
     println!("labels: {}", world.join("labels.csv").display());

@@ -7,6 +7,7 @@ use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use indicatif::{ProgressBar, ProgressStyle};
 use lockstep_engine::compat::coortweet::Shares;
 use lockstep_engine::{Layer, Scale};
+use lockstep_outdir::{Inputs, StageOptions, StagedDir};
 use lockstep_pipeline::{InvestigateParams, Progress, Semantics, investigate_with, write_outputs};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -18,9 +19,14 @@ pub struct Args {
     /// Input files (one dataset; formats are detected from the header unless --format is given).
     #[arg(required_unless_present = "explain_params")]
     pub inputs: Vec<PathBuf>,
-    /// Output directory.
+    /// Output directory. Written whole or not at all: the run writes into a staging directory
+    /// beside it and replaces DIR only when it succeeded (docs/reliability.md).
     #[arg(long, default_value = "lockstep-out")]
     pub out: PathBuf,
+    /// Write into an --out that holds files Lockstep did not write (or inputs of this run), beside
+    /// those files, instead of refusing it. An input is never overwritten.
+    #[arg(long)]
+    pub force: bool,
     /// Force the input format (see `lockstep inspect`).
     #[arg(long)]
     pub format: Option<String>,
@@ -138,6 +144,15 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         return Ok(());
     }
 
+    // Where the outputs go is checked before any work: never onto an input, never mixed with
+    // another run's files.
+    let mut inputs = Inputs::new(&args.inputs);
+    if let Some(p) = &args.seeds {
+        inputs.add(p);
+    }
+    let staged = StagedDir::begin(&args.out, &inputs, StageOptions { force: args.force })
+        .context("choosing the output directory")?;
+
     let show = !args.quiet;
     let t0 = Instant::now();
     let spinner = bar(show, "read", 0);
@@ -177,8 +192,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let mut inv = investigate_with(&ds, &params, shares, &progress)?;
     inv.timings.insert(0, ("read".into(), read_s));
     let t = Instant::now();
-    let summary = write_outputs(&inv, &ds, &args.out)
+    let summary = write_outputs(&inv, &ds, staged.path())
         .with_context(|| format!("writing outputs to {}", args.out.display()))?;
+    staged
+        .commit("investigate")
+        .with_context(|| format!("moving the outputs into {}", args.out.display()))?;
     let write_s = t.elapsed().as_secs_f64();
     if show {
         print_table(
@@ -192,13 +210,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Runs the default investigation of `inputs` into `out` (for `lockstep demo`, which calls it once
-/// it is wired; until then it is unused).
-#[allow(dead_code)]
+/// Runs the default investigation of `inputs` into `out` (for `lockstep demo`).
 pub fn investigate_paths(inputs: &[PathBuf], out: &Path) -> anyhow::Result<()> {
     run(Args {
         inputs: inputs.to_vec(),
         out: out.to_path_buf(),
+        force: false,
         format: None,
         windows: Vec::new(),
         semantics: "lockstep".into(),

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::Context as _;
+use lockstep_outdir::{Inputs, StageOptions, StagedDir};
 use lockstep_sim::{SimConfig, SimSummary};
 
 /// Arguments of `lockstep simulate`.
@@ -17,9 +18,12 @@ pub struct Args {
     /// World seed: the same seed and options give byte-identical files.
     #[arg(long, default_value_t = 2019)]
     pub seed: u64,
-    /// Output directory (created if missing).
+    /// Output directory (created if missing; written whole or not at all).
     #[arg(long)]
     pub out: PathBuf,
+    /// Write into an --out that holds files Lockstep did not write, beside them.
+    #[arg(long)]
+    pub force: bool,
     /// World preset: hk2019 (operation against a protest movement), organic-only (no operation),
     /// null (no operation and no activists: for p-value calibration).
     #[arg(long, default_value = "hk2019")]
@@ -62,11 +66,31 @@ pub fn print_summary(s: &SimSummary, secs: f64) {
 }
 
 /// Runs `lockstep simulate`.
-pub fn run(args: Args) -> anyhow::Result<()> {
+/// Simulates the world of `args` into `args.out` through a staging directory (the world's files
+/// appear together or not at all) and prints its summary.
+pub fn write_world(args: &Args) -> anyhow::Result<SimSummary> {
     let cfg = args.config()?;
     let t = std::time::Instant::now();
-    let s = lockstep_sim::simulate(&cfg, &args.out)
+    let staged = StagedDir::begin(
+        &args.out,
+        &Inputs::default(),
+        StageOptions { force: args.force },
+    )
+    .context("choosing the output directory")?;
+    let mut s = lockstep_sim::simulate(&cfg, staged.path())
         .with_context(|| format!("simulating into {}", args.out.display()))?;
+    staged
+        .commit("simulate")
+        .with_context(|| format!("moving the world into {}", args.out.display()))?;
+    for f in &mut s.files {
+        if let Some(name) = f.file_name() {
+            *f = args.out.join(name);
+        }
+    }
     print_summary(&s, t.elapsed().as_secs_f64());
-    Ok(())
+    Ok(s)
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    write_world(&args).map(|_| ())
 }
