@@ -128,6 +128,24 @@ fn disclosure_round_trip_finds_the_same_networks() {
         pq.starts_with(b"PAR1") && pq.ends_with(b"PAR1"),
         "edges.parquet is Parquet"
     );
+    // The investigation records each input's absolute path, size and BLAKE3 (issue 13):
+    // `disclose` below reads them from there, verified, whatever its working directory.
+    let inv_summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(inv.join("summary.json")).unwrap()).unwrap();
+    let recorded = inv_summary["inputs"].as_array().unwrap();
+    assert_eq!(recorded.len(), 2);
+    for (r, f) in recorded.iter().zip([&wt, &wu]) {
+        let abs = std::fs::canonicalize(f).unwrap();
+        assert_eq!(
+            r["absolute"].as_str(),
+            Some(abs.display().to_string().as_str())
+        );
+        assert_eq!(
+            r["bytes"].as_u64(),
+            Some(std::fs::metadata(f).unwrap().len())
+        );
+        assert_eq!(r["blake3"].as_str().map(str::len), Some(64));
+    }
     let (original, _) = clusters(&inv, Some("inauthentic"));
     assert!(
         !original.is_empty(),

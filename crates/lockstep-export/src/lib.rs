@@ -3,13 +3,17 @@
 //! down in `docs/outputs.md`; this crate only knows rows, not how they were computed, so every
 //! stage (engine, statistics, scoring) can fill its columns without the writers changing.
 //!
+//! Free-text CSV cells are guarded against formula injection ([`csv_cell`], docs/outputs.md).
+//!
 //! `edges.parquet` carries the same columns as `edges.csv`, typed ([`write_edges_parquet`]).
 
+pub mod csv_cell;
 pub mod digest;
 pub mod edges_parquet;
 pub mod network;
 pub mod tables;
 
+pub use csv_cell::{guard as guard_cell, unguard as unguard_cell};
 pub use digest::{FileDigest, digest_file};
 pub use edges_parquet::write_edges_parquet;
 pub use network::{NetEdge, NetNode, write_gexf, write_graphml};

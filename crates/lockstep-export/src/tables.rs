@@ -1,7 +1,10 @@
 //! The CSV tables: `edges.csv`, `accounts.csv`, `clusters.csv` (columns in docs/outputs.md).
-//! Optional values are written as empty fields, numbers with full precision.
+//! Optional values are written as empty fields, numbers with full precision. Free-text cells
+//! (screen names, evidence, top hashtags/urls/domains, clients, origin, attribution) go through
+//! the formula-injection guard of [`crate::csv_cell`]; ids and numbers never do.
 
 use crate::ExportError;
+use crate::csv_cell::guard;
 use std::path::Path;
 
 /// One row of `edges.csv`.
@@ -91,6 +94,25 @@ pub const CLUSTER_METRIC_COLUMNS: [&str; 14] = [
     "attribution",
 ];
 
+/// Which of [`CLUSTER_METRIC_COLUMNS`] hold free text (guarded against formula injection);
+/// the others are numbers or fixed labels.
+pub const CLUSTER_METRIC_IS_TEXT: [bool; 14] = [
+    false, // synchrony
+    false, // creation_span_days
+    false, // content_homogeneity
+    false, // posts
+    false, // utc_offset_h
+    true,  // top_hashtags
+    true,  // top_urls
+    true,  // top_domains
+    true,  // languages
+    true,  // clients
+    true,  // origin
+    false, // origin_confidence
+    true,  // evidence
+    true,  // attribution
+];
+
 fn opt<T: ToString>(v: Option<T>) -> String {
     v.map(|x| x.to_string()).unwrap_or_default()
 }
@@ -171,13 +193,13 @@ pub fn write_accounts<'a>(
     for r in rows {
         w.write_record([
             r.account_id,
-            r.screen_name,
+            &guard(r.screen_name),
             &opt(r.cluster_id),
             r.verdict.unwrap_or(""),
             r.role.unwrap_or(""),
             &opt(r.coordination_score),
             &opt(r.inauthenticity_score),
-            r.evidence,
+            &guard(r.evidence),
         ])
         .map_err(&e)?;
         n += 1;
@@ -216,9 +238,20 @@ pub fn write_clusters(path: &Path, rows: &[ClusterRow]) -> Result<u64, ExportErr
             r.edges.to_string(),
             r.density.to_string(),
         ];
-        let extra = (0..CLUSTER_METRIC_COLUMNS.len())
-            .map(|i| r.metrics.get(i).map(String::as_str).unwrap_or(""));
-        w.write_record(base.iter().map(String::as_str).chain(extra))
+        let extra = (0..CLUSTER_METRIC_COLUMNS.len()).map(|i| {
+            let cell = r.metrics.get(i).map(String::as_str).unwrap_or("");
+            if CLUSTER_METRIC_IS_TEXT[i] {
+                guard(cell)
+            } else {
+                std::borrow::Cow::Borrowed(cell)
+            }
+        });
+        let cells: Vec<std::borrow::Cow<'_, str>> = base
+            .iter()
+            .map(|s| std::borrow::Cow::Borrowed(s.as_str()))
+            .chain(extra)
+            .collect();
+        w.write_record(cells.iter().map(|c| c.as_bytes()))
             .map_err(&e)?;
     }
     w.flush().map_err(|x| ExportError::io(path, x))?;
@@ -228,6 +261,63 @@ pub fn write_clusters(path: &Path, rows: &[ClusterRow]) -> Result<u64, ExportErr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn free_text_cells_are_guarded_ids_and_numbers_are_not() {
+        use crate::csv_cell::unguard;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("accounts.csv");
+        let rows = vec![AccountRow {
+            account_id: "-42",
+            screen_name: "=HYPERLINK(\"http://evil\",\"x\")",
+            cluster_id: Some(3),
+            verdict: Some("inauthentic"),
+            role: Some("core"),
+            coordination_score: Some(-0.5),
+            inauthenticity_score: None,
+            evidence: "@cmd|' /C calc'!A0",
+        }];
+        write_accounts(&p, rows).unwrap();
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(text.contains("\n-42,\"'=HYPERLINK"), "{text}");
+        assert!(text.contains(",-0.5,,'@cmd"), "{text}");
+        let mut r = csv::Reader::from_path(&p).unwrap();
+        let rec = r.records().next().unwrap().unwrap();
+        assert_eq!(&rec[0], "-42");
+        assert_eq!(unguard(&rec[1]), "=HYPERLINK(\"http://evil\",\"x\")");
+        assert_eq!(unguard(&rec[7]), "@cmd|' /C calc'!A0");
+
+        let p = dir.path().join("clusters.csv");
+        let mut metrics = vec![String::new(); CLUSTER_METRIC_COLUMNS.len()];
+        metrics[4] = "-5".into(); // utc_offset_h: a number, never guarded
+        metrics[5] = "+tag:3".into(); // top_hashtags
+        metrics[10] = "=origin".into();
+        metrics[13] = "-attribution".into();
+        let rows = vec![ClusterRow {
+            cluster_id: 0,
+            size: 2,
+            verdict: Some("inauthentic".into()),
+            score: Some(0.9),
+            layers: "repost".into(),
+            median_delay_s: 1.0,
+            edges: 1,
+            density: 1.0,
+            metrics,
+        }];
+        write_clusters(&p, &rows).unwrap();
+        let mut r = csv::Reader::from_path(&p).unwrap();
+        let h = r.headers().unwrap().clone();
+        let rec = r.records().next().unwrap().unwrap();
+        let col = |n: &str| &rec[h.iter().position(|c| c == n).unwrap()];
+        assert_eq!(col("utc_offset_h"), "-5");
+        assert_eq!(col("top_hashtags"), "'+tag:3");
+        assert_eq!(col("origin"), "'=origin");
+        assert_eq!(col("attribution"), "'-attribution");
+        assert_eq!(unguard(col("origin")), "=origin");
+        for cell in rec.iter() {
+            assert!(!cell.starts_with(['=', '+', '@']), "{cell:?}");
+        }
+    }
 
     #[test]
     fn edges_round_trip_through_csv() {

@@ -97,6 +97,7 @@ impl StagedDir {
     }
 
     /// The final output directory (as given on the command line).
+    #[allow(clippy::misnamed_getters)] // the path as given, for messages; `self.out` is resolved
     pub fn out(&self) -> &Path {
         &self.given
     }

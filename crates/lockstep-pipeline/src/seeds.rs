@@ -229,7 +229,9 @@ fn join_evidence(first: &str, rest: &str) -> String {
     }
 }
 
-/// Writes `expansion.csv`: the ranking, one row per account with a positive link score.
+/// Writes `expansion.csv`: the ranking, one row per account with a positive link score. The
+/// free-text cells (screen name, evidence) carry the formula-injection guard of
+/// `lockstep_export::csv_cell`.
 pub(crate) fn write_expansion(
     ds: &Dataset,
     exp: &SeedExpansion,
@@ -252,11 +254,11 @@ pub(crate) fn write_expansion(
         w.write_record([
             (i + 1).to_string().as_str(),
             ds.str(ds.accounts.external_id[a]),
-            ds.str(ds.accounts.screen_name[a]),
+            &lockstep_export::guard_cell(ds.str(ds.accounts.screen_name[a])),
             format!("{:.4}", x.score).as_str(),
             if x.linked { "true" } else { "false" },
             if x.amplifier { "true" } else { "false" },
-            lockstep_score::evidence_string(&x.evidence).as_str(),
+            &lockstep_export::guard_cell(&lockstep_score::evidence_string(&x.evidence)),
         ])
         .map_err(io)?;
     }
@@ -326,6 +328,44 @@ mod tests {
         );
         assert_eq!(found, vec![AccountId(0), AccountId(1)]);
         assert_eq!(unknown, vec!["nobody".to_string()]);
+    }
+
+    #[test]
+    fn expansion_csv_guards_formula_cells_but_not_ids() {
+        let mut ds = ds();
+        ds.accounts.screen_name[0] = ds.strings.intern("=HYPERLINK(\"http://x\")");
+        ds.accounts.external_id[1] = ds.strings.intern("-1002");
+        let exp = SeedExpansion {
+            ranked: vec![
+                lockstep_score::ExpandedAccount {
+                    account: AccountId(0),
+                    score: 0.5,
+                    linked: true,
+                    amplifier: false,
+                    evidence: Vec::new(),
+                },
+                lockstep_score::ExpandedAccount {
+                    account: AccountId(1),
+                    score: 0.25,
+                    linked: false,
+                    amplifier: false,
+                    evidence: Vec::new(),
+                },
+            ],
+            ..Default::default()
+        };
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("expansion.csv");
+        write_expansion(&ds, &exp, &p).expect("write");
+        let text = std::fs::read_to_string(&p).expect("read");
+        assert!(text.contains("'=HYPERLINK"), "{text}");
+        assert!(text.contains("\n2,-1002,"), "ids are never guarded: {text}");
+        let mut r = csv::Reader::from_path(&p).expect("csv");
+        let rec = r.records().next().expect("row").expect("row");
+        assert_eq!(
+            lockstep_export::unguard_cell(&rec[2]),
+            "=HYPERLINK(\"http://x\")"
+        );
     }
 
     #[test]

@@ -137,7 +137,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         input.clusters.len()
     );
     let dir = std::env::temp_dir().join("lockstep-bench-disclosure");
-    let key = PseudonymKey::from_bytes(&[1u8; 32])?;
+    let key = PseudonymKey::from_bytes(b"bench-report-key-0123456789abcdef")?;
     let t = Instant::now();
     let s = disclose(&ds, &networks, &key, &DiscloseOptions::default(), &dir)?;
     let posts: u64 = s.networks.iter().map(|n| n.posts).sum();

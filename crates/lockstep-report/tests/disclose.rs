@@ -190,7 +190,7 @@ fn same_account_same_hash_in_every_column() {
     let na = std::fs::read_to_string(dir.path().join(files::NETWORK_ACCOUNTS)).unwrap();
     assert!(na.contains(&format!("{amplifier},1,inauthentic,amplifier")));
     // A different key gives different pseudonyms.
-    let other = PseudonymKey::from_bytes(&[9u8; 32]).unwrap();
+    let other = PseudonymKey::from_bytes(b"another-key-0123456789abcdefghijk").unwrap();
     assert_ne!(other.pseudonym(&account_id(0, 5)), amplifier);
     let _ = ds;
 }

@@ -5,9 +5,10 @@
 
 use anyhow::{Context, bail};
 use lockstep_ingest::{ReadOptions, read_paths};
+use lockstep_report::disclose::provenance::{Found, resolve_inputs};
 use lockstep_report::disclose::{
-    DEFAULT_HASH_BELOW, DiscloseOptions, PseudonymKey, attach_edges, check_disclosure, disclose,
-    read_investigation, select_networks,
+    DEFAULT_HASH_BELOW, DiscloseError, DiscloseOptions, PseudonymKey, attach_edges,
+    check_disclosure, disclose, read_investigation, select_networks,
 };
 use std::path::{Path, PathBuf};
 
@@ -31,8 +32,9 @@ pub struct Args {
     )]
     pub network: Option<String>,
 
-    /// File holding the secret pseudonym key (at least 32 bytes; a trailing newline is ignored;
-    /// e.g. `head -c 32 /dev/urandom > key`). Never written to the output.
+    /// File holding the secret pseudonym key: its bytes (a text key loses one final `\n` or
+    /// `\r\n`, a binary key nothing); at least 32 bytes and 8 distinct byte values (e.g.
+    /// `head -c 32 /dev/urandom > key`). Never written to the output.
     #[arg(long, value_name = "K", required_unless_present = "check")]
     pub key_file: Option<PathBuf>,
 
@@ -44,8 +46,10 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = DEFAULT_HASH_BELOW)]
     pub hash_below: u64,
 
-    /// The original input files [default: the paths recorded in DIR/run.toml or DIR/summary.json].
-    #[arg(long, value_name = "FILE", num_args = 1..)]
+    /// The original input files, e.g. after they were moved [default: the absolute paths
+    /// recorded in DIR/summary.json]. With DIR, each must match one of the investigation's
+    /// inputs by size and BLAKE3 digest, and every input must be given.
+    #[arg(long, alias = "inputs", value_name = "FILE", num_args = 1..)]
     pub input: Vec<PathBuf>,
 
     /// Check the disclosure at OUT for unhashed identifiers of below-threshold accounts instead
@@ -55,22 +59,46 @@ pub struct Args {
     pub check: Option<PathBuf>,
 }
 
+/// The input files to read: with DIR, the investigation's own inputs, found and verified by
+/// size and BLAKE3 digest (`--input` files are matched to them); without DIR (`--check` only),
+/// the `--input` files as given.
 fn inputs(args: &Args) -> anyhow::Result<Vec<PathBuf>> {
-    if !args.input.is_empty() {
-        return Ok(args.input.clone());
-    }
     let Some(dir) = &args.dir else {
-        bail!("no input data: give --input FILE... (or the investigation DIR)");
+        if args.input.is_empty() {
+            bail!("no input data: give --input FILE... (or the investigation DIR)");
+        }
+        return Ok(args.input.clone());
     };
-    let paths = lockstep_report::disclose::investigation::input_paths(dir)
-        .with_context(|| format!("reading the input paths recorded in {}", dir.display()))?;
-    if paths.is_empty() {
+    let cwd = std::env::current_dir().context("reading the current directory")?;
+    let files = resolve_inputs(dir, &args.input, &cwd).with_context(|| {
+        format!(
+            "finding the input files of the investigation in {}",
+            dir.display()
+        )
+    })?;
+    if files.is_empty() {
         bail!(
-            "{} records no input paths (run.toml / summary.json): give --input FILE...",
+            "{} records no input files (summary.json / run.toml): give --input FILE...",
             dir.display()
         );
     }
-    Ok(paths)
+    for f in &files {
+        match &f.found {
+            Found::RelativeTo(base) => eprintln!(
+                "note: input {} recorded as a relative path: using {} (relative to {}; size and BLAKE3 match the investigation's)",
+                f.recorded.as_deref().unwrap_or("?"),
+                f.path.display(),
+                base.display()
+            ),
+            Found::Unverified => eprintln!(
+                "warning: {} records no input digests: {} is used unverified",
+                dir.display(),
+                f.path.display()
+            ),
+            Found::Recorded | Found::Explicit => {}
+        }
+    }
+    Ok(files.into_iter().map(|f| f.path).collect())
 }
 
 fn read(paths: &[PathBuf]) -> anyhow::Result<lockstep_model::Dataset> {
@@ -91,10 +119,20 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     };
     // The key first: refuse before reading anything large.
     let key = PseudonymKey::from_file(key_file).context("refusing to write a disclosure")?;
+    // The disclosure's summary.json / README.md would replace the investigation's own files.
+    if let (Ok(a), Ok(b)) = (std::fs::canonicalize(dir), std::fs::canonicalize(out))
+        && a == b
+    {
+        bail!(
+            "--out {} is the investigation directory: its summary.json (which records the input digests) would be overwritten; choose another directory",
+            out.display()
+        );
+    }
     let inv = read_investigation(dir)
         .with_context(|| format!("reading the investigation in {}", dir.display()))?;
     let ds = read(&inputs(&args)?)?;
-    let mut networks = select_networks(&ds, &inv, selection)?;
+    let mut networks = select_networks(&ds, &inv, selection)
+        .with_context(|| format!("selecting --network {selection}"))?;
     // Edges inside each network, for report.html's network picture and delay chart.
     attach_edges(&ds, dir, &mut networks)
         .with_context(|| format!("reading {}", dir.join("edges.csv").display()))?;
@@ -102,20 +140,26 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         hash_below: args.hash_below,
         generator: format!("lockstep {}", env!("CARGO_PKG_VERSION")),
     };
-    let summary = disclose(&ds, &networks, &key, &opts, out)
-        .with_context(|| format!("writing the disclosure to {}", out.display()))?;
-    // Belt and braces: the written files must pass the checker.
-    let leaks = check_disclosure(&ds, out, args.hash_below)?;
-    if !leaks.is_empty() {
-        for l in leaks.iter().take(20) {
-            eprintln!("{l}");
+    // `disclose` runs the leak checker on the written files before it returns a summary.
+    let summary = match disclose(&ds, &networks, &key, &opts, out) {
+        Ok(s) => s,
+        Err(DiscloseError::Leaks { out, leaks }) => {
+            for l in leaks.iter().take(20) {
+                eprintln!("{l}");
+            }
+            if leaks.len() > 20 {
+                eprintln!("... and {} more", leaks.len() - 20);
+            }
+            bail!(
+                "{} unhashed identifier(s) found in the written disclosure: do not publish {}",
+                leaks.len(),
+                out.display()
+            );
         }
-        bail!(
-            "{} unhashed identifier(s) found in the written disclosure: do not publish {}",
-            leaks.len(),
-            out.display()
-        );
-    }
+        Err(e) => {
+            return Err(e).with_context(|| format!("writing the disclosure to {}", out.display()));
+        }
+    };
     for n in &summary.networks {
         println!(
             "network {}: {} accounts ({} pseudonymised), {} posts, {} to {}",

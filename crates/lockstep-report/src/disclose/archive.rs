@@ -1,5 +1,11 @@
 //! Writes `tweets.csv`, `users.csv` and `network_accounts.csv` in the Twitter
 //! information-operations archive schema, with protected identifiers pseudonymised.
+//!
+//! Free-text cells (display name, screen name, location, description, profile url, tweet text,
+//! client) carry the formula-injection guard shared with every CSV writer of the project
+//! ([`lockstep_export::csv_cell`]): a cell starting with `=`, `+`, `-`, `@`, a tab or a CR is
+//! written with a leading `'`. Ids, numbers, dates and the Python-style lists (which start with
+//! `[`) are written as they are.
 
 use super::scrub::Pseudonymizer;
 use super::{DiscloseError, Network, files};
@@ -30,6 +36,11 @@ pub fn py_list<'a>(values: impl IntoIterator<Item = &'a str>) -> String {
     s
 }
 
+/// A free-text cell as written: the formula-injection guard applied.
+fn text_cell(s: &str) -> String {
+    lockstep_export::guard_cell(s).into_owned()
+}
+
 fn opt_num(v: Option<u64>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
 }
@@ -40,16 +51,16 @@ fn profile_fields(p: &Pseudonymizer<'_>, a: AccountId) -> [String; 10] {
     let acc = &ds.accounts;
     let i = a.idx();
     let public = p.sensitive.is_public(a);
-    let text = |s: Sym| p.scrub(ds.str(s)).into_owned();
+    let text = |s: Sym| text_cell(&p.scrub(ds.str(s)));
     [
         p.id(a).to_string(),
-        p.display_name(a).to_string(),
-        p.screen_name(a).to_string(),
+        text_cell(p.display_name(a)),
+        text_cell(p.screen_name(a)),
         text(acc.location[i]),
         text(acc.description[i]),
         // A personal website identifies its owner: kept for public accounts only.
         if public {
-            ds.str(acc.profile_url[i]).to_string()
+            text_cell(ds.str(acc.profile_url[i]))
         } else {
             String::new()
         },
@@ -148,9 +159,9 @@ pub fn write_archive(
         record.push(ds.str(posts.external_id[i]).to_string());
         record.extend(prof.iter().cloned());
         record.push(ds.str(posts.language[i]).to_string());
-        record.push(p.scrub(ds.str(posts.text[i])).into_owned());
+        record.push(text_cell(&p.scrub(ds.str(posts.text[i]))));
         record.push(format_minute(posts.time[i]));
-        record.push(ds.str(posts.client[i]).to_string());
+        record.push(text_cell(ds.str(posts.client[i])));
         record.push(ds.str(posts.reply_to[i]).to_string());
         record.push(account_ref(p, posts.reply_to_account[i]));
         record.push(ds.str(posts.quote_of[i]).to_string());

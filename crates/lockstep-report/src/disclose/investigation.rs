@@ -44,7 +44,9 @@ pub struct Investigation {
     pub accounts: Vec<AccountRow>,
     /// `clusters.csv` rows by cluster id (empty when the file is absent).
     pub clusters: HashMap<String, ClusterRow>,
-    /// Input paths found in `run.toml` or `summary.json` (empty when none).
+    /// Input paths found in `run.toml` or `summary.json` (empty when none), as [`input_paths`]
+    /// gives them: not verified. `disclose` reads the files [`super::provenance::resolve_inputs`]
+    /// returns, checked against the recorded size and BLAKE3 digest.
     pub inputs: Vec<PathBuf>,
 }
 
@@ -117,7 +119,10 @@ pub fn read_investigation(dir: &Path) -> Result<Investigation, DiscloseError> {
             let rec = rec.map_err(csv_err(&path))?;
             let line = rec.position().map_or(0, |p| p.line());
             let get = |i: Option<usize>| i.and_then(|i| rec.get(i)).unwrap_or("").trim();
-            let text = |i: Option<usize>| Some(get(i).to_string()).filter(|s| !s.is_empty());
+            // Free text was written with the formula-injection guard: read it back unguarded.
+            let text = |i: Option<usize>| {
+                Some(lockstep_export::unguard_cell(get(i)).to_string()).filter(|s| !s.is_empty())
+            };
             let verdict = Verdict::parse(get(c_v)).ok_or_else(|| {
                 bad(
                     &path,
@@ -149,10 +154,10 @@ pub fn read_investigation(dir: &Path) -> Result<Investigation, DiscloseError> {
     Ok(inv)
 }
 
-/// Input paths recorded by the investigation: `run.toml` first, then `summary.json`. Any key
-/// named `inputs`, `input` or `paths` holding strings (or tables with a `path`) counts. Relative
-/// paths that do not exist from the working directory are tried relative to `dir`.
-pub fn input_paths(dir: &Path) -> Result<Vec<PathBuf>, DiscloseError> {
+/// Input paths recorded by the investigation, as written: `run.toml` first, then
+/// `summary.json`. Any key named `inputs`, `input` or `paths` holding strings (or tables with a
+/// `path`) counts. Duplicates removed.
+pub fn recorded_paths(dir: &Path) -> Result<Vec<String>, DiscloseError> {
     let mut found: Vec<String> = Vec::new();
     let toml_path = dir.join("run.toml");
     if let Ok(text) = std::fs::read_to_string(&toml_path) {
@@ -172,6 +177,15 @@ pub fn input_paths(dir: &Path) -> Result<Vec<PathBuf>, DiscloseError> {
     Ok(found
         .into_iter()
         .filter(|p| seen.insert(p.clone()))
+        .collect())
+}
+
+/// Input paths recorded by the investigation ([`recorded_paths`]); relative paths that do not
+/// exist from the working directory are tried relative to `dir`. Nothing is verified: `disclose`
+/// uses [`super::provenance::resolve_inputs`], which checks size and BLAKE3 digest.
+pub fn input_paths(dir: &Path) -> Result<Vec<PathBuf>, DiscloseError> {
+    Ok(recorded_paths(dir)?
+        .into_iter()
         .map(|p| {
             let p = PathBuf::from(p);
             if p.is_relative() && !p.exists() && dir.join(&p).exists() {
@@ -245,17 +259,48 @@ pub fn select_networks(
         });
         v
     } else {
+        // A repeated id (`1,1`) selects the network once.
+        let mut seen = std::collections::HashSet::new();
         selection
             .split(',')
             .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
+            .filter(|s| !s.is_empty() && seen.insert(s.clone()))
             .collect()
     };
+    let unknown: Vec<&String> = wanted
+        .iter()
+        .filter(|c| !members.contains_key(*c))
+        .collect();
+    if !unknown.is_empty() {
+        let mut known: Vec<&String> = order.iter().collect();
+        known.sort_by(|a, b| match (a.parse::<u64>(), b.parse::<u64>()) {
+            (Ok(x), Ok(y)) => x.cmp(&y),
+            _ => a.cmp(b),
+        });
+        const SHOWN: usize = 100;
+        let mut list = known
+            .iter()
+            .take(SHOWN)
+            .map(|c| format!("{c} ({})", verdict_of(c).as_str()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if known.len() > SHOWN {
+            list.push_str(&format!(", ... ({} in all)", known.len()));
+        }
+        return Err(DiscloseError::UnknownNetworks {
+            unknown: unknown.iter().map(|s| s.to_string()).collect(),
+            known: if list.is_empty() {
+                "none: accounts.csv assigns no account to a cluster".into()
+            } else {
+                list
+            },
+        });
+    }
     let mut out = Vec::new();
     for c in wanted {
-        let m = members.get(&c).ok_or_else(|| {
-            DiscloseError::Investigation(format!("network {c:?} is not a cluster in accounts.csv"))
-        })?;
+        let Some(m) = members.get(&c) else {
+            continue;
+        };
         let row = inv.clusters.get(&c).cloned().unwrap_or_default();
         out.push(Network {
             id: c.clone(),
@@ -348,6 +393,57 @@ pub fn attach_edges(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use lockstep_model::{DatasetBuilder, Profile};
+
+    fn inv_and_ds() -> (Investigation, Dataset) {
+        let mut b = DatasetBuilder::new();
+        for id in ["a1", "a2", "a3"] {
+            b.set_profile(id, &Profile::default());
+        }
+        let ds = b.finish();
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("accounts.csv"),
+            "account_id,cluster_id,verdict,role\na1,1,inauthentic,core\na2,1,inauthentic,amplifier\na3,2,coordinated_organic,\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("clusters.csv"),
+            "cluster_id,verdict,score,origin,attribution\n1,inauthentic,0.9,'=Elsewhere,'-guarded text\n2,coordinated_organic,0.2,,\n",
+        )
+        .unwrap();
+        (read_investigation(dir.path()).unwrap(), ds)
+    }
+
+    #[test]
+    fn a_repeated_network_id_selects_the_network_once() {
+        let (inv, ds) = inv_and_ds();
+        let nets = select_networks(&ds, &inv, "1,1, 1").unwrap();
+        assert_eq!(nets.len(), 1);
+        assert_eq!(nets[0].members.len(), 2);
+        let nets = select_networks(&ds, &inv, "2,1,2").unwrap();
+        let ids: Vec<&str> = nets.iter().map(|n| n.id.as_str()).collect();
+        assert_eq!(ids, ["2", "1"]);
+    }
+
+    #[test]
+    fn unknown_network_ids_are_refused_with_the_known_ones() {
+        let (inv, ds) = inv_and_ds();
+        let e = select_networks(&ds, &inv, "1,7,x").unwrap_err().to_string();
+        assert!(e.contains("\"7\"") && e.contains("\"x\""), "{e}");
+        assert!(
+            e.contains("1 (inauthentic), 2 (coordinated_organic)"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn guarded_cluster_text_reads_back_as_written_by_the_investigation() {
+        let (inv, _) = inv_and_ds();
+        let c = &inv.clusters["1"];
+        assert_eq!(c.origin.as_deref(), Some("=Elsewhere"));
+        assert_eq!(c.attribution.as_deref(), Some("-guarded text"));
+    }
 
     #[test]
     fn finds_input_paths_in_toml_and_json() {

@@ -12,6 +12,7 @@ pub mod archive;
 pub mod check;
 pub mod investigation;
 pub mod key;
+pub mod provenance;
 pub mod report;
 pub mod scrub;
 pub mod summary;
@@ -46,9 +47,55 @@ pub enum DiscloseError {
         /// Why.
         source: std::io::Error,
     },
+    /// The key has too few distinct byte values to be a secret.
+    #[error(
+        "the pseudonym key has only {distinct} distinct byte value(s) in {len} bytes; a key needs at least {} (all bytes equal, or a short pattern repeated, is guessable): use random bytes, e.g. `head -c 32 /dev/urandom > key`",
+        key::MIN_DISTINCT_KEY_BYTES
+    )]
+    KeyLowEntropy {
+        /// Distinct byte values.
+        distinct: usize,
+        /// Key length.
+        len: usize,
+    },
     /// Nothing selected.
     #[error("no network selected: nothing to disclose")]
     NoNetworks,
+    /// `--network` names clusters the investigation does not have.
+    #[error("no cluster {} in accounts.csv; the clusters are: {known}",
+        unknown.iter().map(|u| format!("{u:?}")).collect::<Vec<_>>().join(", "))]
+    UnknownNetworks {
+        /// The ids asked for that do not exist.
+        unknown: Vec<String>,
+        /// The clusters that exist, with their verdicts.
+        known: String,
+    },
+    /// The same network was given twice.
+    #[error("network {0:?} is listed twice")]
+    DuplicateNetwork(String),
+    /// A disclosure file would replace one of the input files.
+    #[error(
+        "refusing to write {}: it is the input file {}; choose another --out directory",
+        path.display(), input
+    )]
+    WouldOverwriteInput {
+        /// The output file.
+        path: PathBuf,
+        /// The input it would replace.
+        input: String,
+    },
+    /// The written disclosure failed the leak check.
+    #[error("{} unhashed identifier(s) found in the written disclosure {}: do not publish it; first: {}",
+        leaks.len(), out.display(), leaks.first().map(|l| l.to_string()).unwrap_or_default())]
+    Leaks {
+        /// The disclosure directory.
+        out: PathBuf,
+        /// Every leak found.
+        leaks: Vec<Leak>,
+    },
+    /// The investigation's input files could not be found or verified.
+    #[error(transparent)]
+    Provenance(provenance::ProvenanceError),
     /// A network lists an account the dataset does not have.
     #[error("network {0} lists account #{1}, but the dataset has only {2} accounts")]
     UnknownAccount(String, u32, usize),
@@ -137,8 +184,50 @@ pub mod files {
     pub const REPORT: &str = "report.html";
 }
 
+/// Every file name a disclosure writes.
+pub const ALL_FILES: [&str; 7] = [
+    files::TWEETS,
+    files::USERS,
+    files::NETWORK_ACCOUNTS,
+    files::SUMMARY_MD,
+    files::SUMMARY_JSON,
+    files::README,
+    files::REPORT,
+];
+
+/// Refuses an output directory where a disclosure file would replace one of the dataset's input
+/// files (`disclose INV --out data/` next to the original `tweets.csv`).
+fn refuse_overwriting_inputs(ds: &Dataset, out: &Path) -> Result<(), DiscloseError> {
+    let inputs: Vec<(PathBuf, &str)> = ds
+        .sources
+        .iter()
+        .filter_map(|s| {
+            std::fs::canonicalize(&s.path)
+                .ok()
+                .map(|c| (c, s.path.as_str()))
+        })
+        .collect();
+    for name in ALL_FILES {
+        let path = out.join(name);
+        let Ok(c) = std::fs::canonicalize(&path) else {
+            continue; // does not exist yet: nothing to overwrite
+        };
+        if let Some((_, input)) = inputs.iter().find(|(i, _)| *i == c) {
+            return Err(DiscloseError::WouldOverwriteInput {
+                path,
+                input: input.to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Writes the disclosure of `networks` into `out` (created if needed; files of the same names
-/// are overwritten) and returns the summary.
+/// are overwritten, but never the dataset's own input files), then runs the leak checker
+/// ([`check_disclosure`]) on the written files and returns the summary only when they are clean
+/// ([`DiscloseError::Leaks`] otherwise: the files stay for inspection, not for publication).
+/// Every file is written under `out`, which may be a staging directory moved into place by the
+/// caller after success.
 pub fn disclose(
     ds: &Dataset,
     networks: &[Network],
@@ -149,12 +238,19 @@ pub fn disclose(
     if networks.is_empty() || networks.iter().all(|n| n.members.is_empty()) {
         return Err(DiscloseError::NoNetworks);
     }
+    let mut ids = hashbrown::HashSet::new();
+    for net in networks {
+        if !ids.insert(net.id.as_str()) {
+            return Err(DiscloseError::DuplicateNetwork(net.id.clone()));
+        }
+    }
     let n = ds.accounts.len();
     for net in networks {
         if let Some((a, _)) = net.members.iter().find(|(a, _)| a.idx() >= n) {
             return Err(DiscloseError::UnknownAccount(net.id.clone(), a.0, n));
         }
     }
+    refuse_overwriting_inputs(ds, out)?;
     std::fs::create_dir_all(out).map_err(|e| DiscloseError::Io {
         path: out.to_path_buf(),
         source: e,
@@ -171,5 +267,12 @@ pub fn disclose(
     write(files::SUMMARY_MD, &summary::markdown(&summary))?;
     write(files::README, &summary::readme(&summary))?;
     report::write_report(out, networks, &p, &summary)?;
+    let leaks = check_disclosure(ds, out, opts.hash_below)?;
+    if !leaks.is_empty() {
+        return Err(DiscloseError::Leaks {
+            out: out.to_path_buf(),
+            leaks,
+        });
+    }
     Ok(summary)
 }

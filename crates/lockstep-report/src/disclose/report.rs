@@ -26,7 +26,49 @@ pub fn read_back(out: &Path) -> Result<Dataset, DiscloseError> {
             s.path = name.to_string_lossy().into_owned();
         }
     }
+    unguard_text_columns(&mut ds);
     Ok(ds)
+}
+
+/// Removes the formula-injection guard the disclosure writer put on free-text cells
+/// ([`lockstep_export::csv_cell`]), so the report shows the text as published (`@x hi`, not
+/// `'@x hi`). Ids are never guarded and are left alone.
+pub fn unguard_text_columns(ds: &mut Dataset) {
+    use lockstep_model::Sym;
+    let mut cache: hashbrown::HashMap<Sym, Sym> = hashbrown::HashMap::new();
+    let mut fix = |strings: &mut lockstep_model::Interner, col: &mut Vec<Sym>| {
+        for sym in col.iter_mut() {
+            if sym.is_none() {
+                continue;
+            }
+            if let Some(&to) = cache.get(sym) {
+                *sym = to;
+                continue;
+            }
+            let text = strings.resolve(*sym);
+            let plain = lockstep_export::unguard_cell(text);
+            let to = if plain.len() == text.len() {
+                *sym
+            } else {
+                let plain = plain.to_string();
+                strings.intern(&plain)
+            };
+            cache.insert(*sym, to);
+            *sym = to;
+        }
+    };
+    let acc = &mut ds.accounts;
+    for col in [
+        &mut acc.screen_name,
+        &mut acc.display_name,
+        &mut acc.location,
+        &mut acc.description,
+        &mut acc.profile_url,
+    ] {
+        fix(&mut ds.strings, col);
+    }
+    fix(&mut ds.strings, &mut ds.posts.text);
+    fix(&mut ds.strings, &mut ds.posts.client);
 }
 
 fn evidence(n: &NetworkSummary) -> Vec<String> {

@@ -5,7 +5,8 @@
 //! other account (fewer followers, or unknown) is **protected**: its id, handle and display name
 //! never appear in a disclosure. Structured columns are mapped directly; free text (tweet text,
 //! profile descriptions, locations, URLs) is scanned for
-//! - `@handle` mentions (any length) and `twitter.com/handle` / `x.com/handle` links,
+//! - `@handle` mentions (any length), also percent-encoded (`%40handle` inside a URL), `@` + a
+//!   protected account id, and `twitter.com/handle` / `x.com/handle` links,
 //! - whole-token occurrences of protected ids (≥ 5 characters), handles (≥ 5) and display names
 //!   (≥ 4), ASCII case-insensitive, found with one Aho–Corasick automaton.
 //!
@@ -300,13 +301,21 @@ impl<'a> Sensitive<'a> {
             if is_pseudonym(h) {
                 return;
             }
-            match self.account_by_handle(h) {
+            // `@handle`, or `@` + an account id (`@1000001`): either names the account.
+            let (account, kind) = match self.account_by_handle(h) {
+                Some(a) => (Some(a), IdentKind::Handle),
+                None => match self.ds.account_by_external(h) {
+                    Some(a) => (Some(a), IdentKind::Id),
+                    None => (None, IdentKind::Handle),
+                },
+            };
+            match account {
                 Some(a) if self.is_public(a) => {}
                 account => found.push(Found {
                     start,
                     end,
                     account,
-                    kind: IdentKind::Handle,
+                    kind,
                 }),
             }
         };
@@ -318,6 +327,13 @@ impl<'a> Sensitive<'a> {
             }
         }
         let lower = text.to_ascii_lowercase();
+        // `%40handle`: an `@` percent-encoded inside a URL (`?u=%40handle`, `mailto:`...).
+        for (i, _) in lower.match_indices("%40") {
+            let end = handle_end(i + 3);
+            if end > i + 3 {
+                push(i + 3, end);
+            }
+        }
         for host in ["twitter.com/", "x.com/"] {
             for (i, _) in lower.match_indices(host) {
                 if i > 0 && b[i - 1].is_ascii_alphanumeric() {
@@ -524,9 +540,30 @@ mod tests {
     }
 
     #[test]
+    fn percent_encoded_handles_and_at_ids_are_pseudonymised() {
+        let ds = world();
+        let key = PseudonymKey::from_bytes(b"scrub-test-key-0123456789abcdefXY").unwrap();
+        let p = Pseudonymizer::new(Sensitive::new(&ds, 5000), &key);
+        let h = p.id(AccountId(0)).to_string();
+        let t = p.scrub("https://example.org/share?to=%40small_fry&via=%40BigNews");
+        assert_eq!(
+            t,
+            format!("https://example.org/share?to=%40{h}&via=%40BigNews")
+        );
+        assert_eq!(p.scrub("cc %40SMALL_FRY"), format!("cc %40{h}"));
+        // `@` + a protected id (any length) is that account; `@` + a public id stays.
+        assert_eq!(p.scrub("thanks @1000001!"), format!("thanks @{h}!"));
+        assert_eq!(p.scrub("thanks @1000002!"), "thanks @1000002!");
+        let f = p.sensitive.find("ping @1000001");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].account, Some(AccountId(0)));
+        assert_eq!(f[0].kind, IdentKind::Id);
+    }
+
+    #[test]
     fn scrub_replaces_consistently() {
         let ds = world();
-        let key = PseudonymKey::from_bytes(&[1u8; 32]).unwrap();
+        let key = PseudonymKey::from_bytes(b"scrub-test-key-0123456789abcdefXY").unwrap();
         let p = Pseudonymizer::new(Sensitive::new(&ds, 5000), &key);
         let h = p.id(AccountId(0)).to_string();
         assert_eq!(h.len(), 64);

@@ -386,7 +386,11 @@ Networks: {nets}. Produced by {generator}.\n\n\
 30-column tweets schema (`tweetid, userid, user_display_name, user_screen_name, ... hashtags, urls, user_mentions`). \
 Times are UTC, `YYYY-MM-DD HH:MM`; list columns are Python-style lists (`['a', 'b']`). \
 `quote_count, reply_count, like_count, retweet_count` are empty (not collected). \
-`latitude`/`longitude` are `absent` unless the author is above the threshold.\n\
+`latitude`/`longitude` are `absent` unless the author is above the threshold. \
+Text cells (names, descriptions, locations, profile URLs, tweet text, client) that begin with `=`, `+`, `-`, `@`, \
+a tab or a carriage return start with an added `'` so that spreadsheets do not run them as formulas: \
+remove one leading `'` when the rest begins with one of those characters or another such `'` to get the \
+original text.\n\
 - `users.csv`: one row per disclosed account, the archive's 10-column users schema.\n\
 - `network_accounts.csv`: `userid, network_id, verdict, role` — which network each account belongs to.\n\
 - `summary.md` / `summary.json`: per network, in the shape of coordinated-inauthentic-behaviour reports: \
