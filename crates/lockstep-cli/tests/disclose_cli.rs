@@ -70,7 +70,14 @@ fn setup(root: &Path) -> (std::path::PathBuf, Vec<std::path::PathBuf>) {
         serde_json::json!({ "version": "test", "inputs": digests }).to_string(),
     )
     .unwrap();
+    seal(&inv);
     (inv, inputs)
+}
+
+/// Marks the hand-made investigation complete, as `investigate` does when it finishes (`disclose`
+/// reads only complete investigations).
+fn seal(inv: &Path) {
+    lockstep_outdir::write_manifest(inv, "investigate").unwrap_or_else(|e| panic!("{e}"));
 }
 
 /// Rewrites an archive CSV with every `follower_count` set to `n` (an impostor file of the same
@@ -141,6 +148,7 @@ fn namesake_inputs_in_the_working_directory_are_refused() {
         serde_json::json!({ "inputs": digests }).to_string(),
     )
     .unwrap();
+    seal(&inv);
     // Elsewhere: files of the same names where everyone has a million followers.
     let other = root.path().join("other");
     std::fs::create_dir_all(other.join("data")).unwrap();
@@ -258,11 +266,19 @@ fn never_overwrites_the_input_files() {
         .arg(inputs[0].parent().unwrap())
         .assert()
         .failure();
-    assert!(
-        stderr(&a).contains("it is the input file"),
-        "{}",
-        stderr(&a)
-    );
+    assert!(stderr(&a).contains("lies inside"), "{}", stderr(&a));
+    // With --force the disclosure would go beside the data, but its tweets.csv / users.csv would
+    // replace the inputs: refused before anything moves.
+    let a = lockstep()
+        .arg("disclose")
+        .arg(&inv)
+        .args(["--network", "all", "--force", "--key-file"])
+        .arg(&key)
+        .arg("--out")
+        .arg(inputs[0].parent().unwrap())
+        .assert()
+        .failure();
+    assert!(stderr(&a).contains("is the input"), "{}", stderr(&a));
     for (p, b) in inputs.iter().zip(before) {
         assert_eq!(std::fs::read(p).unwrap(), b, "{} changed", p.display());
     }
@@ -284,11 +300,7 @@ fn never_writes_into_the_investigation_directory() {
         .arg(&inv)
         .assert()
         .failure();
-    assert!(
-        stderr(&a).contains("is the investigation directory"),
-        "{}",
-        stderr(&a)
-    );
+    assert!(stderr(&a).contains("lies inside"), "{}", stderr(&a));
     assert_eq!(std::fs::read(inv.join("summary.json")).unwrap(), before);
     assert!(!inv.join("tweets.csv").exists());
 }

@@ -172,7 +172,11 @@ fn a_directory_without_a_completed_run_is_refused() {
         "accounts.csv",
         "account_id,screen_name,cluster_id,verdict,role,coordination_score,inauthenticity_score,evidence\n",
     );
-    let labels = write(dir.path(), "labels.csv", "account_id,label\ns1,state_core\n");
+    let labels = write(
+        dir.path(),
+        "labels.csv",
+        "account_id,label\ns1,state_core\n",
+    );
     let out = Command::cargo_bin("lockstep")
         .unwrap_or_else(|e| panic!("{e}"))
         .arg("eval")

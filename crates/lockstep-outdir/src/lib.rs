@@ -24,5 +24,5 @@ mod staged;
 pub use atomic::AtomicFile;
 pub use error::OutputError;
 pub use inputs::{Inputs, resolve};
-pub use manifest::{MANIFEST, Manifest, ManifestFile, verify_complete};
+pub use manifest::{MANIFEST, Manifest, ManifestFile, verify_complete, write_manifest};
 pub use staged::{StageOptions, StagedDir};

@@ -92,6 +92,20 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<ManifestFile>) -> Result<(), O
     Ok(())
 }
 
+/// Writes the completion manifest of a directory whose files were put there by other means (a
+/// test fixture, an import), listing every file it holds now. Lockstep's own commands never call
+/// it: their manifest comes from [`crate::StagedDir::commit`].
+pub fn write_manifest(dir: &Path, command: &str) -> Result<Manifest, OutputError> {
+    let m = Manifest::of_dir(dir, command)?;
+    let p = dir.join(MANIFEST);
+    let text = serde_json::to_string_pretty(&m).map_err(|e| OutputError::Io {
+        path: p.clone(),
+        source: std::io::Error::other(e),
+    })?;
+    std::fs::write(&p, text + "\n").map_err(OutputError::io(&p))?;
+    Ok(m)
+}
+
 /// Checks that `dir` is a complete Lockstep output: its manifest is present and every file it
 /// lists is there with the listed size. Readers of an output directory (`disclose`, `eval`) call
 /// this first, so a run that was killed, or two runs mixed into one directory, are never read as

@@ -31,7 +31,7 @@ enum Mode {
 /// (`.NAME.staging-XXXXXX` beside `--out`) is left over and removed by the next run into `--out`.
 #[derive(Debug)]
 pub struct StagedDir {
-    out: PathBuf,
+    resolved: PathBuf,
     given: PathBuf,
     staging: Option<tempfile::TempDir>,
     mode: Mode,
@@ -67,7 +67,7 @@ impl StagedDir {
             }
         }
         let mut me = StagedDir {
-            out: resolved.clone(),
+            resolved: resolved.clone(),
             given: given.clone(),
             staging: None,
             mode: Mode::Replace,
@@ -93,11 +93,10 @@ impl StagedDir {
 
     /// Where the run writes its files.
     pub fn path(&self) -> &Path {
-        self.staging.as_ref().map_or(&self.out, |s| s.path())
+        self.staging.as_ref().map_or(&self.resolved, |s| s.path())
     }
 
     /// The final output directory (as given on the command line).
-    #[allow(clippy::misnamed_getters)] // the path as given, for messages; `self.out` is resolved
     pub fn out(&self) -> &Path {
         &self.given
     }
@@ -119,7 +118,7 @@ impl StagedDir {
         set_default_modes(staging.path());
         match self.mode {
             Mode::Replace => {
-                exchange(staging.path(), &self.out)?;
+                exchange(staging.path(), &self.resolved)?;
                 // The staging path now holds the previous contents; dropping it removes them.
                 drop(staging);
             }
@@ -137,17 +136,17 @@ impl StagedDir {
     /// removed, each staged file is renamed in, and the new manifest comes last.
     fn move_beside(&self, staging: &Path, manifest: &Manifest) -> Result<(), OutputError> {
         for f in &manifest.files {
-            self.inputs.check_file(&self.out.join(&f.path))?;
+            self.inputs.check_file(&self.resolved.join(&f.path))?;
         }
-        let old = Manifest::read(&self.out).ok().flatten();
-        let old_manifest = self.out.join(MANIFEST);
+        let old = Manifest::read(&self.resolved).ok().flatten();
+        let old_manifest = self.resolved.join(MANIFEST);
         if old_manifest.exists() {
             std::fs::remove_file(&old_manifest).map_err(OutputError::io(&old_manifest))?;
         }
         if let Some(old) = old {
             for f in &old.files {
                 if !manifest.files.iter().any(|n| n.path == f.path) {
-                    let p = self.out.join(&f.path);
+                    let p = self.resolved.join(&f.path);
                     if self.inputs.check_file(&p).is_ok() {
                         let _ = std::fs::remove_file(p);
                     }
@@ -156,13 +155,13 @@ impl StagedDir {
         }
         for f in &manifest.files {
             let from = staging.join(&f.path);
-            let to = self.out.join(&f.path);
+            let to = self.resolved.join(&f.path);
             if let Some(dir) = to.parent() {
                 std::fs::create_dir_all(dir).map_err(OutputError::io(dir))?;
             }
             std::fs::rename(&from, &to).map_err(OutputError::io(&to))?;
         }
-        let to = self.out.join(MANIFEST);
+        let to = self.resolved.join(MANIFEST);
         std::fs::rename(staging.join(MANIFEST), &to).map_err(OutputError::io(&to))
     }
 }
@@ -171,7 +170,7 @@ impl Drop for StagedDir {
     fn drop(&mut self) {
         // The staging TempDir removes itself; a `--out` this run created and never filled goes too.
         if self.created_out {
-            let _ = std::fs::remove_dir(&self.out);
+            let _ = std::fs::remove_dir(&self.resolved);
         }
     }
 }

@@ -5,6 +5,7 @@
 
 use anyhow::{Context, bail};
 use lockstep_ingest::{ReadOptions, read_paths};
+use lockstep_outdir::{Inputs, StageOptions, StagedDir};
 use lockstep_report::disclose::provenance::{Found, resolve_inputs};
 use lockstep_report::disclose::{
     DEFAULT_HASH_BELOW, DiscloseError, DiscloseOptions, PseudonymKey, attach_edges,
@@ -38,9 +39,15 @@ pub struct Args {
     #[arg(long, value_name = "K", required_unless_present = "check")]
     pub key_file: Option<PathBuf>,
 
-    /// Output directory (created if needed).
+    /// Output directory (created if needed). Written whole or not at all: the disclosure is
+    /// staged beside OUT and moved in only after it passed the leak check.
     #[arg(long, value_name = "OUT", required_unless_present = "check")]
     pub out: Option<PathBuf>,
+
+    /// Write into an OUT that holds files Lockstep did not write, beside them (an input, the
+    /// investigation or the key is still never overwritten).
+    #[arg(long, conflicts_with = "check")]
+    pub force: bool,
 
     /// Accounts with fewer followers than this, or an unknown count, are pseudonymised.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_HASH_BELOW)]
@@ -119,18 +126,18 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     };
     // The key first: refuse before reading anything large.
     let key = PseudonymKey::from_file(key_file).context("refusing to write a disclosure")?;
-    // The disclosure's summary.json / README.md would replace the investigation's own files.
-    if let (Ok(a), Ok(b)) = (std::fs::canonicalize(dir), std::fs::canonicalize(out))
-        && a == b
-    {
-        bail!(
-            "--out {} is the investigation directory: its summary.json (which records the input digests) would be overwritten; choose another directory",
-            out.display()
-        );
-    }
+    // Only an investigation whose run completed is disclosed.
+    lockstep_outdir::verify_complete(dir)?;
+    let data = inputs(&args)?;
+    // The disclosure is written whole or not at all, never onto the investigation or the data.
+    let mut protected = Inputs::new(&data);
+    protected.add(dir);
+    protected.add(key_file);
+    let staged = StagedDir::begin(out, &protected, StageOptions { force: args.force })
+        .context("choosing the output directory")?;
     let inv = read_investigation(dir)
         .with_context(|| format!("reading the investigation in {}", dir.display()))?;
-    let ds = read(&inputs(&args)?)?;
+    let ds = read(&data)?;
     let mut networks = select_networks(&ds, &inv, selection)
         .with_context(|| format!("selecting --network {selection}"))?;
     // Edges inside each network, for report.html's network picture and delay chart.
@@ -141,9 +148,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         generator: format!("lockstep {}", env!("CARGO_PKG_VERSION")),
     };
     // `disclose` runs the leak checker on the written files before it returns a summary.
-    let summary = match disclose(&ds, &networks, &key, &opts, out) {
+    let summary = match disclose(&ds, &networks, &key, &opts, staged.path()) {
         Ok(s) => s,
-        Err(DiscloseError::Leaks { out, leaks }) => {
+        Err(DiscloseError::Leaks { leaks, .. }) => {
             for l in leaks.iter().take(20) {
                 eprintln!("{l}");
             }
@@ -151,7 +158,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 eprintln!("... and {} more", leaks.len() - 20);
             }
             bail!(
-                "{} unhashed identifier(s) found in the written disclosure: do not publish {}",
+                "{} unhashed identifier(s) found in the disclosure: nothing was written to {}",
                 leaks.len(),
                 out.display()
             );
@@ -160,6 +167,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             return Err(e).with_context(|| format!("writing the disclosure to {}", out.display()));
         }
     };
+    staged
+        .commit("disclose")
+        .with_context(|| format!("moving the disclosure into {}", out.display()))?;
     for n in &summary.networks {
         println!(
             "network {}: {} accounts ({} pseudonymised), {} posts, {} to {}",
