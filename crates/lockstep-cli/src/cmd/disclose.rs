@@ -152,7 +152,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Ok(s) => s,
         Err(DiscloseError::Leaks { leaks, .. }) => {
             for l in leaks.iter().take(20) {
-                eprintln!("{l}");
+                eprintln!("{}", crate::term::printable(&l.to_string()));
             }
             if leaks.len() > 20 {
                 eprintln!("... and {} more", leaks.len() - 20);
@@ -200,7 +200,7 @@ fn check(args: &Args, out: &Path) -> anyhow::Result<()> {
         return Ok(());
     }
     for l in leaks.iter().take(50) {
-        eprintln!("{l}");
+        eprintln!("{}", crate::term::printable(&l.to_string()));
     }
     if leaks.len() > 50 {
         eprintln!("... and {} more", leaks.len() - 50);

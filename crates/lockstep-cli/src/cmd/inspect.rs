@@ -63,13 +63,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             serde_json::to_string_pretty(&s).context("serialising the summary")?
         );
     } else {
-        print!("{}", render(&s));
+        print!("{}", crate::term::printable(&render(&s)));
     }
     let rejected = s.report.rows_rejected();
     if rejected > 0 {
         eprintln!("{rejected} rows skipped:");
         for (reason, n) in s.report.rejections() {
-            eprintln!("  {n:>10}  {reason}");
+            eprintln!("  {n:>10}  {}", crate::term::printable(reason));
         }
         if let Some(q) = &args.quarantine {
             eprintln!(

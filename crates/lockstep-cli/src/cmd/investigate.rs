@@ -335,7 +335,7 @@ fn print_table(
         s.posts, s.accounts, s.resolution, s.edges_kept, s.clusters, s.accounts_in_clusters
     );
     for n in &s.notes {
-        println!("note: {n}");
+        println!("note: {}", crate::term::printable(n));
     }
     println!(
         "read {read_s:.2} s, write {write_s:.2} s, total {total_s:.2} s; outputs in {}",
