@@ -69,7 +69,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if rejected > 0 {
         eprintln!("{rejected} rows skipped:");
         for (reason, n) in s.report.rejections() {
-            eprintln!("  {n:>10}  {}", crate::term::printable(reason));
+            eprintln!("  {n:>10}  {}", crate::term::printable(&reason));
         }
         if let Some(q) = &args.quarantine {
             eprintln!(
