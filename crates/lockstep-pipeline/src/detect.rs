@@ -179,18 +179,7 @@ fn detect_on(
             }
         })
         .collect();
-    inv.accounts = (0..n)
-        .map(|i| {
-            let s = &scored.accounts[i];
-            AccountOutcome {
-                verdict: Some(s.verdict.as_str().to_string()),
-                role: s.role.map(|r| r.as_str().to_string()),
-                coordination_score: Some(s.coordination),
-                inauthenticity_score: Some(s.score),
-                evidence: lockstep_score::evidence_string(&s.evidence),
-            }
-        })
-        .collect();
+    inv.accounts = account_outcomes(&scored);
     inv.notes.push(format!(
         "statistics: {} pair(s) significant at FDR {} among {:.3e} hypotheses (expected false edges {:.2})",
         sig.n_significant, sig.fdr, sig.hypotheses, sig.expected_false_edges
@@ -205,4 +194,21 @@ fn detect_on(
         coord,
         timings,
     })
+}
+
+/// The per-account output rows from the typed verdicts. The one place `accounts.csv`'s verdict
+/// columns come from: called after scoring and again after `--seeds` changed the verdicts, so the
+/// report (which reads the typed verdicts) and `accounts.csv` always agree.
+pub(crate) fn account_outcomes(scored: &Scored) -> Vec<AccountOutcome> {
+    scored
+        .accounts
+        .iter()
+        .map(|s| AccountOutcome {
+            verdict: Some(s.verdict.as_str().to_string()),
+            role: s.role.map(|r| r.as_str().to_string()),
+            coordination_score: Some(s.coordination),
+            inauthenticity_score: Some(s.score),
+            evidence: lockstep_score::evidence_string(&s.evidence),
+        })
+        .collect()
 }

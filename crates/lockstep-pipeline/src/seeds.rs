@@ -21,7 +21,7 @@
 
 use crate::{Investigation, PipelineError};
 use lockstep_model::{AccountId, Dataset};
-use lockstep_score::{ExpandedAccount, ScoreParams};
+use lockstep_score::{Evidence, ExpandedAccount, Role, ScoreParams, Verdict};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::path::Path;
@@ -158,8 +158,8 @@ pub fn resolve_seeds(ds: &Dataset, seeds: &[String]) -> (Vec<AccountId>, Vec<Str
     (found, unknown)
 }
 
-/// Runs the expansion on a finished detection and marks the seeds and their network in
-/// `inv.accounts` (module docs).
+/// Runs the expansion on a finished detection and marks the seeds and their network in the typed
+/// verdicts (`det.scored`), then rebuilds `inv.accounts` from them (module docs).
 pub(crate) fn apply(
     ds: &Dataset,
     score: &ScoreParams,
@@ -168,33 +168,53 @@ pub(crate) fn apply(
     if inv.params.seeds.is_empty() {
         return None;
     }
-    let det = inv.detection.as_ref()?;
     let (resolved, unknown) = resolve_seeds(ds, &inv.params.seeds);
+    let det = inv.detection.as_mut()?;
     let judged: Vec<bool> = det
         .scored
         .accounts
         .iter()
-        .map(|a| a.verdict == lockstep_score::Verdict::Inauthentic)
+        .map(|a| a.verdict == Verdict::Inauthentic)
         .collect();
     let ranked = lockstep_score::expand(ds, &det.coord, &resolved, &judged, score);
     for &s in &resolved {
-        let o = &mut inv.accounts[s.idx()];
-        if o.verdict.as_deref() != Some("inauthentic") {
-            o.verdict = Some("inauthentic".into());
-            o.role = Some("core".into());
+        let a = &mut det.scored.accounts[s.idx()];
+        if a.verdict != Verdict::Inauthentic {
+            a.verdict = Verdict::Inauthentic;
+            a.role = Some(Role::Core);
         }
-        o.evidence = join_evidence("seed=1.00 (listed in --seeds)", &o.evidence);
+        a.evidence.insert(
+            0,
+            Evidence {
+                signal: "seed",
+                strength: 1.0,
+                value: 1.0,
+                text: "listed in --seeds".into(),
+            },
+        );
     }
     for x in ranked.iter().filter(|x| x.linked) {
-        let o = &mut inv.accounts[x.account.idx()];
-        if o.verdict.as_deref() != Some("inauthentic") {
-            o.verdict = Some("inauthentic".into());
-            o.role = Some(if x.amplifier { "amplifier" } else { "core" }.into());
+        let a = &mut det.scored.accounts[x.account.idx()];
+        if a.verdict != Verdict::Inauthentic {
+            a.verdict = Verdict::Inauthentic;
+            a.role = Some(if x.amplifier {
+                Role::Amplifier
+            } else {
+                Role::Core
+            });
         }
-        o.inauthenticity_score = Some(o.inauthenticity_score.unwrap_or(0.0).max(x.score));
-        let links = lockstep_score::evidence_string(&x.evidence);
-        o.evidence = join_evidence(&format!("seed_link={:.2} ({links})", x.score), &o.evidence);
+        a.score = a.score.max(x.score);
+        a.evidence.insert(
+            0,
+            Evidence {
+                signal: "seed_link",
+                strength: x.score,
+                value: x.score,
+                text: lockstep_score::evidence_string(&x.evidence),
+            },
+        );
     }
+    inv.accounts = crate::detect::account_outcomes(&det.scored);
     let exp = SeedExpansion {
         given: inv.params.seeds.len(),
         resolved,
@@ -219,14 +239,6 @@ pub(crate) fn apply(
         s.amplifiers
     ));
     Some(exp)
-}
-
-fn join_evidence(first: &str, rest: &str) -> String {
-    if rest.is_empty() {
-        first.to_string()
-    } else {
-        format!("{first}; {rest}")
-    }
 }
 
 /// Writes `expansion.csv`: the ranking, one row per account with a positive link score. The

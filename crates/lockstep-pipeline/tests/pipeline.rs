@@ -146,3 +146,32 @@ fn window_below_resolution_is_refused() {
     // Defaults adapt to the resolution instead.
     assert!(investigate(&ds, &InvestigateParams::default()).is_ok());
 }
+
+/// Issue 14: with `--seeds`, the verdicts the report reads (`detection.scored`) and the rows of
+/// `accounts.csv` (`inv.accounts`) come from one source. A seed the scoring alone did not call
+/// inauthentic (here a background account) is inauthentic in both.
+#[test]
+fn seeds_change_the_one_set_of_verdicts() {
+    let ds = dataset(Resolution::Second);
+    let params = InvestigateParams {
+        seeds: vec!["user7".into()],
+        ..Default::default()
+    };
+    let inv = investigate(&ds, &params).unwrap_or_else(|e| panic!("{e}"));
+    let det = inv
+        .detection
+        .as_ref()
+        .unwrap_or_else(|| panic!("no detection"));
+    let seed = (0..ds.accounts.len())
+        .find(|&i| ds.str(ds.accounts.external_id[i]) == "user7")
+        .unwrap_or_else(|| panic!("user7 not in the data"));
+    assert_eq!(inv.accounts[seed].verdict.as_deref(), Some("inauthentic"));
+    for (i, (row, typed)) in inv.accounts.iter().zip(&det.scored.accounts).enumerate() {
+        assert_eq!(
+            row.verdict.as_deref(),
+            Some(typed.verdict.as_str()),
+            "account {i}: accounts.csv and the report disagree"
+        );
+        assert_eq!(row.role.as_deref(), typed.role.map(|r| r.as_str()));
+    }
+}
