@@ -248,7 +248,14 @@ fn dispatch(
         }
         Format::Parquet => {
             let m = need_mapping()?;
-            parquet_file::read(path, m, lenient, copts.quarantine, ctx)
+            parquet_file::read(
+                path,
+                m,
+                lenient,
+                opts.max_compression_ratio,
+                copts.quarantine,
+                ctx,
+            )
         }
         Format::TwitterV2 => {
             let first = head.iter().find(|b| !b.is_ascii_whitespace());
