@@ -181,6 +181,7 @@ fn read_one(
     s.resolution = fr.resolution;
     s.rows_read = fr.rows_read;
     s.rows_rejected = fr.rows_rejected;
+    s.rejections = fr.rejections.clone();
     s.notes = fr.notes.clone();
     Ok(fr)
 }
