@@ -153,12 +153,32 @@ impl FieldError {
     }
 }
 
-/// Shows a value in an error message, shortened to 60 characters.
+/// Shows a value in an error message, shortened to 60 characters, control characters escaped
+/// (`\n`, `\u{1b}`): an error stays on one line (one line per row in the quarantine's
+/// reasons file) and input cannot send escape sequences to the user's terminal.
 pub(crate) fn shown(v: &[u8]) -> String {
     let s = String::from_utf8_lossy(v);
-    let mut out: String = s.chars().take(60).collect();
+    let mut out = String::new();
+    for c in s.chars().take(60) {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
     if s.chars().count() > 60 {
         out.push('…');
     }
     format!("`{out}`")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn shown_values_stay_on_one_line() {
+        assert_eq!(
+            super::shown(b"two\nlines\x1b[31m"),
+            "`two\\nlines\\u{1b}[31m`"
+        );
+    }
 }

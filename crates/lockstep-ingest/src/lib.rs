@@ -59,6 +59,11 @@ pub struct ReadOptions {
     /// [`IngestError::CompressionRatio`]. 0: no limit. Default
     /// [`limits::DEFAULT_MAX_COMPRESSION_RATIO`] (1000).
     pub max_compression_ratio: u64,
+    /// Block size of the parallel reader (archive tweets files), for tests and fuzzing: `None`
+    /// (default) 8 MiB blocks, and files under 1 MiB row by row; `Some(0)` row by row always;
+    /// `Some(n)` blocks of `n` bytes split in at least two parts whatever the file size, so
+    /// records straddle block and part boundaries.
+    pub par_block_bytes: Option<usize>,
 }
 
 impl Default for ReadOptions {
@@ -71,6 +76,7 @@ impl Default for ReadOptions {
             progress: false,
             max_record_bytes: limits::DEFAULT_MAX_RECORD_BYTES,
             max_compression_ratio: limits::DEFAULT_MAX_COMPRESSION_RATIO,
+            par_block_bytes: None,
         }
     }
 }
@@ -208,14 +214,21 @@ fn dispatch(
         })
     };
     match format {
-        Format::ArchiveTweets => pardrive::drive(
-            path,
-            input,
-            copts,
-            ctx,
-            pardrive::ParOpts::default(),
-            archive::Tweets::new,
-        ),
+        Format::ArchiveTweets => {
+            let par = match opts.par_block_bytes {
+                None => pardrive::ParOpts::default(),
+                Some(0) => pardrive::ParOpts {
+                    parts: 1,
+                    ..Default::default()
+                },
+                Some(n) => pardrive::ParOpts {
+                    block_bytes: n,
+                    min_parallel: 0,
+                    parts: rayon::current_num_threads().max(2),
+                },
+            };
+            pardrive::drive(path, input, copts, ctx, par, archive::Tweets::new)
+        }
         Format::ArchiveUsers => csvdrive::drive(path, input, copts, ctx, archive::Users::new),
         Format::Coortweet => csvdrive::drive(path, input, copts, ctx, coortweet::Shares::new),
         Format::CoortweetMulti => csvdrive::drive(path, input, copts, ctx, coortweet::Multi::new),
@@ -289,7 +302,8 @@ fn dispatch(
 }
 
 /// Reads a file holding one JSON array, one element at a time (never the whole array in
-/// memory); element `i` (1-based) is reported as line `i`. An element longer than
+/// memory); an element is reported at the line where it ends, with its number ("array element
+/// 3") in the problem. An element longer than
 /// `opts.max_record` stops the read. In lenient mode a rejected element is quarantined as its
 /// JSON text (re-serialised, not the original bytes).
 fn json_array(
@@ -307,13 +321,20 @@ fn json_array(
         ..
     } = opts;
     let mark: limits::Mark = std::rc::Rc::new(std::cell::Cell::new(0));
-    let guard = limits::RecordGuard::new(input, mark.clone(), max_record, 16);
+    let newlines = std::rc::Rc::new(std::cell::Cell::new(0u64));
+    let counted = CountNewlines {
+        inner: input,
+        count: newlines.clone(),
+    };
+    let guard = limits::RecordGuard::new(counted, mark.clone(), max_record, 16);
     let pos = guard.position();
     let mut de = serde_json::Deserializer::from_reader(guard);
     let mut index = 0u64;
     let mut stop: Option<IngestError> = None;
     let mut on_element = |v: serde_json::Value| -> bool {
         index += 1;
+        // serde_json reads byte by byte: the count is exact up to the element's end.
+        let line = newlines.get() + 1;
         mark.set(pos.get());
         ctx.report.rows_read += 1;
         let Err(fe) = each(&v, ctx) else {
@@ -323,7 +344,7 @@ fn json_array(
             stop = Some(
                 lockstep_model::InputError::new(
                     path,
-                    index,
+                    line,
                     fe.field.clone(),
                     format!("{} (array element {index})", fe.problem()),
                 )
@@ -334,7 +355,7 @@ fn json_array(
         ctx.report.rows_rejected += 1;
         *ctx.report.rejections.entry(fe.reason_key()).or_insert(0) += 1;
         if let Some(q) = quarantine.as_deref_mut()
-            && let Err(e) = q.write(path, index, &fe, v.to_string().as_bytes())
+            && let Err(e) = q.write(path, line, &fe, v.to_string().as_bytes())
         {
             stop = Some(e);
             return false;
@@ -349,7 +370,7 @@ fn json_array(
     }
     r.map_err(|e| {
         if e.is_io() {
-            IngestError::io(path, std::io::Error::from(e)).at_line(index + 1)
+            IngestError::io(path, std::io::Error::from(e)).at_line(newlines.get() + 1)
         } else {
             lockstep_model::InputError::new(
                 path,
@@ -360,6 +381,21 @@ fn json_array(
             .into()
         }
     })
+}
+
+/// Counts the `\n` bytes read through it.
+struct CountNewlines<R> {
+    inner: R,
+    count: std::rc::Rc<std::cell::Cell<u64>>,
+}
+
+impl<R: std::io::Read> std::io::Read for CountNewlines<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let nl = memchr::memchr_iter(b'\n', &buf[..n]).count() as u64;
+        self.count.set(self.count.get() + nl);
+        Ok(n)
+    }
 }
 
 /// A serde visitor handing each element of a JSON array to a callback (which returns false to

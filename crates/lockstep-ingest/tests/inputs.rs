@@ -165,7 +165,7 @@ fn with_big_record(kind: &str, big: usize) -> Vec<u8> {
             "{{\"id\":\"1\",\"author_id\":\"2\",\"created_at\":\"2022-01-01T00:00:00Z\"}}\n\n{{\"id\":\"3\",\"author_id\":\"2\",\"created_at\":\"2022-01-01T00:00:00Z\",\"text\":\"{filler}\"}}\n"
         ),
         _ => format!(
-            "[{{\"id\":\"u1\",\"username\":\"a\"}},{{\"id\":\"u2\",\"username\":\"{filler}\"}}]"
+            "[\n{{\"id\":\"u1\",\"username\":\"a\"}},\n{{\"id\":\"u2\",\"username\":\"{filler}\"}}\n]"
         ),
     }
     .into_bytes()
@@ -174,7 +174,7 @@ fn with_big_record(kind: &str, big: usize) -> Vec<u8> {
 #[test]
 fn records_over_the_limit_stop_the_read_naming_the_line() {
     let dir = tempfile::tempdir().expect("tempdir");
-    for (kind, line) in [("csv", 3), ("tweets", 20_002), ("jsonl", 3), ("array", 2)] {
+    for (kind, line) in [("csv", 3), ("tweets", 20_002), ("jsonl", 3), ("array", 3)] {
         let p = write(
             dir.path(),
             &format!("big.{kind}"),

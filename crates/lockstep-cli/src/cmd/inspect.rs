@@ -60,6 +60,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         progress: !args.json,
         max_record_bytes: args.limits.max_record_bytes,
         max_compression_ratio: args.limits.max_compression_ratio,
+        par_block_bytes: None,
     };
     let ing = read_paths(&args.files, &opts).context("reading the input failed")?;
     let s = summarize(&ing, args.top);

@@ -174,6 +174,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         progress: show,
         max_record_bytes: args.limits.max_record_bytes,
         max_compression_ratio: args.limits.max_compression_ratio,
+        par_block_bytes: None,
     };
     let ingested = lockstep_ingest::read_paths(&args.inputs, &opts);
     spinner.finish_and_clear();
