@@ -70,7 +70,7 @@ pub fn accounting(report: &IngestReport, quiet: bool) -> Vec<String> {
         return vec![format!(
             "input: {} rows read, {} kept, {skipped} skipped: {}",
             report.rows_read(),
-            report.rows_read() - skipped,
+            report.rows_read().saturating_sub(skipped),
             files.join("; ")
         )];
     }
