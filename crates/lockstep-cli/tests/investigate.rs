@@ -178,6 +178,7 @@ fn quarantine_and_mapping_work_as_in_inspect() {
         "{reasons}"
     );
     assert!(stderr.contains("4 skipped"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
     // Without the mapping the generic file is refused with a hint.
     let o = Command::cargo_bin("lockstep")
         .unwrap()

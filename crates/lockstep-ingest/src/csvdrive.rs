@@ -305,8 +305,16 @@ pub(crate) fn record_loop<I: Read, R: CsvRows>(
                         let w = w.borrow();
                         let bytes = w.slice(start, end);
                         // After a CRLF the record's start is the `\n` (csv ends a record at the
-                        // `\r`); no record starts with one, so it belongs to the line before.
-                        let bytes = bytes.strip_prefix(b"\n").unwrap_or(bytes);
+                        // `\r`), and blank lines before a record are read with it. No record
+                        // starts with a line end (csv skips blank lines), so leading `\r` and
+                        // `\n` belong to the lines before; dropping them all makes the bytes the
+                        // same wherever a read began (e.g. the parallel reader's cut between the
+                        // `\r` and `\n` of `\r\r\n`).
+                        let skip = bytes
+                            .iter()
+                            .take_while(|&&b| b == b'\n' || b == b'\r')
+                            .count();
+                        let bytes = &bytes[skip..];
                         on_reject(line, &fe, bytes)?
                     }
                     None => on_reject(line, &fe, &[])?,

@@ -721,6 +721,34 @@ mod tests {
     }
 
     #[test]
+    fn quarantine_bytes_agree_after_stray_carriage_returns() {
+        // `\r\r\n\n` before a bad row (found by the fuzzer): the parallel reader may cut
+        // between the `\r` and the `\n`; the quarantined bytes must not depend on it.
+        let specs: Vec<Spec> = (0..60).map(|i| (i, (i % 7) as u8, 0, 1, 0, 1)).collect();
+        let mut text = file(&specs, true, false);
+        let bad = format!("\r\n{}", row(&(30, 1, 0, 1, 2, 1), false));
+        let at = text.find("\r\n30,").expect("row 30");
+        text.insert_str(at, &format!("\r{bad}\r\n"));
+        let dir = tempfile::tempdir().expect("tempdir");
+        let seq = read(&text, None, true, Some(&dir.path().join("s.q"))).expect("lenient");
+        assert!(seq.2.starts_with("30,1,too,few\r\n"), "{:?}", seq.2);
+        for block in [64, 100, 333, 700, 1500] {
+            let par = read(
+                &text,
+                Some(ParOpts {
+                    block_bytes: block,
+                    min_parallel: 0,
+                    parts: 2,
+                }),
+                true,
+                Some(&dir.path().join(format!("p{block}.q"))),
+            )
+            .expect("lenient");
+            assert_eq!(seq, par, "blocks of {block}");
+        }
+    }
+
+    #[test]
     fn strict_error_names_the_line_across_parts() {
         let mut specs: Vec<Spec> = (0..200).map(|i| (i, (i % 7) as u8, 2, 1, 0, 1)).collect();
         specs[150].4 = 1;

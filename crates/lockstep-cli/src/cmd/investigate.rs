@@ -185,6 +185,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         eprintln!("{line}");
     }
     if let Some(q) = &args.quarantine
+        && show
         && ingested.report.rows_rejected() > 0
     {
         eprintln!(
