@@ -106,6 +106,7 @@ fn main() -> std::io::Result<()> {
         resolution: Resolution::Second,
         rows_read: n as u64,
         rows_rejected: 0,
+        rejections: Default::default(),
         notes: vec![],
     });
     let n_accounts = (n / 20).max(10);

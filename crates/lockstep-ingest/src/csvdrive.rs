@@ -3,6 +3,7 @@
 //! lenient mode's quarantine of the original record bytes.
 
 use crate::error::{FieldError, IngestError, shown};
+use crate::limits::{Mark, RecordGuard};
 use crate::quarantine::{Quarantine, Tee, Window};
 use crate::report::FileReport;
 use csv::{ByteRecord, StringRecord};
@@ -62,12 +63,17 @@ impl Header {
     }
 }
 
-/// Options of one CSV read.
+/// Options of one CSV (or JSON-lines) read.
 pub(crate) struct CsvOpts<'q> {
     pub delimiter: u8,
     pub lenient: bool,
     pub quarantine: Option<&'q mut Quarantine>,
+    /// Longest record accepted, in bytes (0: no limit).
+    pub max_record: u64,
 }
+
+/// The csv reader's buffer (its read-ahead past the record it parses).
+const CSV_BUFFER: usize = 256 * 1024;
 
 /// A CSV reader over `input` with this crate's settings (no header handling, flexible rows).
 pub(crate) fn csv_reader<I: Read>(input: I, delimiter: u8) -> csv::Reader<I> {
@@ -75,11 +81,12 @@ pub(crate) fn csv_reader<I: Read>(input: I, delimiter: u8) -> csv::Reader<I> {
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
-        .buffer_capacity(256 * 1024)
+        .buffer_capacity(CSV_BUFFER)
         .from_reader(input)
 }
 
-/// Reads the header record (line 1): names lowercased and trimmed, a UTF-8 BOM dropped.
+/// Reads the header record (line 1): names lowercased and trimmed. (A UTF-8 BOM is dropped
+/// where the file is opened, [`crate::source::open`].)
 pub(crate) fn read_header<I: Read>(
     path: &Path,
     rdr: &mut csv::Reader<I>,
@@ -93,33 +100,28 @@ pub(crate) fn read_header<I: Read>(
     }
     let names = rec
         .iter()
-        .enumerate()
-        .map(|(i, f)| {
-            let f = if i == 0 {
-                f.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(f)
-            } else {
-                f
-            };
-            String::from_utf8_lossy(f).trim().to_ascii_lowercase()
-        })
+        .map(|f| String::from_utf8_lossy(f).trim().to_ascii_lowercase())
         .collect();
     Ok(Header { names })
 }
 
 /// Reads the header from `input` and nothing more (a reader of its own that buffers one byte),
-/// so the record loop can take the rest; also returns the `\n`s the header took.
+/// so the record loop can take the rest; also returns the `\n`s the header took. A header
+/// longer than `max_record` bytes is [`IngestError::RecordTooLarge`].
 pub(crate) fn header_of(
     path: &Path,
     input: &mut Box<dyn BufRead>,
     delimiter: u8,
+    max_record: u64,
 ) -> Result<(Header, u64, u8), IngestError> {
+    let guard = RecordGuard::new(input, Mark::default(), max_record, 1);
     let mut peek = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
         .buffer_capacity(1)
-        .from_reader(Newlines::new(input, b'\n'));
-    let header = read_header(path, &mut peek)?;
+        .from_reader(Newlines::new(guard, b'\n'));
+    let header = read_header(path, &mut peek).map_err(|e| e.at_line(1))?;
     let lines = peek.position().line() - 1;
     Ok((header, lines, peek.get_ref().prev))
 }
@@ -210,6 +212,8 @@ pub(crate) struct LoopOpts<'a> {
     pub keep_bytes: bool,
     /// The byte before the input (see [`Newlines::new`]).
     pub prev_byte: u8,
+    /// Longest record accepted, in bytes (0: no limit).
+    pub max_record: u64,
 }
 
 /// Reads every record of `input` (positioned after the header) into `rows`: strict mode returns
@@ -231,15 +235,20 @@ pub(crate) fn record_loop<I: Read, R: CsvRows>(
         Some(w) => Box::new(Tee::new(input, w.clone())),
         None => Box::new(input),
     };
-    let mut rdr = csv_reader(Newlines::new(input, opts.prev_byte), delimiter);
+    // The guard sits under csv's buffer: csv never holds more than the limit plus its buffer
+    // of one record, and the Tee's window (bytes since the record's start) neither.
+    let mark = Mark::default();
+    let guard = RecordGuard::new(input, mark.clone(), opts.max_record, CSV_BUFFER as u64);
+    let mut rdr = csv_reader(Newlines::new(guard, opts.prev_byte), delimiter);
     let ncols = header.len();
     let line_offset = opts.line_offset;
     let mut srec = StringRecord::new();
     loop {
         let mut brec = srec.into_byte_record();
-        let got = rdr
-            .read_byte_record(&mut brec)
-            .map_err(|e| csv_error(path, e, line_offset))?;
+        let got = rdr.read_byte_record(&mut brec).map_err(|e| {
+            let next = rdr.position().line() + line_offset;
+            csv_error(path, e, line_offset).at_line(next)
+        })?;
         if !got {
             break;
         }
@@ -248,6 +257,15 @@ pub(crate) fn record_loop<I: Read, R: CsvRows>(
         let line = brec.position().map(|p| p.line()).unwrap_or(0)
             + line_offset
             + rdr.get_mut().skipped_at(start);
+        let end = rdr.position().byte();
+        mark.set(end);
+        if opts.max_record > 0 && end.saturating_sub(start) > opts.max_record {
+            return Err(IngestError::RecordTooLarge {
+                path: path.to_path_buf(),
+                line,
+                limit: opts.max_record,
+            });
+        }
         let result = if brec.len() != ncols {
             srec = StringRecord::from_byte_record_lossy(brec);
             Err(FieldError::new(
@@ -287,8 +305,16 @@ pub(crate) fn record_loop<I: Read, R: CsvRows>(
                         let w = w.borrow();
                         let bytes = w.slice(start, end);
                         // After a CRLF the record's start is the `\n` (csv ends a record at the
-                        // `\r`); no record starts with one, so it belongs to the line before.
-                        let bytes = bytes.strip_prefix(b"\n").unwrap_or(bytes);
+                        // `\r`), and blank lines before a record are read with it. No record
+                        // starts with a line end (csv skips blank lines), so leading `\r` and
+                        // `\n` belong to the lines before; dropping them all makes the bytes the
+                        // same wherever a read began (e.g. the parallel reader's cut between the
+                        // `\r` and `\n` of `\r\r\n`).
+                        let skip = bytes
+                            .iter()
+                            .take_while(|&&b| b == b'\n' || b == b'\r')
+                            .count();
+                        let bytes = &bytes[skip..];
                         on_reject(line, &fe, bytes)?
                     }
                     None => on_reject(line, &fe, &[])?,
@@ -314,9 +340,10 @@ pub(crate) fn drive<R: CsvRows>(
         delimiter,
         lenient,
         mut quarantine,
+        max_record,
     } = opts;
     let mut input = input;
-    let (header, head_lines, prev_byte) = header_of(path, &mut input, delimiter)?;
+    let (header, head_lines, prev_byte) = header_of(path, &mut input, delimiter, max_record)?;
     let mut rows =
         make(&header).map_err(|e| InputError::new(path, 1, e.field.clone(), e.problem()))?;
     let keep_bytes = lenient && quarantine.is_some();
@@ -337,6 +364,7 @@ pub(crate) fn drive<R: CsvRows>(
             on_reject: Some(&mut write),
             keep_bytes,
             prev_byte,
+            max_record,
         },
     )?;
     rows.finish(ctx)

@@ -38,21 +38,83 @@ pub enum IngestError {
     /// No input files were given.
     #[error("no input files")]
     NoInput,
+    /// A record (CSV row, JSON line or array element) is longer than
+    /// [`crate::ReadOptions::max_record_bytes`]. Fatal even in lenient mode: the read stops
+    /// before holding more than the limit in memory, and the record's end cannot be found
+    /// without reading it.
+    #[error(
+        "{}:{line}: row: record longer than {limit} bytes (limit --max-record-bytes); a corrupt or hostile file, or the wrong format?",
+        path.display()
+    )]
+    RecordTooLarge {
+        /// The file.
+        path: PathBuf,
+        /// The line where the record starts (0 when unknown).
+        line: u64,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// A compressed stream decompresses to more than
+    /// [`crate::ReadOptions::max_compression_ratio`] times the compressed bytes read (beyond a
+    /// fixed allowance): a decompression bomb, or an unusually repetitive file.
+    #[error(
+        "{}: decompressed byte offset {offset}: more than {ratio}:1 of the {compressed} compressed bytes read (limit --max-compression-ratio); a decompression bomb?",
+        path.display()
+    )]
+    CompressionRatio {
+        /// The file.
+        path: PathBuf,
+        /// Decompressed bytes produced when the limit fired.
+        offset: u64,
+        /// Compressed bytes read by then.
+        compressed: u64,
+        /// The limit.
+        ratio: u64,
+    },
 }
 
 impl IngestError {
-    /// An I/O error on `path`.
+    /// An I/O error on `path`; a resource limit that fired inside a reader (carried as the
+    /// I/O error's payload, see [`crate::limits`]) becomes its own variant.
     pub(crate) fn io(path: &std::path::Path, source: std::io::Error) -> Self {
-        IngestError::Io {
-            path: path.to_path_buf(),
-            source,
+        match crate::limits::hit_of(&source) {
+            Some(crate::limits::LimitHit::Record { limit }) => IngestError::RecordTooLarge {
+                path: path.to_path_buf(),
+                line: 0,
+                limit,
+            },
+            Some(crate::limits::LimitHit::Ratio {
+                offset,
+                compressed,
+                ratio,
+            }) => IngestError::CompressionRatio {
+                path: path.to_path_buf(),
+                offset,
+                compressed,
+                ratio,
+            },
+            None => IngestError::Io {
+                path: path.to_path_buf(),
+                source,
+            },
         }
+    }
+
+    /// Names `line` as the start of an over-long record (other errors are unchanged).
+    pub(crate) fn at_line(mut self, at: u64) -> Self {
+        if let IngestError::RecordTooLarge { line, .. } = &mut self
+            && *line == 0
+        {
+            *line = at;
+        }
+        self
     }
 
     /// The line this error names, when it is about one row.
     pub fn line(&self) -> Option<u64> {
         match self {
             IngestError::Input(e) => Some(e.line),
+            IngestError::RecordTooLarge { line, .. } => Some(*line),
             _ => None,
         }
     }
@@ -94,12 +156,32 @@ impl FieldError {
     }
 }
 
-/// Shows a value in an error message, shortened to 60 characters.
+/// Shows a value in an error message, shortened to 60 characters, control characters escaped
+/// (`\n`, `\u{1b}`): an error stays on one line (one line per row in the quarantine's
+/// reasons file) and input cannot send escape sequences to the user's terminal.
 pub(crate) fn shown(v: &[u8]) -> String {
     let s = String::from_utf8_lossy(v);
-    let mut out: String = s.chars().take(60).collect();
+    let mut out = String::new();
+    for c in s.chars().take(60) {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
     if s.chars().count() > 60 {
         out.push('…');
     }
     format!("`{out}`")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn shown_values_stay_on_one_line() {
+        assert_eq!(
+            super::shown(b"two\nlines\x1b[31m"),
+            "`two\\nlines\\u{1b}[31m`"
+        );
+    }
 }

@@ -11,6 +11,7 @@
 mod csvdrive;
 pub mod error;
 pub mod format;
+pub mod limits;
 mod linedrive;
 pub mod listfield;
 pub mod mapping;
@@ -35,7 +36,7 @@ use quarantine::Quarantine;
 use std::path::{Path, PathBuf};
 
 /// How to read the input files.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct ReadOptions {
     /// Force this format for every file instead of detecting it from the header.
     pub format: Option<Format>,
@@ -48,6 +49,36 @@ pub struct ReadOptions {
     pub mapping: Option<Mapping>,
     /// Show a progress bar on large files (only when stderr is a terminal).
     pub progress: bool,
+    /// Longest record accepted (one CSV row, JSON line or JSON array element), in bytes; a
+    /// longer one stops the read with [`IngestError::RecordTooLarge`] (also in lenient mode)
+    /// before more than about this much is held in memory. 0: no limit. Default
+    /// [`limits::DEFAULT_MAX_RECORD_BYTES`] (64 MiB).
+    pub max_record_bytes: u64,
+    /// Largest decompressed/compressed ratio of a `.gz` / `.zst` stream, beyond the first
+    /// [`limits::RATIO_ALLOWANCE_BYTES`]; more stops the read with
+    /// [`IngestError::CompressionRatio`]. 0: no limit. Default
+    /// [`limits::DEFAULT_MAX_COMPRESSION_RATIO`] (1000).
+    pub max_compression_ratio: u64,
+    /// Block size of the parallel reader (archive tweets files), for tests and fuzzing: `None`
+    /// (default) 8 MiB blocks, and files under 1 MiB row by row; `Some(0)` row by row always;
+    /// `Some(n)` blocks of `n` bytes split in at least two parts whatever the file size, so
+    /// records straddle block and part boundaries.
+    pub par_block_bytes: Option<usize>,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            format: None,
+            lenient: false,
+            quarantine: None,
+            mapping: None,
+            progress: false,
+            max_record_bytes: limits::DEFAULT_MAX_RECORD_BYTES,
+            max_compression_ratio: limits::DEFAULT_MAX_COMPRESSION_RATIO,
+            par_block_bytes: None,
+        }
+    }
 }
 
 /// The result of reading: the merged dataset and what was found along the way.
@@ -91,7 +122,7 @@ fn read_one(
     quarantine: Option<&mut Quarantine>,
     b: &mut DatasetBuilder,
 ) -> Result<FileReport, IngestError> {
-    let opened = source::open(path, opts.progress)?;
+    let opened = source::open(path, opts.progress, opts.max_compression_ratio)?;
     let (format, detected) = match opts.format {
         Some(f) => (f, false),
         None => match detect_format(&opened.head) {
@@ -136,6 +167,7 @@ fn read_one(
             delimiter: b',',
             lenient,
             quarantine,
+            max_record: opts.max_record_bytes,
         };
         let input = opened.reader;
         let head = opened.head;
@@ -155,6 +187,7 @@ fn read_one(
     s.resolution = fr.resolution;
     s.rows_read = fr.rows_read;
     s.rows_rejected = fr.rows_rejected;
+    s.rejections = fr.rejections.clone();
     s.notes = fr.notes.clone();
     Ok(fr)
 }
@@ -181,14 +214,21 @@ fn dispatch(
         })
     };
     match format {
-        Format::ArchiveTweets => pardrive::drive(
-            path,
-            input,
-            copts,
-            ctx,
-            pardrive::ParOpts::default(),
-            archive::Tweets::new,
-        ),
+        Format::ArchiveTweets => {
+            let par = match opts.par_block_bytes {
+                None => pardrive::ParOpts::default(),
+                Some(0) => pardrive::ParOpts {
+                    parts: 1,
+                    ..Default::default()
+                },
+                Some(n) => pardrive::ParOpts {
+                    block_bytes: n,
+                    min_parallel: 0,
+                    parts: rayon::current_num_threads().max(2),
+                },
+            };
+            pardrive::drive(path, input, copts, ctx, par, archive::Tweets::new)
+        }
         Format::ArchiveUsers => csvdrive::drive(path, input, copts, ctx, archive::Users::new),
         Format::Coortweet => csvdrive::drive(path, input, copts, ctx, coortweet::Shares::new),
         Format::CoortweetMulti => csvdrive::drive(path, input, copts, ctx, coortweet::Multi::new),
@@ -213,7 +253,7 @@ fn dispatch(
         Format::GenericJsonl => {
             let m = need_mapping()?;
             let mut lists = generic::Lists::default();
-            linedrive::drive(path, input, lenient, copts.quarantine, ctx, |line, ctx| {
+            linedrive::drive(path, input, copts, ctx, |line, ctx| {
                 let v = linedrive::parse_json(line)?;
                 generic::add_row(m, &generic::JsonRow(&v), &mut lists, ctx)
             })?;
@@ -222,14 +262,21 @@ fn dispatch(
         }
         Format::Parquet => {
             let m = need_mapping()?;
-            parquet_file::read(path, m, lenient, copts.quarantine, ctx)
+            parquet_file::read(
+                path,
+                m,
+                lenient,
+                opts.max_compression_ratio,
+                copts.quarantine,
+                ctx,
+            )
         }
         Format::TwitterV2 => {
             let first = head.iter().find(|b| !b.is_ascii_whitespace());
             if first == Some(&b'[') {
-                json_array(path, input, lenient, ctx, twitter_v2::line)?;
+                json_array(path, input, copts, ctx, twitter_v2::line)?;
             } else {
-                linedrive::drive(path, input, lenient, copts.quarantine, ctx, |line, ctx| {
+                linedrive::drive(path, input, copts, ctx, |line, ctx| {
                     twitter_v2::line(&linedrive::parse_json(line)?, ctx)
                 })?;
             }
@@ -239,9 +286,9 @@ fn dispatch(
         Format::TwitterV2Users => {
             let first = head.iter().find(|b| !b.is_ascii_whitespace());
             if first == Some(&b'[') {
-                json_array(path, input, lenient, ctx, twitter_v2::add_user)?;
+                json_array(path, input, copts, ctx, twitter_v2::add_user)?;
             } else {
-                linedrive::drive(path, input, lenient, copts.quarantine, ctx, |line, ctx| {
+                linedrive::drive(path, input, copts, ctx, |line, ctx| {
                     twitter_v2::add_user(&linedrive::parse_json(line)?, ctx)
                 })?;
             }
@@ -254,37 +301,120 @@ fn dispatch(
     }
 }
 
-/// Reads a file holding one JSON array; element `i` (1-based) is reported as line `i`.
+/// Reads a file holding one JSON array, one element at a time (never the whole array in
+/// memory); an element is reported at the line where it ends, with its number ("array element
+/// 3") in the problem. An element longer than
+/// `opts.max_record` stops the read. In lenient mode a rejected element is quarantined as its
+/// JSON text (re-serialised, not the original bytes).
 fn json_array(
     path: &Path,
     input: Box<dyn std::io::BufRead>,
-    lenient: bool,
+    opts: CsvOpts<'_>,
     ctx: &mut Ctx<'_>,
     mut each: impl FnMut(&serde_json::Value, &mut Ctx<'_>) -> Result<(), error::FieldError>,
 ) -> Result<(), IngestError> {
-    let items: Vec<serde_json::Value> = serde_json::from_reader(input).map_err(|e| {
-        IngestError::from(lockstep_model::InputError::new(
-            path,
-            e.line() as u64,
-            "json",
-            format!("invalid JSON array: {e}"),
-        ))
-    })?;
-    for (i, v) in items.iter().enumerate() {
+    use serde::Deserializer as _;
+    let CsvOpts {
+        lenient,
+        mut quarantine,
+        max_record,
+        ..
+    } = opts;
+    let mark: limits::Mark = std::rc::Rc::new(std::cell::Cell::new(0));
+    let newlines = std::rc::Rc::new(std::cell::Cell::new(0u64));
+    let counted = CountNewlines {
+        inner: input,
+        count: newlines.clone(),
+    };
+    let guard = limits::RecordGuard::new(counted, mark.clone(), max_record, 16);
+    let pos = guard.position();
+    let mut de = serde_json::Deserializer::from_reader(guard);
+    let mut index = 0u64;
+    let mut stop: Option<IngestError> = None;
+    let mut on_element = |v: serde_json::Value| -> bool {
+        index += 1;
+        // serde_json reads byte by byte: the count is exact up to the element's end.
+        let line = newlines.get() + 1;
+        mark.set(pos.get());
         ctx.report.rows_read += 1;
-        if let Err(fe) = each(v, ctx) {
-            if !lenient {
-                return Err(lockstep_model::InputError::new(
+        let Err(fe) = each(&v, ctx) else {
+            return true;
+        };
+        if !lenient {
+            stop = Some(
+                lockstep_model::InputError::new(
                     path,
-                    i as u64 + 1,
+                    line,
                     fe.field.clone(),
-                    format!("{} (array element {})", fe.problem(), i + 1),
+                    format!("{} (array element {index})", fe.problem()),
                 )
-                .into());
-            }
-            ctx.report.rows_rejected += 1;
-            *ctx.report.rejections.entry(fe.reason_key()).or_insert(0) += 1;
+                .into(),
+            );
+            return false;
         }
+        ctx.report.rows_rejected += 1;
+        *ctx.report.rejections.entry(fe.reason_key()).or_insert(0) += 1;
+        if let Some(q) = quarantine.as_deref_mut()
+            && let Err(e) = q.write(path, line, &fe, v.to_string().as_bytes())
+        {
+            stop = Some(e);
+            return false;
+        }
+        true
+    };
+    let r = (&mut de)
+        .deserialize_seq(Elements(&mut on_element))
+        .and_then(|()| de.end());
+    if let Some(e) = stop {
+        return Err(e);
     }
-    Ok(())
+    r.map_err(|e| {
+        if e.is_io() {
+            IngestError::io(path, std::io::Error::from(e)).at_line(newlines.get() + 1)
+        } else {
+            lockstep_model::InputError::new(
+                path,
+                (e.line() as u64).max(1),
+                "json",
+                format!("invalid JSON array: {e}"),
+            )
+            .into()
+        }
+    })
+}
+
+/// Counts the `\n` bytes read through it.
+struct CountNewlines<R> {
+    inner: R,
+    count: std::rc::Rc<std::cell::Cell<u64>>,
+}
+
+impl<R: std::io::Read> std::io::Read for CountNewlines<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let nl = memchr::memchr_iter(b'\n', &buf[..n]).count() as u64;
+        self.count.set(self.count.get() + nl);
+        Ok(n)
+    }
+}
+
+/// A serde visitor handing each element of a JSON array to a callback (which returns false to
+/// stop), so the array is never held whole.
+struct Elements<'f, F>(&'f mut F);
+
+impl<'de, F: FnMut(serde_json::Value) -> bool> serde::de::Visitor<'de> for Elements<'_, F> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON array")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(v) = seq.next_element::<serde_json::Value>()? {
+            if !(self.0)(v) {
+                return Err(serde::de::Error::custom("stopped"));
+            }
+        }
+        Ok(())
+    }
 }

@@ -1,38 +1,39 @@
 //! The JSON-lines loop: one record per physical line, read into a reused buffer; bad lines are
 //! errors naming the line, or quarantined byte for byte in lenient mode.
 
-use crate::csvdrive::Ctx;
+use crate::csvdrive::{CsvOpts, Ctx};
 use crate::error::{FieldError, IngestError};
-use crate::quarantine::Quarantine;
 use lockstep_model::InputError;
 use std::io::BufRead;
 use std::path::Path;
 
 /// Reads `input` line by line, calling `row` on every non-blank line (without its terminator).
+/// A line longer than `opts.max_record` stops the read before more of it is held in memory.
+/// (`opts.delimiter` is unused.)
 pub(crate) fn drive(
     path: &Path,
     mut input: Box<dyn BufRead>,
-    lenient: bool,
-    mut quarantine: Option<&mut Quarantine>,
+    opts: CsvOpts<'_>,
     ctx: &mut Ctx<'_>,
     mut row: impl FnMut(&[u8], &mut Ctx<'_>) -> Result<(), FieldError>,
 ) -> Result<(), IngestError> {
+    let CsvOpts {
+        lenient,
+        mut quarantine,
+        max_record,
+        ..
+    } = opts;
     let mut buf = Vec::with_capacity(64 * 1024);
     let mut line = 0u64;
     loop {
         buf.clear();
-        let n = input
-            .read_until(b'\n', &mut buf)
-            .map_err(|e| IngestError::io(path, e))?;
+        let n = crate::limits::read_line_limited(&mut input, &mut buf, max_record)
+            .map_err(|e| IngestError::io(path, e).at_line(line + 1))?;
         if n == 0 {
             break;
         }
         line += 1;
-        let mut body = &buf[..];
-        if line == 1 {
-            body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
-        }
-        let body = body.trim_ascii();
+        let body = buf.trim_ascii();
         if body.is_empty() {
             continue;
         }

@@ -49,14 +49,18 @@ impl Quarantine {
                 .write_all(b"\n")
                 .map_err(|err| IngestError::io(&self.path, err))?;
         }
-        writeln!(
-            self.reasons,
-            "{}:{line}: {}: {}",
-            file.display(),
-            e.field,
-            e.problem()
-        )
-        .map_err(|err| IngestError::io(&self.reasons_path, err))
+        // One line per row whatever the text holds (a column name or a parser message).
+        let reason = format!("{}:{line}: {}: {}", file.display(), e.field, e.problem());
+        let reason: String = reason
+            .chars()
+            .flat_map(|c| {
+                let esc = c.is_control().then(|| c.escape_default());
+                esc.into_iter()
+                    .flatten()
+                    .chain((!c.is_control()).then_some(c))
+            })
+            .collect();
+        writeln!(self.reasons, "{reason}").map_err(|err| IngestError::io(&self.reasons_path, err))
     }
 
     /// Moves both files into place.

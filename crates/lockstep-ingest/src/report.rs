@@ -34,6 +34,11 @@ fn ser_format<S: serde::Serializer>(f: &Format, s: S) -> Result<S::Ok, S::Error>
 }
 
 impl FileReport {
+    /// Rows kept: read and not rejected (lenient accounting: read = kept + rejected).
+    pub fn rows_kept(&self) -> u64 {
+        self.rows_read.saturating_sub(self.rows_rejected)
+    }
+
     pub(crate) fn new(path: String, format: Format, detected: bool) -> Self {
         FileReport {
             path,

@@ -1,11 +1,19 @@
-//! Opening an input file: transparent `.gz` / `.zst` decompression, a peek at the first bytes for
-//! format detection, and an optional progress bar driven by the compressed bytes consumed.
+//! Opening an input file: transparent `.gz` / `.zst` decompression (with a limit on the
+//! decompression ratio, see [`crate::limits`]), a leading UTF-8 byte order mark dropped (the one
+//! place for every reader), a peek at the first bytes for format detection, and an optional
+//! progress bar driven by the compressed bytes consumed.
 
 use crate::error::IngestError;
+use crate::limits::RatioGuard;
 use indicatif::{ProgressBar, ProgressStyle};
+use std::cell::Cell;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Cursor, Read};
 use std::path::Path;
+use std::rc::Rc;
+
+/// The UTF-8 byte order mark some tools (Excel, PowerShell) put at the start of a text file.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// How many decompressed bytes are peeked for format detection.
 pub(crate) const PEEK_BYTES: usize = 64 * 1024;
@@ -34,10 +42,11 @@ pub(crate) struct Opened {
     pub progress: Option<ProgressBar>,
 }
 
-/// Counts raw bytes read into a progress bar.
+/// Counts raw bytes read (for the progress bar and the decompression ratio limit).
 struct Counting<R> {
     inner: R,
     bar: Option<ProgressBar>,
+    count: Rc<Cell<u64>>,
 }
 
 impl<R: Read> Read for Counting<R> {
@@ -46,12 +55,14 @@ impl<R: Read> Read for Counting<R> {
         if let Some(b) = &self.bar {
             b.inc(n as u64);
         }
+        self.count.set(self.count.get() + n as u64);
         Ok(n)
     }
 }
 
-/// Opens `path`, detecting compression from the magic bytes.
-pub(crate) fn open(path: &Path, progress: bool) -> Result<Opened, IngestError> {
+/// Opens `path`, detecting compression from the magic bytes; a compressed stream may not
+/// decompress to more than `max_ratio` times the compressed bytes read (0: no limit).
+pub(crate) fn open(path: &Path, progress: bool, max_ratio: u64) -> Result<Opened, IngestError> {
     let file = File::open(path).map_err(|e| IngestError::io(path, e))?;
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
     let bar = if progress
@@ -73,11 +84,13 @@ pub(crate) fn open(path: &Path, progress: bool) -> Result<Opened, IngestError> {
     } else {
         None
     };
+    let count = Rc::new(Cell::new(0u64));
     let mut raw = BufReader::with_capacity(
         256 * 1024,
         Counting {
             inner: file,
             bar: bar.clone(),
+            count: count.clone(),
         },
     );
     let magic = raw.fill_buf().map_err(|e| IngestError::io(path, e))?;
@@ -90,16 +103,30 @@ pub(crate) fn open(path: &Path, progress: bool) -> Result<Opened, IngestError> {
     };
     let mut stream: Box<dyn Read> = match compression {
         Compression::None => Box::new(raw),
-        Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(raw)),
-        Compression::Zstd => Box::new(
+        Compression::Gzip => Box::new(RatioGuard::new(
+            flate2::bufread::MultiGzDecoder::new(raw),
+            count,
+            max_ratio,
+        )),
+        Compression::Zstd => Box::new(RatioGuard::new(
             zstd::stream::read::Decoder::with_buffer(raw).map_err(|e| IngestError::io(path, e))?,
-        ),
+            count,
+            max_ratio,
+        )),
     };
     let mut head = Vec::with_capacity(PEEK_BYTES);
     (&mut stream)
         .take(PEEK_BYTES as u64)
         .read_to_end(&mut head)
         .map_err(|e| IngestError::io(path, e))?;
+    if head.starts_with(BOM) {
+        head.drain(..BOM.len());
+        // Keep the peek full so format detection sees as much as without a BOM.
+        (&mut stream)
+            .take(BOM.len() as u64)
+            .read_to_end(&mut head)
+            .map_err(|e| IngestError::io(path, e))?;
+    }
     let reader: Box<dyn BufRead> = Box::new(BufReader::with_capacity(
         256 * 1024,
         Cursor::new(head.clone()).chain(stream),
@@ -131,12 +158,62 @@ mod tests {
         let zs = dir.path().join("x.csv.zst");
         std::fs::write(&zs, zstd::encode_all(&text[..], 1).expect("zstd")).expect("write");
         for (p, c) in [(gz, Compression::Gzip), (zs, Compression::Zstd)] {
-            let mut o = open(&p, false).expect("open");
+            let mut o = open(&p, false, 1000).expect("open");
             assert_eq!(o.compression, c);
             assert!(o.head.starts_with(b"a,b\n1,2"));
             let mut all = Vec::new();
             o.reader.read_to_end(&mut all).expect("read");
             assert_eq!(all, text);
+        }
+    }
+
+    #[test]
+    fn a_leading_bom_is_dropped_once() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("bom.csv");
+        std::fs::write(&p, b"\xEF\xBB\xBFa,b\n\xEF\xBB\xBF\n").expect("write");
+        let mut o = open(&p, false, 0).expect("open");
+        assert_eq!(o.head, b"a,b\n\xEF\xBB\xBF\n");
+        let mut all = Vec::new();
+        o.reader.read_to_end(&mut all).expect("read");
+        assert_eq!(all, o.head);
+    }
+
+    /// Streams `zeros` zero bytes through a compressor into `path` (nothing large in memory).
+    fn bomb(path: &Path, zeros: u64, gzip: bool) {
+        let file = File::create(path).expect("create");
+        let mut src = std::io::repeat(0).take(zeros);
+        if gzip {
+            let mut enc = flate2::write::GzEncoder::new(file, flate2::Compression::best());
+            std::io::copy(&mut src, &mut enc).expect("gzip");
+            enc.finish().expect("finish");
+        } else {
+            let mut enc = zstd::stream::write::Encoder::new(file, 3).expect("zstd");
+            std::io::copy(&mut src, &mut enc).expect("zstd");
+            enc.finish().expect("finish");
+        }
+    }
+
+    #[test]
+    fn decompression_bombs_stop_at_the_ratio_limit() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        // Deflate cannot exceed about 1032:1, so the gzip case uses a lower limit.
+        for (gzip, ratio) in [(false, 1000), (true, 100)] {
+            let p = dir.path().join(if gzip { "b.csv.gz" } else { "b.csv.zst" });
+            let zeros = 256u64 << 20;
+            bomb(&p, zeros, gzip);
+            let mut o = open(&p, false, ratio).expect("open");
+            let e = std::io::copy(&mut o.reader, &mut std::io::sink()).expect_err("bomb");
+            let e = IngestError::io(&p, e);
+            assert!(
+                matches!(e, IngestError::CompressionRatio { ratio: r, .. } if r == ratio),
+                "{e}"
+            );
+            assert!(e.to_string().contains("b.csv."), "{e}");
+            // Without the limit the whole stream comes out.
+            let mut o = open(&p, false, 0).expect("open");
+            let n = std::io::copy(&mut o.reader, &mut std::io::sink()).expect("no limit");
+            assert_eq!(n, zeros);
         }
     }
 }

@@ -1,6 +1,31 @@
 //! Timestamp parsing without allocation: the archive's `YYYY-MM-DD HH:MM`, `YYYY-MM-DD HH:MM:SS`,
 //! RFC 3339 (`T`, fractions, `Z` or `±HH:MM` offsets), dates, the IRA set's `M/D/YYYY H:MM`, and
 //! Unix seconds (CooRTweet writes them as floats such as `1610870160.0`).
+//!
+//! The parsers accept any calendar-valid time; whether a time is *plausible* for social media
+//! data is decided in one place, [`plausible`], which every reader applies to every timestamp
+//! it keeps (post times, account creation dates, login and ad times).
+
+/// Earliest plausible timestamp: 1990-01-01T00:00:00Z (before any social platform; catches
+/// `0000-01-01`, zero and negative epochs and seconds-vs-milliseconds mix-ups).
+pub const PLAUSIBLE_FROM: i64 = 631_152_000;
+
+/// First implausible timestamp: 2100-01-01T00:00:00Z (catches `9999-12-31` placeholders and
+/// milliseconds read as seconds).
+pub const PLAUSIBLE_UNTIL: i64 = 4_102_444_800;
+
+/// `t` if it lies in `[PLAUSIBLE_FROM, PLAUSIBLE_UNTIL)`, else the problem to report
+/// (`"9999-01-01 00:00:00 UTC is outside 1990-01-01..2100-01-01"`).
+pub fn plausible(t: i64) -> Result<i64, String> {
+    if (PLAUSIBLE_FROM..PLAUSIBLE_UNTIL).contains(&t) {
+        Ok(t)
+    } else {
+        Err(format!(
+            "{} UTC is outside the plausible range 1990-01-01..2100-01-01",
+            format_utc(t)
+        ))
+    }
+}
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
 pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
@@ -269,6 +294,19 @@ mod tests {
         assert_eq!(parse_unix_seconds(b"16a"), None);
         assert_eq!(parse_unix_seconds(b""), None);
         assert_eq!(format_utc(1_471_348_020), "2016-08-16 11:47:00");
+    }
+
+    #[test]
+    fn plausible_range() {
+        assert_eq!(parse_datetime(b"1990-01-01 00:00"), Some(PLAUSIBLE_FROM));
+        assert_eq!(parse_datetime(b"2100-01-01 00:00"), Some(PLAUSIBLE_UNTIL));
+        assert!(plausible(PLAUSIBLE_FROM).is_ok());
+        assert!(plausible(PLAUSIBLE_UNTIL - 1).is_ok());
+        for t in [PLAUSIBLE_FROM - 1, PLAUSIBLE_UNTIL, 0, -5, i64::MIN / 1000] {
+            assert!(plausible(t).is_err(), "{t}");
+        }
+        let e = plausible(parse_datetime(b"9999-01-01").unwrap_or_default()).unwrap_err();
+        assert!(e.starts_with("9999-01-01 00:00:00 UTC is outside"), "{e}");
     }
 
     proptest! {

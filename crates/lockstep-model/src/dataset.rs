@@ -375,6 +375,9 @@ pub struct SourceInfo {
     pub rows_read: u64,
     /// Rows rejected (quarantined in lenient mode).
     pub rows_rejected: u64,
+    /// Rejected rows counted by `column: reason` (they sum to `rows_rejected`).
+    #[serde(default)]
+    pub rejections: std::collections::BTreeMap<String, u64>,
     /// Notes for the user (e.g. "exact times recovered from snowflake ids").
     pub notes: Vec<String>,
 }
@@ -389,6 +392,7 @@ impl SourceInfo {
             resolution,
             rows_read: 0,
             rows_rejected: 0,
+            rejections: Default::default(),
             notes: Vec::new(),
         }
     }

@@ -80,6 +80,7 @@ fn world(posts: usize, accounts: u64, qut: Option<&mut dyn Write>) -> Dataset {
         resolution: Resolution::Second,
         rows_read: posts as u64,
         rows_rejected: 0,
+        rejections: Default::default(),
         notes: vec![],
     });
     let span = 30 * 86_400u64;

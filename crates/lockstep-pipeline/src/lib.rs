@@ -13,7 +13,7 @@ mod report_input;
 mod seeds;
 
 pub use detect::Detection;
-pub use outputs::{RunSummary, Summary, write_outputs};
+pub use outputs::{IngestFileSummary, RunSummary, Summary, write_outputs};
 pub use params::{InvestigateParams, Semantics};
 pub use seeds::{ExpansionSummary, SeedExpansion, read_seed_file, resolve_seeds};
 

@@ -33,6 +33,41 @@ pub struct RunSummary {
     pub seconds: f64,
 }
 
+/// What one input file contributed, in `summary.json` (lenient accounting:
+/// `rows_read = rows_kept + rows_rejected`).
+#[derive(Clone, Debug, Serialize)]
+pub struct IngestFileSummary {
+    /// The path as given.
+    pub path: String,
+    /// Detected or forced format.
+    pub format: String,
+    /// Data rows read (header excluded).
+    pub rows_read: u64,
+    /// Rows kept.
+    pub rows_kept: u64,
+    /// Rows skipped (`--lenient`; quarantined with `--quarantine`).
+    pub rows_rejected: u64,
+    /// Skipped rows by `column: reason`.
+    pub rejections: BTreeMap<String, u64>,
+}
+
+impl IngestFileSummary {
+    /// The accounting of every source of `ds`, in reading order.
+    pub fn of(ds: &Dataset) -> Vec<IngestFileSummary> {
+        ds.sources
+            .iter()
+            .map(|s| IngestFileSummary {
+                path: s.path.clone(),
+                format: s.format.clone(),
+                rows_read: s.rows_read,
+                rows_kept: s.rows_read.saturating_sub(s.rows_rejected),
+                rows_rejected: s.rows_rejected,
+                rejections: s.rejections.clone(),
+            })
+            .collect()
+    }
+}
+
 /// `summary.json`.
 #[derive(Clone, Debug, Serialize)]
 pub struct Summary {
@@ -42,6 +77,8 @@ pub struct Summary {
     pub semantics: crate::Semantics,
     /// Input files with BLAKE3 digests.
     pub inputs: Vec<lockstep_export::FileDigest>,
+    /// Rows read, kept and skipped per input file, with the reasons.
+    pub ingest: Vec<IngestFileSummary>,
     /// Posts read.
     pub posts: u64,
     /// Accounts seen.
@@ -237,6 +274,7 @@ pub fn write_outputs(
         version: env!("CARGO_PKG_VERSION").to_string(),
         semantics: inv.params.semantics,
         inputs,
+        ingest: IngestFileSummary::of(ds),
         posts: ds.posts.len() as u64,
         accounts: ds.accounts.len() as u64,
         resolution: inv.resolution.as_str().to_string(),

@@ -293,6 +293,7 @@ mod tests {
             resolution: Resolution::Second,
             rows_read: 2,
             rows_rejected: 0,
+            rejections: Default::default(),
             notes: vec![],
         });
         for (id, acc) in [("p1", "1001"), ("p2", "1002")] {

@@ -23,6 +23,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         resolution: Resolution::Second,
         rows_read: n_posts as u64,
         rows_rejected: 0,
+        rejections: Default::default(),
         notes: vec![],
     });
     let mut x: u64 = 7;

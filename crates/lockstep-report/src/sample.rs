@@ -52,6 +52,7 @@ pub fn sample() -> Sample {
         resolution: Resolution::Second,
         rows_read: 0,
         rows_rejected: 0,
+        rejections: Default::default(),
         notes: vec!["fixed sample world for tests".into()],
     });
     let groups: [(u32, u32, &str, &str); 3] = [

@@ -40,6 +40,10 @@ pub struct Args {
     /// How many values to list for each top list (hashtags, domains, clients, languages).
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub top: usize,
+
+    /// Resource limits.
+    #[command(flatten)]
+    pub limits: super::input::Limits,
 }
 
 /// Runs `lockstep inspect`.
@@ -54,6 +58,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         quarantine: args.quarantine.clone(),
         mapping,
         progress: !args.json,
+        max_record_bytes: args.limits.max_record_bytes,
+        max_compression_ratio: args.limits.max_compression_ratio,
+        par_block_bytes: None,
     };
     let ing = read_paths(&args.files, &opts).context("reading the input failed")?;
     let s = summarize(&ing, args.top);

@@ -81,9 +81,21 @@ pub struct Args {
     /// curve, the window of every layer and scale) and exit; needs no input files.
     #[arg(long)]
     pub explain_params: bool,
-    /// Skip bad input rows instead of stopping.
+    /// Skip bad input rows (counted by reason, reported on stderr and in summary.json) instead
+    /// of stopping at the first.
     #[arg(long)]
     pub lenient: bool,
+    /// Write skipped rows, byte for byte, to PATH and their reasons to PATH.reasons; implies
+    /// --lenient (as in `lockstep inspect`).
+    #[arg(long, value_name = "PATH")]
+    pub quarantine: Option<PathBuf>,
+    /// TOML column mapping for generic CSV / JSONL / Parquet inputs (see examples/mapping.toml
+    /// and `lockstep inspect --mapping`).
+    #[arg(long, value_name = "TOML")]
+    pub mapping: Option<PathBuf>,
+    /// Resource limits on the inputs.
+    #[command(flatten)]
+    pub limits: super::input::Limits,
     /// No progress bars or table (for scripts).
     #[arg(long, short)]
     pub quiet: bool,
@@ -154,6 +166,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .context("choosing the output directory")?;
 
     let show = !args.quiet;
+    let mapping = match &args.mapping {
+        Some(p) => Some(
+            lockstep_ingest::Mapping::from_path(p)
+                .with_context(|| format!("reading --mapping {}", p.display()))?,
+        ),
+        None => None,
+    };
     let t0 = Instant::now();
     let spinner = bar(show, "read", 0);
     let opts = lockstep_ingest::ReadOptions {
@@ -165,13 +184,32 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             None => None,
         },
         lenient: args.lenient,
+        quarantine: args.quarantine.clone(),
+        mapping,
         progress: show,
-        ..Default::default()
+        max_record_bytes: args.limits.max_record_bytes,
+        max_compression_ratio: args.limits.max_compression_ratio,
+        par_block_bytes: None,
     };
-    let ingested =
-        lockstep_ingest::read_paths(&args.inputs, &opts).context("reading the inputs")?;
-    let ds = ingested.dataset;
+    let ingested = lockstep_ingest::read_paths(&args.inputs, &opts);
     spinner.finish_and_clear();
+    let ingested = ingested.context("reading the inputs")?;
+    // What was read, kept and skipped: on stderr before anything else runs (also with --quiet
+    // when rows were skipped), and in summary.json.
+    for line in super::input::accounting(&ingested.report, args.quiet) {
+        eprintln!("{line}");
+    }
+    if let Some(q) = &args.quarantine
+        && show
+        && ingested.report.rows_rejected() > 0
+    {
+        eprintln!(
+            "skipped rows written to {} (reasons in {}.reasons)",
+            q.display(),
+            q.display()
+        );
+    }
+    let ds = ingested.dataset;
     let read_s = t0.elapsed().as_secs_f64();
     // CooRTweet keeps rows whose content id repeats; a Dataset does not. Read the share rows
     // directly from a CooRTweet CSV so the compatibility mode is exact.
@@ -232,6 +270,9 @@ pub fn investigate_paths(inputs: &[PathBuf], out: &Path) -> anyhow::Result<()> {
         lsh: "25x5".into(),
         explain_params: false,
         lenient: false,
+        quarantine: None,
+        mapping: None,
+        limits: super::input::Limits::default(),
         quiet: false,
     })
 }

@@ -4,7 +4,7 @@
 //! rows of one post (same `post_id` and `account_id`, not necessarily adjacent) are merged into one
 //! post: `url_id` -> urls, `hashtag_id` -> hashtags, `phash_id` -> media, `domain_id` -> domains.
 
-use super::{col, parse_time};
+use super::{checked_time, col, parse_time};
 use crate::csvdrive::{CsvRows, Ctx, Header};
 use crate::error::{FieldError, shown};
 use lockstep_model::{PostKind, PostRecord, Resolution};
@@ -12,9 +12,10 @@ use std::collections::HashMap;
 
 /// Unix seconds (CooRTweet stores them as floats) or a calendar time.
 fn parse_ts(v: &str, field: &str) -> Result<i64, FieldError> {
-    crate::timeparse::parse_unix_seconds(v.as_bytes())
-        .map(Ok)
-        .unwrap_or_else(|| parse_time(v, field))
+    match crate::timeparse::parse_unix_seconds(v.as_bytes()) {
+        Some(t) => checked_time(Some(t), v, field),
+        None => parse_time(v, field),
+    }
 }
 
 /// The 4-column shares table.

@@ -22,7 +22,7 @@ pub(crate) fn day_from_name(path: &Path) -> Option<i64> {
             }
         });
         if shape {
-            crate::timeparse::parse_datetime(w)
+            crate::timeparse::parse_datetime(w).filter(|&t| crate::timeparse::plausible(t).is_ok())
         } else {
             None
         }
@@ -42,7 +42,7 @@ impl Edges {
             FieldError::new(
                 "file name",
                 "no date",
-                "retweet edges carry no times: the file name must contain the day as YYYY-MM-DD",
+                "retweet edges carry no times: the file name must contain the day as YYYY-MM-DD (1990 to 2099)",
             )
         })?;
         Ok(Edges {

@@ -2,7 +2,7 @@
 //! from the column (CSV header name, Parquet column) or dotted path (JSON: `user.id`,
 //! `entities.hashtags[].tag`) the mapping names.
 
-use super::{parse_coord, parse_count, parse_opt_time};
+use super::{checked_time, parse_coord, parse_count, parse_opt_time};
 use crate::csvdrive::{CsvRows, Ctx, Header};
 use crate::error::{FieldError, shown};
 use crate::listfield::{ListBuf, parse_list};
@@ -164,8 +164,8 @@ pub(crate) fn add_row(
             crate::timeparse::parse_unix_seconds(tv.as_bytes()).map(|ms| ms.div_euclid(1000))
         }
         _ => crate::timeparse::parse_any(tv.as_bytes()),
-    }
-    .ok_or_else(|| FieldError::new(c.time.clone(), "bad timestamp", shown(tv.as_bytes())))?;
+    };
+    let time = checked_time(time, &tv, &c.time)?;
     let kind = match &c.kind {
         None => None,
         Some(k) => {

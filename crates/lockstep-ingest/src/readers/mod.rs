@@ -45,8 +45,21 @@ pub(crate) fn parse_bool(v: &str, field: &str) -> Result<bool, FieldError> {
 
 /// Parses a calendar time or Unix seconds (see [`crate::timeparse::parse_any`]).
 pub(crate) fn parse_time(v: &str, field: &str) -> Result<i64, FieldError> {
-    crate::timeparse::parse_any(v.as_bytes())
-        .ok_or_else(|| FieldError::new(field, "bad timestamp", shown(v.as_bytes())))
+    checked_time(crate::timeparse::parse_any(v.as_bytes()), v, field)
+}
+
+/// The one check every timestamp a reader keeps goes through: `parsed` is what a parser made
+/// of `raw` (`None`: unparseable, "bad timestamp"); a time outside
+/// [`crate::timeparse::plausible`]'s range is an "implausible timestamp".
+pub(crate) fn checked_time(parsed: Option<i64>, raw: &str, field: &str) -> Result<i64, FieldError> {
+    let t = parsed.ok_or_else(|| FieldError::new(field, "bad timestamp", shown(raw.as_bytes())))?;
+    crate::timeparse::plausible(t).map_err(|why| {
+        FieldError::new(
+            field,
+            "implausible timestamp",
+            format!("{}: {why}", shown(raw.as_bytes())),
+        )
+    })
 }
 
 /// Parses an optional calendar time (empty = `None`).

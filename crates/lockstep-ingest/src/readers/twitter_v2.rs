@@ -41,13 +41,12 @@ pub(crate) fn add_user(u: &Value, ctx: &mut Ctx<'_>) -> Result<(), FieldError> {
         return Err(FieldError::new("id", "missing user id", ""));
     }
     let created = match u.get("created_at") {
-        Some(Value::String(t)) if !t.is_empty() => Some(
+        Some(Value::String(t)) if !t.is_empty() => Some(super::checked_time(
             crate::timeparse::parse_datetime(t.as_bytes())
-                .or_else(|| crate::timeparse::parse_twitter_v1(t.as_bytes()))
-                .ok_or_else(|| {
-                    FieldError::new("created_at", "bad timestamp", shown(t.as_bytes()))
-                })?,
-        ),
+                .or_else(|| crate::timeparse::parse_twitter_v1(t.as_bytes())),
+            t,
+            "created_at",
+        )?),
         _ => None,
     };
     let b = &mut *ctx.b;
@@ -81,8 +80,11 @@ pub(crate) fn add_tweet(
         return Err(FieldError::new("author_id", "missing author", ""));
     }
     let ct = s(t, "created_at");
-    let time = crate::timeparse::parse_datetime(ct.as_bytes())
-        .ok_or_else(|| FieldError::new("created_at", "bad timestamp", shown(ct.as_bytes())))?;
+    let time = super::checked_time(
+        crate::timeparse::parse_datetime(ct.as_bytes()),
+        ct,
+        "created_at",
+    )?;
     let (mut rt, mut rt_author, mut reply, mut quote) = ("", String::new(), "", "");
     if let Some(Value::Array(refs)) = t.get("referenced_tweets") {
         for r in refs {
@@ -176,13 +178,11 @@ pub(crate) fn line(v: &Value, ctx: &mut Ctx<'_>) -> Result<(), FieldError> {
         // Validate the page's tweets first so a bad page adds nothing.
         for t in data {
             let ct = s(t, "created_at");
-            if crate::timeparse::parse_datetime(ct.as_bytes()).is_none() {
-                return Err(FieldError::new(
-                    "data[].created_at",
-                    "bad timestamp",
-                    shown(ct.as_bytes()),
-                ));
-            }
+            super::checked_time(
+                crate::timeparse::parse_datetime(ct.as_bytes()),
+                ct,
+                "data[].created_at",
+            )?;
         }
         for t in data {
             add_tweet(t, &authors, ctx)?;
