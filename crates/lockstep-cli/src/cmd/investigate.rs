@@ -159,8 +159,19 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     // Where the outputs go is checked before any work: never onto an input, never mixed with
     // another run's files.
     let mut inputs = Inputs::new(&args.inputs);
-    if let Some(p) = &args.seeds {
+    for p in args.seeds.iter().chain(&args.mapping) {
         inputs.add(p);
+    }
+    // The quarantine is written beside the run, not in it: inside --out it would be replaced
+    // with the directory.
+    if let Some(q) = &args.quarantine
+        && lockstep_outdir::resolve(q).starts_with(lockstep_outdir::resolve(&args.out))
+    {
+        anyhow::bail!(
+            "--quarantine {} lies inside --out {}: give it a path outside the output directory",
+            q.display(),
+            args.out.display()
+        );
     }
     let staged = StagedDir::begin(&args.out, &inputs, StageOptions { force: args.force })
         .context("choosing the output directory")?;
