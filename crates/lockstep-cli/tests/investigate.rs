@@ -220,3 +220,63 @@ fn record_limit_is_configurable_and_names_the_line() {
         );
     }
 }
+
+/// Issue 14: the IP database is reachable from the command line, recorded in run.toml and said
+/// in summary.json; a named file that cannot be read stops the run.
+#[test]
+fn the_ip_database_is_chosen_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let world = dir.path().join("world");
+    Command::cargo_bin("lockstep")
+        .unwrap()
+        .args([
+            "simulate",
+            "--accounts",
+            "400",
+            "--posts",
+            "6000",
+            "--logins",
+            "--out",
+        ])
+        .arg(&world)
+        .assert()
+        .success();
+    let inputs = [
+        world.join("tweets.csv"),
+        world.join("users.csv"),
+        world.join("logins.csv"),
+    ];
+    let geoip = dir.path().join("geoip");
+    std::fs::write(&geoip, "16909056,16909311,HK\n").unwrap();
+    let out = dir.path().join("inv");
+    Command::cargo_bin("lockstep")
+        .unwrap()
+        .arg("investigate")
+        .args(&inputs)
+        .arg("--ip-db")
+        .arg(&geoip)
+        .args(["--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let summary = std::fs::read_to_string(out.join("summary.json")).unwrap();
+    assert!(
+        summary.contains(&format!("IP database: {}", geoip.display())),
+        "{summary}"
+    );
+    let run = std::fs::read_to_string(out.join("run.toml")).unwrap();
+    assert!(run.contains("ip_db"), "{run}");
+    let a = Command::cargo_bin("lockstep")
+        .unwrap()
+        .arg("investigate")
+        .args(&inputs)
+        .args(["--ip-db", "/nonexistent/geoip", "--quiet", "--out"])
+        .arg(dir.path().join("inv2"))
+        .assert()
+        .failure();
+    let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    assert!(
+        err.contains("--ip-db") && err.contains("/nonexistent/geoip"),
+        "{err}"
+    );
+}

@@ -7,12 +7,14 @@
 //! [`Cluster::verdict`] / [`Cluster::score`] and [`AccountOutcome`].
 
 mod detect;
+mod ipdb;
 mod outputs;
 mod params;
 mod report_input;
 mod seeds;
 
 pub use detect::Detection;
+pub use ipdb::IpDbChoice;
 pub use outputs::{IngestFileSummary, RunSummary, Summary, write_outputs};
 pub use params::{InvestigateParams, Semantics};
 pub use seeds::{ExpansionSummary, SeedExpansion, read_seed_file, resolve_seeds};
@@ -243,7 +245,12 @@ pub fn investigate_with(
             seed: params.seed,
             ..Default::default()
         };
-        let score = lockstep_score::ScoreParams::default();
+        let mut score = lockstep_score::ScoreParams::default();
+        if ds.logins.as_ref().is_some_and(|l| !l.account.is_empty()) {
+            let (db, note) = params.ip_db.load()?;
+            score.ip = db;
+            inv.notes.push(note);
+        }
         let det = detect::detect(ds, &stats, &cluster_params, &score, &mut inv)?;
         inv.detection = Some(det);
         inv.expansion = seeds::apply(ds, &score, &mut inv);

@@ -67,6 +67,9 @@ pub struct InvestigateParams {
     /// docs/similar_text.md. Missing in an older `run.toml`: the defaults.
     #[serde(default)]
     pub similar: lockstep_engine::text::SimilarParams,
+    /// The IP database for login IPs (`--ip-db`); missing in an older `run.toml`: `auto`.
+    #[serde(default)]
+    pub ip_db: crate::IpDbChoice,
 }
 
 impl Default for InvestigateParams {
@@ -87,6 +90,7 @@ impl Default for InvestigateParams {
             seed: 42,
             seeds: Vec::new(),
             similar: lockstep_engine::text::SimilarParams::default(),
+            ip_db: crate::IpDbChoice::Auto,
         }
     }
 }

@@ -81,6 +81,11 @@ pub struct Args {
     /// curve, the window of every layer and scale) and exit; needs no input files.
     #[arg(long)]
     pub explain_params: bool,
+    /// IP database placing login IPs in countries: `auto` (Debian's tor-geoipdb when installed),
+    /// `none`, a MaxMind `FILE.mmdb`, or Tor-format ranges `FILE` / `FILE,FILE6`. What was used
+    /// is said in summary.json's notes.
+    #[arg(long, default_value = "auto", value_name = "auto|none|FILE")]
+    pub ip_db: String,
     /// Skip bad input rows (counted by reason, reported on stderr and in summary.json) instead
     /// of stopping at the first.
     #[arg(long)]
@@ -118,6 +123,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         min_weight: args.min_weight.unwrap_or(2),
         fdr: args.fdr,
         seed: args.seed,
+        ip_db: lockstep_pipeline::IpDbChoice::parse(&args.ip_db),
         ..Default::default()
     }
     .with_windows(&args.windows)?;
@@ -280,6 +286,7 @@ pub fn investigate_paths(inputs: &[PathBuf], out: &Path) -> anyhow::Result<()> {
         shingle: "2".into(),
         lsh: "25x5".into(),
         explain_params: false,
+        ip_db: "auto".into(),
         lenient: false,
         quarantine: None,
         mapping: None,
