@@ -213,3 +213,73 @@ fn an_os_error_is_said_once_and_escapes_from_data_are_not_sent_to_the_terminal()
     assert!(err.contains("\\x1b"), "{err:?}");
     Ok(())
 }
+
+/// kill -9 in the middle of a run leaves the previous outputs whole and complete; the next run
+/// removes what the killed one left beside `--out`.
+#[test]
+fn a_killed_run_leaves_the_previous_outputs_whole() -> R {
+    let dir = tempfile::tempdir()?;
+    let w = dir.path().join("world");
+    lockstep()
+        .args([
+            "simulate",
+            "--accounts",
+            "3000",
+            "--posts",
+            "60000",
+            "--out",
+        ])
+        .arg(&w)
+        .assert()
+        .success();
+    let out = dir.path().join("inv");
+    let inputs = [w.join("tweets.csv"), w.join("users.csv")];
+    lockstep()
+        .arg("investigate")
+        .args(&inputs)
+        .args(["--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let before = bytes(&out.join("accounts.csv"));
+    for delay_ms in [50u64, 400, 1500] {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("lockstep"))
+            .arg("investigate")
+            .args(&inputs)
+            .args(["--quiet", "--fdr", "0.2", "--out"])
+            .arg(&out)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()?;
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        child.kill()?; // SIGKILL
+        let status = child.wait()?;
+        lockstep_outdir::verify_complete(&out)?;
+        if !status.success() {
+            assert_eq!(
+                bytes(&out.join("accounts.csv")),
+                before,
+                "killed after {delay_ms} ms"
+            );
+        }
+    }
+    lockstep()
+        .arg("investigate")
+        .args(&inputs)
+        .args(["--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    assert_eq!(
+        bytes(&out.join("accounts.csv")),
+        before,
+        "the same run gives the same bytes"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())?
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("staging"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    Ok(())
+}
