@@ -26,7 +26,7 @@ enum Command {
     /// Simulate the default world and run the main pipeline on it.
     Demo(cmd::demo::Args),
     /// The main job: detect, test, cluster, score and report coordinated networks.
-    Investigate(cmd::investigate::Args),
+    Investigate(Box<cmd::investigate::Args>),
     /// Precision, recall and F1 of an investigation against labels.
     Eval(cmd::eval::Args),
     /// Write a privacy-hashed transparency dataset for selected networks.
@@ -55,7 +55,7 @@ fn main() -> std::process::ExitCode {
         Command::Inspect(a) => cmd::inspect::run(a),
         Command::Simulate(a) => cmd::simulate::run(a),
         Command::Demo(a) => cmd::demo::run(a),
-        Command::Investigate(a) => cmd::investigate::run(a),
+        Command::Investigate(a) => cmd::investigate::run(*a),
         Command::Eval(a) => cmd::eval::run(a),
         Command::Disclose(a) => cmd::disclose::run(a),
     };
