@@ -19,6 +19,10 @@ pub struct Args {
     /// World seed.
     #[arg(long, default_value_t = 2019)]
     pub seed: u64,
+    /// Write into OUT/world and OUT/investigation even when they hold files Lockstep did not
+    /// write (for example a demo-out left by an older version), beside those files.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Runs `lockstep demo`.
@@ -29,14 +33,14 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         posts: args.posts,
         seed: args.seed,
         out: world.clone(),
-        force: false,
+        force: args.force,
         preset: "hk2019".into(),
         logins: true,
         pages: true,
         ads: true,
     };
     super::simulate::write_world(&sim)?;
-    run_pipeline(&world, &args.out)?;
+    run_pipeline(&world, &args.out, args.force)?;
     println!("world and ground truth: {}", world.display());
     println!("labels: {}", world.join("labels.csv").display());
     Ok(())
@@ -53,14 +57,14 @@ pub const WORLD_INPUTS: [&str; 5] = [
 
 /// The main pipeline on the simulated world: `lockstep investigate` on its input files, with
 /// results in `OUT/investigation`, then `lockstep eval` against the world's labels.
-fn run_pipeline(world: &Path, out: &Path) -> anyhow::Result<()> {
+fn run_pipeline(world: &Path, out: &Path, force: bool) -> anyhow::Result<()> {
     let paths: Vec<PathBuf> = WORLD_INPUTS
         .iter()
         .map(|f| world.join(f))
         .filter(|p| p.exists())
         .collect();
     let results = out.join("investigation");
-    super::investigate::investigate_paths(&paths, &results)?;
+    super::investigate::investigate_paths(&paths, &results, force)?;
     let labels = world.join("labels.csv");
     super::eval::run(super::eval::Args {
         dir: results.clone(),

@@ -266,11 +266,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 }
 
 /// Runs the default investigation of `inputs` into `out` (for `lockstep demo`).
-pub fn investigate_paths(inputs: &[PathBuf], out: &Path) -> anyhow::Result<()> {
+pub fn investigate_paths(inputs: &[PathBuf], out: &Path, force: bool) -> anyhow::Result<()> {
     run(Args {
         inputs: inputs.to_vec(),
         out: out.to_path_buf(),
-        force: false,
+        force,
         format: None,
         windows: Vec::new(),
         semantics: "lockstep".into(),
