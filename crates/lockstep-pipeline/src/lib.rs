@@ -276,6 +276,23 @@ fn check_window(w: i64, layer: Layer, resolution: Resolution) -> Result<(), Pipe
     Ok(())
 }
 
+/// The common window when both scales of `layer` are selected and their effective windows are
+/// equal (e.g. on day-resolution data both defaults are raised to 86,400 s). The two runs would
+/// then be identical and every co-action would count twice (in the graph and in the fusion of
+/// significance); the drip scale alone runs (docs/semantics.md §2).
+fn burst_equals_drip(
+    params: &InvestigateParams,
+    layer: Layer,
+    resolution: Resolution,
+) -> Option<i64> {
+    if !(params.scales.contains(&Scale::Burst) && params.scales.contains(&Scale::Drip)) {
+        return None;
+    }
+    let burst = params.windows.get(layer, Scale::Burst, resolution)?;
+    let drip = params.windows.get(layer, Scale::Drip, resolution)?;
+    (burst == drip).then_some(burst)
+}
+
 fn run_lockstep(
     ds: &Dataset,
     params: &InvestigateParams,
@@ -300,6 +317,7 @@ fn run_lockstep(
     };
     params.windows.validate(&layers, inv.resolution)?;
     progress.begin("co-action", (layers.len() * params.scales.len()) as u64);
+    let mut coincide: Vec<String> = Vec::new();
     for &layer in &layers {
         let t = Instant::now();
         let trace = if layer == Layer::SimilarText {
@@ -320,11 +338,19 @@ fn run_lockstep(
             build_trace(ds, layer).map_err(|e| PipelineError::Layer(layer, e.to_string()))?
         };
         let mut build_s = t.elapsed().as_secs_f64();
+        let burst_is_drip = burst_equals_drip(params, layer, inv.resolution);
+        if let Some(w) = burst_is_drip {
+            coincide.push(format!("`{layer}` ({w} s)"));
+        }
         for &scale in &params.scales {
             let Some(w) = params.windows.get(layer, scale, inv.resolution) else {
                 progress.step();
                 continue;
             };
+            if scale == Scale::Burst && burst_is_drip.is_some() {
+                progress.step();
+                continue;
+            }
             let t = Instant::now();
             let mut kp = KernelParams::new(layer, scale, w, ds.accounts.len() as u32);
             kp.skew = params.skew;
@@ -357,6 +383,13 @@ fn run_lockstep(
             });
             progress.step();
         }
+    }
+    if !coincide.is_empty() {
+        inv.notes.push(format!(
+            "burst and drip windows coincide (data resolution {}) for layer(s) {}: only the drip scale runs for them, so each co-action is counted once",
+            inv.resolution.as_str(),
+            coincide.join(", ")
+        ));
     }
     progress.end();
     Ok(())
