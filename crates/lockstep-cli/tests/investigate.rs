@@ -157,3 +157,41 @@ fn min_weight_filters_the_coordination_graph() {
     let summary = std::fs::read_to_string(w5.join("summary.json")).unwrap();
     assert!(summary.contains("--min-weight 5:"), "{summary}");
 }
+
+/// Issue 14: a users file without posts (the Twitter IO archive's users file) used to give rc 0
+/// and header-only outputs without a word. Now stderr and `summary.json` say that no co-action
+/// layer can run, and `accounts.csv` lists every profile with its profile-signal score.
+#[test]
+fn profile_only_input_says_so_and_scores_the_profiles() {
+    let input =
+        data_dir().join("twitter-io-china-082019-1-users/china_082019_1_users_csv_hashed.csv");
+    let out = tempfile::tempdir().unwrap();
+    let a = Command::cargo_bin("lockstep")
+        .unwrap()
+        .args(["investigate", "--quiet"])
+        .arg(&input)
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("china_082019_1_users_csv_hashed.csv"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("no posts and no logins"), "{stderr}");
+    assert!(stderr.contains("no co-action layer can run"), "{stderr}");
+    assert!(stderr.contains("accounts.csv"), "{stderr}");
+    let summary = std::fs::read_to_string(out.path().join("summary.json")).unwrap();
+    assert!(summary.contains("no co-action layer can run"), "{summary}");
+    let accounts = std::fs::read_to_string(out.path().join("accounts.csv")).unwrap();
+    assert_eq!(accounts.lines().count(), 1 + 744);
+    // Every profile is scored; empty default profiles carry their evidence.
+    assert!(
+        accounts.lines().skip(1).all(|l| l.contains(",none,,0,")),
+        "verdict none, coordination 0"
+    );
+    assert!(accounts.contains("default_profile="), "{accounts}");
+    let edges = std::fs::read_to_string(out.path().join("edges.csv")).unwrap();
+    assert_eq!(edges.lines().count(), 1);
+}

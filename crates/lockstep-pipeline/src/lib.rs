@@ -192,6 +192,37 @@ impl Investigation {
     }
 }
 
+/// True when the dataset holds no activity at all (no posts, no logins): no co-action layer can
+/// run. Account profiles may still be present (a Twitter archive users file, TwiBot profiles).
+pub fn is_profile_only(ds: &Dataset) -> bool {
+    ds.posts.is_empty() && ds.logins.as_ref().is_none_or(|l| l.account.is_empty())
+}
+
+/// What `investigate` tells the user (stderr and `summary.json` notes) when the input has no
+/// posts and no logins: no co-action layer can run, and what was done with the profiles
+/// (docs/outputs.md, "Profile-only input"). `None` when there is activity.
+pub fn profile_only_message(ds: &Dataset, inputs: &[std::path::PathBuf]) -> Option<String> {
+    if !is_profile_only(ds) {
+        return None;
+    }
+    let names: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
+    let names = if names.is_empty() {
+        "the input".to_string()
+    } else {
+        names.join(", ")
+    };
+    let n = ds.accounts.len();
+    Some(if n == 0 {
+        format!(
+            "{names}: no posts, no logins and no account profiles were read, so nothing can be investigated; `lockstep inspect {names}` shows what the file holds"
+        )
+    } else {
+        format!(
+            "{names}: {n} account profile(s) but no posts and no logins: no co-action layer can run, so no coordination, edges or clusters can be found. The profiles were scored on the profile signals alone (handle pattern, default profile, follower shape; creation bursts need clusters): accounts.csv lists every profile with its inauthenticity_score and evidence, verdict `none` (a verdict needs coordination). Add the accounts' posts (e.g. the archive's tweets file) to detect coordination; `lockstep inspect` shows what an input holds"
+        )
+    })
+}
+
 /// Runs the detection stages on a dataset.
 pub fn investigate(
     ds: &Dataset,
@@ -225,6 +256,9 @@ pub fn investigate_with(
         detection: None,
         expansion: None,
     };
+    if let Some(m) = profile_only_message(ds, &params.inputs) {
+        inv.notes.push(m);
+    }
     match params.semantics {
         Semantics::Lockstep => run_lockstep(ds, params, &mut inv, progress)?,
         Semantics::Coortweet => run_coortweet(ds, params, shares, &mut inv, progress)?,
