@@ -394,7 +394,7 @@ pub fn format_report(r: &EvalReport) -> String {
         let how = if r.count_absent {
             "counted as not flagged (--count-absent)"
         } else {
-            "not evaluated: the data does not contain them; --count-absent counts them as not flagged"
+            "left out (the data does not contain them; --count-absent counts them as not flagged)"
         };
         s.push_str(&format!(
             "{} labelled accounts ({} with a positive label) are absent from accounts.csv: {how}\n",
