@@ -149,55 +149,157 @@ fn sym_keys(
         .collect()
 }
 
-/// The layers this dataset has actions for (`similar_text` is built by the text stage).
-pub fn supported_layers(ds: &Dataset) -> Vec<Layer> {
-    let p = &ds.posts;
-    let n = p.len();
-    let any = |f: &dyn Fn(usize) -> bool| (0..n).any(f);
-    let mut out = Vec::new();
-    if any(&|i| {
-        p.kind[i] == PostKind::Repost && (!p.repost_of[i].is_none() || !p.text[i].is_none())
-    }) {
-        out.push(Layer::Repost);
-    }
-    if any(&|i| p.kind[i] != PostKind::Repost && !p.text[i].is_none()) {
-        out.push(Layer::Text);
-        out.push(Layer::SimilarText);
-    }
-    if p.urls.total_values() > 0 {
-        out.push(Layer::Url);
-        out.push(Layer::Domain);
-    }
-    if p.hashtags.total_values() > 0 {
-        out.push(Layer::Hashtag);
-        if any(&|i| p.hashtags.get(i).len() >= 2) {
-            out.push(Layer::HashtagSeq);
+/// Whether a layer can run on a dataset, and why (not): the one answer `lockstep inspect` prints
+/// and `investigate` runs by (issue 14: they used to disagree).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct LayerSupport {
+    /// The layer.
+    pub layer: Layer,
+    /// True when the data holds actions the layer's trace takes.
+    pub supported: bool,
+    /// What the layer will use, or what is missing.
+    pub detail: String,
+}
+
+fn thousands(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
         }
-    }
-    if any(&|i| !p.reply_to[i].is_none()) {
-        out.push(Layer::Reply);
-    }
-    if p.mentions.total_values() > 0 {
-        out.push(Layer::Mention);
-    }
-    if p.media.total_values() > 0 {
-        out.push(Layer::Media);
-    }
-    if any(&|i| {
-        (p.kind[i] == PostKind::Repost || p.kind[i] == PostKind::Quote)
-            && (p.repost_of_account[i].is_some()
-                || !p.quote_of[i].is_none()
-                || (p.kind[i] == PostKind::Repost && !p.text[i].is_none()))
-    }) {
-        out.push(Layer::Amplify);
-    }
-    if let Some(l) = &ds.logins
-        && !l.account.is_empty()
-    {
-        out.push(Layer::Ip);
-        out.push(Layer::Device);
+        out.push(c);
     }
     out
+}
+
+/// For every layer (in [`Layer::ALL`] order), whether this dataset has actions for it, counted
+/// with the same conditions [`build_trace`] applies (reposts count only in `repost` and
+/// `amplify`; `hashtag_seq` needs a post with two or more hashtags; `amplify` needs a repost or
+/// quote that names its original or its author, or a repost without ids whose text can match an
+/// earlier original). `similar_text` is supported with `text`: how many texts are long enough
+/// for near-duplicate detection is known only when its trace is built.
+pub fn layer_support(ds: &Dataset) -> Vec<LayerSupport> {
+    let p = &ds.posts;
+    let n = p.len();
+    let count =
+        |f: &(dyn Fn(usize) -> bool + Sync)| (0..n).into_par_iter().filter(|&i| f(i)).count();
+    let original = |i: usize| !is_repost(ds, i);
+    let repost_ids = count(&|i| is_repost(ds, i) && !p.repost_of[i].is_none());
+    let repost_texts =
+        count(&|i| is_repost(ds, i) && p.repost_of[i].is_none() && !p.text[i].is_none());
+    let amplify_named = count(&|i| {
+        (p.kind[i] == PostKind::Repost || p.kind[i] == PostKind::Quote)
+            && (p.repost_of_account[i].is_some()
+                || (is_repost(ds, i) && !p.repost_of[i].is_none())
+                || !p.quote_of[i].is_none())
+    });
+    let amplify_text = count(&|i| {
+        is_repost(ds, i)
+            && p.repost_of[i].is_none()
+            && p.repost_of_account[i].is_none()
+            && !p.text[i].is_none()
+    });
+    let texts = count(&|i| original(i) && !p.text[i].is_none());
+    let urls = count(&|i| original(i) && !p.urls.get(i).is_empty());
+    let tags = count(&|i| original(i) && !p.hashtags.get(i).is_empty());
+    let tag_seqs = count(&|i| original(i) && p.hashtags.get(i).len() >= 2);
+    let replies = count(&|i| original(i) && !p.reply_to[i].is_none());
+    let mentions = count(&|i| original(i) && p.mentions.get(i).iter().any(|s| !s.is_none()));
+    let media = count(&|i| original(i) && p.media.get(i).iter().any(|s| !s.is_none()));
+    let logins = ds.logins.as_ref().map_or(0, |l| l.account.len());
+    let ip = ds
+        .logins
+        .as_ref()
+        .map_or(0, |l| l.ip.iter().filter(|s| !s.is_none()).count());
+    let device = ds
+        .logins
+        .as_ref()
+        .map_or(0, |l| l.device.iter().filter(|s| !s.is_none()).count());
+    let t = thousands;
+    Layer::ALL
+        .iter()
+        .map(|&layer| {
+            let (supported, detail) = match layer {
+                Layer::Repost => (
+                    repost_ids + repost_texts > 0,
+                    match (repost_ids, repost_texts) {
+                        (0, 0) => "no reposts".to_string(),
+                        (0, x) => format!("no reposted-post ids: identical text of {} reposts", t(x)),
+                        (r, 0) => format!("{} reposts with the reposted post's id", t(r)),
+                        (r, x) => format!(
+                            "{} reposts with the reposted post's id, {} by identical text",
+                            t(r),
+                            t(x)
+                        ),
+                    },
+                ),
+                Layer::Amplify => (
+                    amplify_named + amplify_text > 0,
+                    if amplify_named + amplify_text == 0 {
+                        "no reposts or quotes with a known original or author, no repost text to match one".to_string()
+                    } else {
+                        format!(
+                            "{} reposts/quotes naming the original or its author, {} reposts matched to an earlier original by identical text when it is in the data",
+                            t(amplify_named),
+                            t(amplify_text)
+                        )
+                    },
+                ),
+                Layer::Text => (texts > 0, format!("{} original posts with text", t(texts))),
+                Layer::SimilarText => (
+                    texts > 0,
+                    if texts > 0 {
+                        format!("near-duplicates among {} original posts with text", t(texts))
+                    } else {
+                        "no original post text".to_string()
+                    },
+                ),
+                Layer::Url => (urls > 0, format!("{} original posts with URLs", t(urls))),
+                Layer::Domain => (
+                    urls > 0,
+                    format!("registrable domains of the URLs of {} original posts", t(urls)),
+                ),
+                Layer::Hashtag => (tags > 0, format!("{} original posts with hashtags", t(tags))),
+                Layer::HashtagSeq => (
+                    tag_seqs > 0,
+                    if tag_seqs > 0 {
+                        format!("{} original posts with two or more hashtags", t(tag_seqs))
+                    } else {
+                        format!(
+                            "no post with two or more hashtags ({} with one: that is the hashtag layer)",
+                            t(tags)
+                        )
+                    },
+                ),
+                Layer::Reply => (
+                    replies > 0,
+                    format!("{} replies with the replied-to post's id", t(replies)),
+                ),
+                Layer::Mention => (mentions > 0, format!("{} original posts with mentions", t(mentions))),
+                Layer::Media => (media > 0, format!("{} original posts with media hashes", t(media))),
+                Layer::Ip => (ip > 0, format!("{} login events, {} with an IP", t(logins), t(ip))),
+                Layer::Device => (
+                    device > 0,
+                    format!("{} login events, {} with a device", t(logins), t(device)),
+                ),
+            };
+            LayerSupport {
+                layer,
+                supported,
+                detail,
+            }
+        })
+        .collect()
+}
+
+/// The layers this dataset has actions for: the supported rows of [`layer_support`].
+pub fn supported_layers(ds: &Dataset) -> Vec<Layer> {
+    layer_support(ds)
+        .into_iter()
+        .filter(|l| l.supported)
+        .map(|l| l.layer)
+        .collect()
 }
 
 /// Builds the trace of one layer.
