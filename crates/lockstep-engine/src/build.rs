@@ -202,6 +202,7 @@ pub fn layer_support(ds: &Dataset) -> Vec<LayerSupport> {
     });
     let texts = count(&|i| original(i) && !p.text[i].is_none());
     let urls = count(&|i| original(i) && !p.urls.get(i).is_empty());
+    let domains = count(&|i| original(i) && !p.domains.get(i).is_empty());
     let tags = count(&|i| original(i) && !p.hashtags.get(i).is_empty());
     let tag_seqs = count(&|i| original(i) && p.hashtags.get(i).len() >= 2);
     let replies = count(&|i| original(i) && !p.reply_to[i].is_none());
@@ -257,8 +258,12 @@ pub fn layer_support(ds: &Dataset) -> Vec<LayerSupport> {
                 ),
                 Layer::Url => (urls > 0, format!("{} original posts with URLs", t(urls))),
                 Layer::Domain => (
-                    urls > 0,
-                    format!("registrable domains of the URLs of {} original posts", t(urls)),
+                    urls + domains > 0,
+                    format!(
+                        "{} original posts with a source-given domain (used first), {} with URLs (their registrable domain)",
+                        t(domains),
+                        t(urls)
+                    ),
                 ),
                 Layer::Hashtag => (tags > 0, format!("{} original posts with hashtags", t(tags))),
                 Layer::HashtagSeq => (
@@ -337,7 +342,42 @@ pub fn build_trace(ds: &Dataset, layer: Layer) -> Result<Trace, TraceError> {
                 }
             }),
         ),
-        Layer::Url | Layer::Domain | Layer::Hashtag => {
+        Layer::Domain => {
+            // The registrable domain: a source-given domain (e.g. CooRTweet's `domain_id`) when the
+            // post has one, else the registrable domain of each of its URLs. A source-given value
+            // that is not a host name (an anonymised id) is its own key.
+            let given = sym_keys(ds, p.domains.values(), |s| {
+                let t = s.trim().to_lowercase();
+                if t.is_empty() {
+                    return None;
+                }
+                let d = registrable_domain(&format!("http://{t}/")).filter(|_| t.contains('.'));
+                Some(xxh3_64(d.unwrap_or(t).as_bytes()))
+            });
+            let from_url = sym_keys(ds, p.urls.values(), |s| {
+                registrable_domain(s).map(|d| xxh3_64(d.as_bytes()))
+            });
+            finish(
+                layer,
+                per_post_keys(ds, |i, k| {
+                    if is_repost(ds, i) {
+                        return;
+                    }
+                    let doms = p.domains.get(i);
+                    if doms.is_empty() {
+                        k.extend(
+                            p.urls
+                                .get(i)
+                                .iter()
+                                .filter_map(|s| from_url.get(s).copied()),
+                        );
+                    } else {
+                        k.extend(doms.iter().filter_map(|s| given.get(s).copied()));
+                    }
+                }),
+            )
+        }
+        Layer::Url | Layer::Hashtag => {
             let col = match layer {
                 Layer::Hashtag => &p.hashtags,
                 _ => &p.urls,
@@ -347,7 +387,6 @@ pub fn build_trace(ds: &Dataset, layer: Layer) -> Result<Trace, TraceError> {
                     let c = canonical_url(s);
                     (!c.is_empty()).then(|| xxh3_64(c.as_bytes()))
                 }
-                Layer::Domain => registrable_domain(s).map(|d| xxh3_64(d.as_bytes())),
                 _ => {
                     let t = s.trim().trim_start_matches('#').to_lowercase();
                     (!t.is_empty()).then(|| xxh3_64(t.as_bytes()))
@@ -693,5 +732,50 @@ mod tests {
         assert_ne!(target_of("a"), target_of("d"));
         // Text-keyed reposts stay out of the `text` layer (only o's original is there).
         assert_eq!(build_trace(&d, Layer::Text).unwrap().events.len(), 1);
+    }
+
+    /// Issue 14: german_elections' `domain` layer repeated the `url` layer (the anonymised URL
+    /// ids were taken as hosts) and ignored the file's `domain_id`. Source-given domains now come
+    /// first; posts without them use the registrable domain of their URLs.
+    #[test]
+    fn domain_layer_uses_source_given_domains() {
+        let mut b = DatasetBuilder::new();
+        let src = b.add_source(SourceInfo::new("t", "test", Resolution::Second));
+        let posts: [(&str, &[&str], &[&str]); 6] = [
+            ("alice", &["23678"], &["3498"]),
+            ("bob", &["84441"], &["3498"]),
+            ("carol", &["https://www.bbc.co.uk/x"], &[]),
+            ("dave", &["http://news.bbc.co.uk/y"], &[]),
+            ("erin", &[], &["WWW.Example.COM"]),
+            ("frank", &[], &["example.com"]),
+        ];
+        for (i, (acct, urls, doms)) in posts.iter().enumerate() {
+            b.push_post(
+                &PostRecord {
+                    external_id: &format!("p{i}"),
+                    account: acct,
+                    time: 100 + i as i64,
+                    urls,
+                    domains: doms,
+                    ..Default::default()
+                },
+                src,
+            );
+        }
+        let d = b.finish();
+        let dom = build_trace(&d, Layer::Domain).unwrap();
+        assert_eq!(dom.events.len(), 6);
+        assert_eq!(dom.n_targets, 3, "3498, bbc.co.uk, example.com");
+        let url = build_trace(&d, Layer::Url).unwrap();
+        assert_ne!(url.n_targets, dom.n_targets);
+        let target_of = |acct: &str| {
+            let a = d.account_by_external(acct).unwrap();
+            dom.events.iter().find(|e| e.account == a).map(|e| e.target)
+        };
+        assert_eq!(target_of("alice"), target_of("bob"));
+        assert_eq!(target_of("carol"), target_of("dave"));
+        assert_eq!(target_of("erin"), target_of("frank"));
+        assert_ne!(target_of("alice"), target_of("carol"));
+        assert!(supported_layers(&d).contains(&Layer::Domain));
     }
 }
