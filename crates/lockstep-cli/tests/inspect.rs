@@ -115,3 +115,88 @@ fn help_states_defaults() {
         );
     }
 }
+
+fn data_dir() -> std::path::PathBuf {
+    std::env::var_os("LOCKSTEP_DATA")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data")
+        })
+}
+
+/// `(layer, supported)` rows of `lockstep inspect --json` (the `windows` row left out).
+fn inspect_layers(input: &Path) -> Vec<(String, bool)> {
+    let out = lockstep()
+        .args(["inspect", "--json"])
+        .arg(input)
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    v["layers"]
+        .as_array()
+        .expect("layers")
+        .iter()
+        .filter(|l| l["layer"] != "windows")
+        .map(|l| {
+            (
+                l["layer"].as_str().unwrap_or_default().to_string(),
+                l["supported"].as_bool().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+/// Issue 14: inspect said german_elections supports `hashtag_seq` (investigate found no
+/// actions) and the IRA file does not support `amplify` (investigate ran it on 19,519 actions).
+/// Both now answer from `lockstep_engine::layer_support`: inspect's "yes" rows are exactly the
+/// layers `investigate` runs, and the two disputed layers agree with their traces.
+#[test]
+fn inspect_and_investigate_agree_on_layers_of_real_files() {
+    use lockstep_engine::{Layer, build_trace, supported_layers};
+    let cases = [
+        (
+            data_dir().join("coortweet/german_elections.csv"),
+            Layer::HashtagSeq,
+            false,
+        ),
+        (
+            data_dir().join("ira-538-by-author/ira_tweets_2016H2.csv.gz"),
+            Layer::Amplify,
+            true,
+        ),
+    ];
+    for (input, layer, expect) in cases {
+        let rows = inspect_layers(&input);
+        let ing = lockstep_ingest::read_paths(
+            std::slice::from_ref(&input),
+            &lockstep_ingest::ReadOptions::default(),
+        )
+        .expect("read");
+        let runs: Vec<String> = supported_layers(&ing.dataset)
+            .iter()
+            .map(|l| l.as_str().to_string())
+            .collect();
+        let yes: Vec<String> = rows.iter().filter(|r| r.1).map(|r| r.0.clone()).collect();
+        assert_eq!(yes, runs, "{}", input.display());
+        assert!(
+            rows.contains(&(layer.as_str().to_string(), expect)),
+            "{}: {rows:?}",
+            input.display()
+        );
+        let events = build_trace(&ing.dataset, layer)
+            .expect("trace")
+            .events
+            .len();
+        assert_eq!(
+            events > 0,
+            expect,
+            "{}: {layer} has {events} actions",
+            input.display()
+        );
+    }
+}

@@ -149,55 +149,162 @@ fn sym_keys(
         .collect()
 }
 
-/// The layers this dataset has actions for (`similar_text` is built by the text stage).
-pub fn supported_layers(ds: &Dataset) -> Vec<Layer> {
-    let p = &ds.posts;
-    let n = p.len();
-    let any = |f: &dyn Fn(usize) -> bool| (0..n).any(f);
-    let mut out = Vec::new();
-    if any(&|i| {
-        p.kind[i] == PostKind::Repost && (!p.repost_of[i].is_none() || !p.text[i].is_none())
-    }) {
-        out.push(Layer::Repost);
-    }
-    if any(&|i| p.kind[i] != PostKind::Repost && !p.text[i].is_none()) {
-        out.push(Layer::Text);
-        out.push(Layer::SimilarText);
-    }
-    if p.urls.total_values() > 0 {
-        out.push(Layer::Url);
-        out.push(Layer::Domain);
-    }
-    if p.hashtags.total_values() > 0 {
-        out.push(Layer::Hashtag);
-        if any(&|i| p.hashtags.get(i).len() >= 2) {
-            out.push(Layer::HashtagSeq);
+/// Whether a layer can run on a dataset, and why (not): the one answer `lockstep inspect` prints
+/// and `investigate` runs by (issue 14: they used to disagree).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct LayerSupport {
+    /// The layer.
+    pub layer: Layer,
+    /// True when the data holds actions the layer's trace takes.
+    pub supported: bool,
+    /// What the layer will use, or what is missing.
+    pub detail: String,
+}
+
+fn thousands(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
         }
-    }
-    if any(&|i| !p.reply_to[i].is_none()) {
-        out.push(Layer::Reply);
-    }
-    if p.mentions.total_values() > 0 {
-        out.push(Layer::Mention);
-    }
-    if p.media.total_values() > 0 {
-        out.push(Layer::Media);
-    }
-    if any(&|i| {
-        (p.kind[i] == PostKind::Repost || p.kind[i] == PostKind::Quote)
-            && (p.repost_of_account[i].is_some()
-                || !p.quote_of[i].is_none()
-                || (p.kind[i] == PostKind::Repost && !p.text[i].is_none()))
-    }) {
-        out.push(Layer::Amplify);
-    }
-    if let Some(l) = &ds.logins
-        && !l.account.is_empty()
-    {
-        out.push(Layer::Ip);
-        out.push(Layer::Device);
+        out.push(c);
     }
     out
+}
+
+/// For every layer (in [`Layer::ALL`] order), whether this dataset has actions for it, counted
+/// with the same conditions [`build_trace`] applies (reposts count only in `repost` and
+/// `amplify`; `hashtag_seq` needs a post with two or more hashtags; `amplify` needs a repost or
+/// quote that names its original or its author, or a repost without ids whose text can match an
+/// earlier original). `similar_text` is supported with `text`: how many texts are long enough
+/// for near-duplicate detection is known only when its trace is built.
+pub fn layer_support(ds: &Dataset) -> Vec<LayerSupport> {
+    let p = &ds.posts;
+    let n = p.len();
+    let count =
+        |f: &(dyn Fn(usize) -> bool + Sync)| (0..n).into_par_iter().filter(|&i| f(i)).count();
+    let original = |i: usize| !is_repost(ds, i);
+    let repost_ids = count(&|i| is_repost(ds, i) && !p.repost_of[i].is_none());
+    let repost_texts =
+        count(&|i| is_repost(ds, i) && p.repost_of[i].is_none() && !p.text[i].is_none());
+    let amplify_named = count(&|i| {
+        (p.kind[i] == PostKind::Repost || p.kind[i] == PostKind::Quote)
+            && (p.repost_of_account[i].is_some()
+                || (is_repost(ds, i) && !p.repost_of[i].is_none())
+                || !p.quote_of[i].is_none())
+    });
+    let amplify_text = count(&|i| {
+        is_repost(ds, i)
+            && p.repost_of[i].is_none()
+            && p.repost_of_account[i].is_none()
+            && !p.text[i].is_none()
+    });
+    let texts = count(&|i| original(i) && !p.text[i].is_none());
+    let urls = count(&|i| original(i) && !p.urls.get(i).is_empty());
+    let domains = count(&|i| original(i) && !p.domains.get(i).is_empty());
+    let tags = count(&|i| original(i) && !p.hashtags.get(i).is_empty());
+    let tag_seqs = count(&|i| original(i) && p.hashtags.get(i).len() >= 2);
+    let replies = count(&|i| original(i) && !p.reply_to[i].is_none());
+    let mentions = count(&|i| original(i) && p.mentions.get(i).iter().any(|s| !s.is_none()));
+    let media = count(&|i| original(i) && p.media.get(i).iter().any(|s| !s.is_none()));
+    let logins = ds.logins.as_ref().map_or(0, |l| l.account.len());
+    let ip = ds
+        .logins
+        .as_ref()
+        .map_or(0, |l| l.ip.iter().filter(|s| !s.is_none()).count());
+    let device = ds
+        .logins
+        .as_ref()
+        .map_or(0, |l| l.device.iter().filter(|s| !s.is_none()).count());
+    let t = thousands;
+    Layer::ALL
+        .iter()
+        .map(|&layer| {
+            let (supported, detail) = match layer {
+                Layer::Repost => (
+                    repost_ids + repost_texts > 0,
+                    match (repost_ids, repost_texts) {
+                        (0, 0) => "no reposts".to_string(),
+                        (0, x) => format!("no reposted-post ids: identical text of {} reposts", t(x)),
+                        (r, 0) => format!("{} reposts with the reposted post's id", t(r)),
+                        (r, x) => format!(
+                            "{} reposts with the reposted post's id, {} by identical text",
+                            t(r),
+                            t(x)
+                        ),
+                    },
+                ),
+                Layer::Amplify => (
+                    amplify_named + amplify_text > 0,
+                    if amplify_named + amplify_text == 0 {
+                        "no reposts or quotes with a known original or author, no repost text to match one".to_string()
+                    } else {
+                        format!(
+                            "{} reposts/quotes naming the original or its author, {} reposts matched to an earlier original by identical text when it is in the data",
+                            t(amplify_named),
+                            t(amplify_text)
+                        )
+                    },
+                ),
+                Layer::Text => (texts > 0, format!("{} original posts with text", t(texts))),
+                Layer::SimilarText => (
+                    texts > 0,
+                    if texts > 0 {
+                        format!("near-duplicates among {} original posts with text", t(texts))
+                    } else {
+                        "no original post text".to_string()
+                    },
+                ),
+                Layer::Url => (urls > 0, format!("{} original posts with URLs", t(urls))),
+                Layer::Domain => (
+                    urls + domains > 0,
+                    format!(
+                        "{} original posts with a source-given domain (used first), {} with URLs (their registrable domain)",
+                        t(domains),
+                        t(urls)
+                    ),
+                ),
+                Layer::Hashtag => (tags > 0, format!("{} original posts with hashtags", t(tags))),
+                Layer::HashtagSeq => (
+                    tag_seqs > 0,
+                    if tag_seqs > 0 {
+                        format!("{} original posts with two or more hashtags", t(tag_seqs))
+                    } else {
+                        format!(
+                            "no post with two or more hashtags ({} with one: that is the hashtag layer)",
+                            t(tags)
+                        )
+                    },
+                ),
+                Layer::Reply => (
+                    replies > 0,
+                    format!("{} replies with the replied-to post's id", t(replies)),
+                ),
+                Layer::Mention => (mentions > 0, format!("{} original posts with mentions", t(mentions))),
+                Layer::Media => (media > 0, format!("{} original posts with media hashes", t(media))),
+                Layer::Ip => (ip > 0, format!("{} login events, {} with an IP", t(logins), t(ip))),
+                Layer::Device => (
+                    device > 0,
+                    format!("{} login events, {} with a device", t(logins), t(device)),
+                ),
+            };
+            LayerSupport {
+                layer,
+                supported,
+                detail,
+            }
+        })
+        .collect()
+}
+
+/// The layers this dataset has actions for: the supported rows of [`layer_support`].
+pub fn supported_layers(ds: &Dataset) -> Vec<Layer> {
+    layer_support(ds)
+        .into_iter()
+        .filter(|l| l.supported)
+        .map(|l| l.layer)
+        .collect()
 }
 
 /// Builds the trace of one layer.
@@ -235,7 +342,42 @@ pub fn build_trace(ds: &Dataset, layer: Layer) -> Result<Trace, TraceError> {
                 }
             }),
         ),
-        Layer::Url | Layer::Domain | Layer::Hashtag => {
+        Layer::Domain => {
+            // The registrable domain: a source-given domain (e.g. CooRTweet's `domain_id`) when the
+            // post has one, else the registrable domain of each of its URLs. A source-given value
+            // that is not a host name (an anonymised id) is its own key.
+            let given = sym_keys(ds, p.domains.values(), |s| {
+                let t = s.trim().to_lowercase();
+                if t.is_empty() {
+                    return None;
+                }
+                let d = registrable_domain(&format!("http://{t}/")).filter(|_| t.contains('.'));
+                Some(xxh3_64(d.unwrap_or(t).as_bytes()))
+            });
+            let from_url = sym_keys(ds, p.urls.values(), |s| {
+                registrable_domain(s).map(|d| xxh3_64(d.as_bytes()))
+            });
+            finish(
+                layer,
+                per_post_keys(ds, |i, k| {
+                    if is_repost(ds, i) {
+                        return;
+                    }
+                    let doms = p.domains.get(i);
+                    if doms.is_empty() {
+                        k.extend(
+                            p.urls
+                                .get(i)
+                                .iter()
+                                .filter_map(|s| from_url.get(s).copied()),
+                        );
+                    } else {
+                        k.extend(doms.iter().filter_map(|s| given.get(s).copied()));
+                    }
+                }),
+            )
+        }
+        Layer::Url | Layer::Hashtag => {
             let col = match layer {
                 Layer::Hashtag => &p.hashtags,
                 _ => &p.urls,
@@ -245,7 +387,6 @@ pub fn build_trace(ds: &Dataset, layer: Layer) -> Result<Trace, TraceError> {
                     let c = canonical_url(s);
                     (!c.is_empty()).then(|| xxh3_64(c.as_bytes()))
                 }
-                Layer::Domain => registrable_domain(s).map(|d| xxh3_64(d.as_bytes())),
                 _ => {
                     let t = s.trim().trim_start_matches('#').to_lowercase();
                     (!t.is_empty()).then(|| xxh3_64(t.as_bytes()))
@@ -591,5 +732,50 @@ mod tests {
         assert_ne!(target_of("a"), target_of("d"));
         // Text-keyed reposts stay out of the `text` layer (only o's original is there).
         assert_eq!(build_trace(&d, Layer::Text).unwrap().events.len(), 1);
+    }
+
+    /// Issue 14: german_elections' `domain` layer repeated the `url` layer (the anonymised URL
+    /// ids were taken as hosts) and ignored the file's `domain_id`. Source-given domains now come
+    /// first; posts without them use the registrable domain of their URLs.
+    #[test]
+    fn domain_layer_uses_source_given_domains() {
+        let mut b = DatasetBuilder::new();
+        let src = b.add_source(SourceInfo::new("t", "test", Resolution::Second));
+        let posts: [(&str, &[&str], &[&str]); 6] = [
+            ("alice", &["23678"], &["3498"]),
+            ("bob", &["84441"], &["3498"]),
+            ("carol", &["https://www.bbc.co.uk/x"], &[]),
+            ("dave", &["http://news.bbc.co.uk/y"], &[]),
+            ("erin", &[], &["WWW.Example.COM"]),
+            ("frank", &[], &["example.com"]),
+        ];
+        for (i, (acct, urls, doms)) in posts.iter().enumerate() {
+            b.push_post(
+                &PostRecord {
+                    external_id: &format!("p{i}"),
+                    account: acct,
+                    time: 100 + i as i64,
+                    urls,
+                    domains: doms,
+                    ..Default::default()
+                },
+                src,
+            );
+        }
+        let d = b.finish();
+        let dom = build_trace(&d, Layer::Domain).unwrap();
+        assert_eq!(dom.events.len(), 6);
+        assert_eq!(dom.n_targets, 3, "3498, bbc.co.uk, example.com");
+        let url = build_trace(&d, Layer::Url).unwrap();
+        assert_ne!(url.n_targets, dom.n_targets);
+        let target_of = |acct: &str| {
+            let a = d.account_by_external(acct).unwrap();
+            dom.events.iter().find(|e| e.account == a).map(|e| e.target)
+        };
+        assert_eq!(target_of("alice"), target_of("bob"));
+        assert_eq!(target_of("carol"), target_of("dave"));
+        assert_eq!(target_of("erin"), target_of("frank"));
+        assert_ne!(target_of("alice"), target_of("carol"));
+        assert!(supported_layers(&d).contains(&Layer::Domain));
     }
 }

@@ -16,7 +16,7 @@ pub mod text;
 pub mod trace;
 pub mod window;
 
-pub use build::{TraceError, build_trace, supported_layers};
+pub use build::{LayerSupport, TraceError, build_trace, layer_support, supported_layers};
 pub use kernel::{KernelParams, PartialPairs, SkewParams, count_pairs, count_partition};
 pub use layer::{Layer, Scale};
 pub use pairs::{Edge, LayerEdges, PairStats};

@@ -28,7 +28,7 @@ pub use error::IngestError;
 pub use format::{Format, UnknownFormat, detect_format};
 pub use mapping::Mapping;
 pub use report::{FileReport, IngestReport};
-pub use summary::{Summary, summarize};
+pub use summary::{LayerSupport, Summary, summarize};
 
 use csvdrive::{CsvOpts, Ctx};
 use lockstep_model::{Dataset, DatasetBuilder, SourceInfo};

@@ -4,7 +4,7 @@
 use crate::Ingested;
 use crate::report::IngestReport;
 use crate::timeparse::format_utc;
-use lockstep_model::{Dataset, ListColumn, PostKind, Sym};
+use lockstep_model::{Dataset, PostKind, Sym};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -61,7 +61,10 @@ pub struct Summary {
     pub top_clients: Vec<Counted>,
     /// Most frequent post languages.
     pub top_languages: Vec<Counted>,
-    /// Which layers the data supports.
+    /// Which detection layers the data supports. [`summarize`] puts here only the time-resolution
+    /// row (`windows`); the front-end adds one row per layer from `lockstep_engine::layer_support`,
+    /// the function `investigate` selects its layers by, so the two never disagree (the ingest
+    /// crate does not depend on the engine).
     pub layers: Vec<LayerSupport>,
 }
 
@@ -123,10 +126,6 @@ pub fn thousands(n: usize) -> String {
     out
 }
 
-fn nonempty_rows(l: &ListColumn) -> usize {
-    (0..l.len()).filter(|&i| !l.get(i).is_empty()).count()
-}
-
 /// Summarises `ing`, keeping the `n` most frequent values of each top list.
 pub fn summarize(ing: &Ingested, n: usize) -> Summary {
     let ds = &ing.dataset;
@@ -152,16 +151,6 @@ pub fn summarize(ing: &Ingested, n: usize) -> Summary {
     for &d in p.domains.values() {
         *domains.entry(ds.str(d).to_ascii_lowercase()).or_insert(0) += 1;
     }
-    let reposts = by_kind.get("repost").copied().unwrap_or(0);
-    let repost_ids = p.repost_of.iter().filter(|s| !s.is_none()).count();
-    let repost_authors = p.repost_of_account.iter().filter(|a| a.is_some()).count();
-    let texts = p.text.iter().filter(|s| !s.is_none()).count();
-    let urls = nonempty_rows(&p.urls);
-    let url_domains = nonempty_rows(&p.domains);
-    let tags = nonempty_rows(&p.hashtags);
-    let ments = nonempty_rows(&p.mentions);
-    let media = nonempty_rows(&p.media);
-    let replies = p.reply_to.iter().filter(|s| !s.is_none()).count();
     let logins = ds.logins.as_ref().map(|l| l.account.len()).unwrap_or(0);
     let page_admins = ds
         .page_admins
@@ -169,17 +158,6 @@ pub fn summarize(ing: &Ingested, n: usize) -> Summary {
         .map(|t| t.account.len())
         .unwrap_or(0);
     let ads = ds.ads.as_ref().map(|t| t.time.len()).unwrap_or(0);
-    let repost_ids_s = thousands(repost_ids);
-    let reposts_s = thousands(reposts);
-    let repost_authors_s = thousands(repost_authors);
-    let texts_s = thousands(texts);
-    let urls_s = thousands(urls);
-    let url_domains_s = thousands(url_domains);
-    let tags_s = thousands(tags);
-    let replies_s = thousands(replies);
-    let ments_s = thousands(ments);
-    let media_s = thousands(media);
-    let logins_s = thousands(logins);
     let mut layers = Vec::new();
     let mut layer = |name: &str, ok: bool, detail: String| {
         layers.push(LayerSupport {
@@ -188,82 +166,6 @@ pub fn summarize(ing: &Ingested, n: usize) -> Summary {
             detail,
         })
     };
-    if repost_ids > 0 {
-        layer(
-            "repost",
-            true,
-            format!("{repost_ids_s} reposts with the reposted post's id"),
-        );
-    } else if reposts > 0 && texts > 0 {
-        layer(
-            "repost",
-            true,
-            format!("no retweet ids: repost layer will use identical text of {reposts_s} reposts"),
-        );
-    } else {
-        layer("repost", false, "no reposts".to_string());
-    }
-    if repost_authors > 0 {
-        layer(
-            "amplify",
-            true,
-            format!("{repost_authors_s} reposts with a known original author"),
-        );
-    } else {
-        layer(
-            "amplify",
-            false,
-            "no original authors of reposts known".to_string(),
-        );
-    }
-    let tx = texts > 0;
-    layer(
-        "text",
-        tx,
-        if tx {
-            format!("{texts_s} posts with text")
-        } else {
-            "no post text".into()
-        },
-    );
-    layer(
-        "similar_text",
-        tx,
-        if tx {
-            "near-duplicate text over the same posts".into()
-        } else {
-            "no post text".into()
-        },
-    );
-    layer("url", urls > 0, format!("{urls_s} posts with URLs"));
-    layer(
-        "domain",
-        urls + url_domains > 0,
-        format!("{urls_s} posts with URLs, {url_domains_s} with source-given domains"),
-    );
-    layer("hashtag", tags > 0, format!("{tags_s} posts with hashtags"));
-    layer(
-        "hashtag_seq",
-        tags > 0,
-        format!("{tags_s} posts with hashtags"),
-    );
-    layer(
-        "reply",
-        replies > 0,
-        format!("{replies_s} replies with the replied-to post's id"),
-    );
-    layer(
-        "mention",
-        ments > 0,
-        format!("{ments_s} posts with mentions"),
-    );
-    layer(
-        "media",
-        media > 0,
-        format!("{media_s} posts with media hashes"),
-    );
-    layer("ip", logins > 0, format!("{logins_s} login events"));
-    layer("device", logins > 0, format!("{logins_s} login events"));
     let res = ds.resolution();
     if res != lockstep_model::Resolution::Second && !p.is_empty() {
         layer(

@@ -251,8 +251,9 @@ pub struct PostRecord<'a> {
     pub mentions: &'a [&'a str],
     /// Media / image hash, when the source has one.
     pub media: &'a [&'a str],
-    /// Domains the source gives without a URL (e.g. CooRTweet's anonymised `domain_id`); the domain
-    /// layer uses these in addition to the domains of `urls`.
+    /// Domains the source gives (e.g. CooRTweet's anonymised `domain_id`); the domain layer uses
+    /// these instead of the domains of `urls` when a post has them (its URLs may be anonymised
+    /// ids with no host to take a domain from).
     pub domains: &'a [&'a str],
     /// Latitude / longitude.
     pub lat_lon: Option<(f32, f32)>,

@@ -82,8 +82,12 @@ fn detect_on(
     let n = ds.accounts.len();
     let mut timings = Vec::new();
     let t = std::time::Instant::now();
-    let sig = lockstep_stats::significance(layers, stats)
+    let mut sig = lockstep_stats::significance(layers, stats)
         .map_err(|e| PipelineError::Stage("statistics", e.to_string()))?;
+    // The documented minimum-weight rule (docs/outputs.md): after significance, a pair enters
+    // the graph only with a layer edge of weight >= --min-weight.
+    let min_weight = inv.params.min_weight;
+    let below_min_weight = sig.retain_min_weight(layers, min_weight);
 
     // Kept edges: every layer edge of a significant pair, with its own layer p-value and the
     // pair's fused q-value (edges.csv documents this).
@@ -184,6 +188,11 @@ fn detect_on(
         "statistics: {} pair(s) significant at FDR {} among {:.3e} hypotheses (expected false edges {:.2})",
         sig.n_significant, sig.fdr, sig.hypotheses, sig.expected_false_edges
     ));
+    if below_min_weight > 0 {
+        inv.notes.push(format!(
+            "--min-weight {min_weight}: {below_min_weight} further significant pair(s) left out of the graph (no layer edge with weight >= {min_weight})"
+        ));
+    }
     timings.push(("verdicts", t.elapsed().as_secs_f64()));
     Ok(Detection {
         significance: sig,

@@ -194,6 +194,37 @@ impl Investigation {
     }
 }
 
+/// True when the dataset holds no activity at all (no posts, no logins): no co-action layer can
+/// run. Account profiles may still be present (a Twitter archive users file, TwiBot profiles).
+pub fn is_profile_only(ds: &Dataset) -> bool {
+    ds.posts.is_empty() && ds.logins.as_ref().is_none_or(|l| l.account.is_empty())
+}
+
+/// What `investigate` tells the user (stderr and `summary.json` notes) when the input has no
+/// posts and no logins: no co-action layer can run, and what was done with the profiles
+/// (docs/outputs.md, "Profile-only input"). `None` when there is activity.
+pub fn profile_only_message(ds: &Dataset, inputs: &[std::path::PathBuf]) -> Option<String> {
+    if !is_profile_only(ds) {
+        return None;
+    }
+    let names: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
+    let names = if names.is_empty() {
+        "the input".to_string()
+    } else {
+        names.join(", ")
+    };
+    let n = ds.accounts.len();
+    Some(if n == 0 {
+        format!(
+            "{names}: no posts, no logins and no account profiles were read, so nothing can be investigated; `lockstep inspect {names}` shows what the file holds"
+        )
+    } else {
+        format!(
+            "{names}: {n} account profile(s) but no posts and no logins: no co-action layer can run, so no coordination, edges or clusters can be found. The profiles were scored on the profile signals alone (handle pattern, default profile, follower shape; creation bursts need clusters): accounts.csv lists every profile with its inauthenticity_score and evidence, verdict `none` (a verdict needs coordination). Add the accounts' posts (e.g. the archive's tweets file) to detect coordination; `lockstep inspect` shows what an input holds"
+        )
+    })
+}
+
 /// Runs the detection stages on a dataset.
 pub fn investigate(
     ds: &Dataset,
@@ -227,6 +258,9 @@ pub fn investigate_with(
         detection: None,
         expansion: None,
     };
+    if let Some(m) = profile_only_message(ds, &params.inputs) {
+        inv.notes.push(m);
+    }
     match params.semantics {
         Semantics::Lockstep => run_lockstep(ds, params, &mut inv, progress)?,
         Semantics::Coortweet => run_coortweet(ds, params, shares, &mut inv, progress)?,
@@ -283,6 +317,23 @@ fn check_window(w: i64, layer: Layer, resolution: Resolution) -> Result<(), Pipe
     Ok(())
 }
 
+/// The common window when both scales of `layer` are selected and their effective windows are
+/// equal (e.g. on day-resolution data both defaults are raised to 86,400 s). The two runs would
+/// then be identical and every co-action would count twice (in the graph and in the fusion of
+/// significance); the drip scale alone runs (docs/semantics.md §2).
+fn burst_equals_drip(
+    params: &InvestigateParams,
+    layer: Layer,
+    resolution: Resolution,
+) -> Option<i64> {
+    if !(params.scales.contains(&Scale::Burst) && params.scales.contains(&Scale::Drip)) {
+        return None;
+    }
+    let burst = params.windows.get(layer, Scale::Burst, resolution)?;
+    let drip = params.windows.get(layer, Scale::Drip, resolution)?;
+    (burst == drip).then_some(burst)
+}
+
 fn run_lockstep(
     ds: &Dataset,
     params: &InvestigateParams,
@@ -307,6 +358,7 @@ fn run_lockstep(
     };
     params.windows.validate(&layers, inv.resolution)?;
     progress.begin("co-action", (layers.len() * params.scales.len()) as u64);
+    let mut coincide: Vec<String> = Vec::new();
     for &layer in &layers {
         let t = Instant::now();
         let trace = if layer == Layer::SimilarText {
@@ -327,11 +379,19 @@ fn run_lockstep(
             build_trace(ds, layer).map_err(|e| PipelineError::Layer(layer, e.to_string()))?
         };
         let mut build_s = t.elapsed().as_secs_f64();
+        let burst_is_drip = burst_equals_drip(params, layer, inv.resolution);
+        if let Some(w) = burst_is_drip {
+            coincide.push(format!("`{layer}` ({w} s)"));
+        }
         for &scale in &params.scales {
             let Some(w) = params.windows.get(layer, scale, inv.resolution) else {
                 progress.step();
                 continue;
             };
+            if scale == Scale::Burst && burst_is_drip.is_some() {
+                progress.step();
+                continue;
+            }
             let t = Instant::now();
             let mut kp = KernelParams::new(layer, scale, w, ds.accounts.len() as u32);
             kp.skew = params.skew;
@@ -364,6 +424,13 @@ fn run_lockstep(
             });
             progress.step();
         }
+    }
+    if !coincide.is_empty() {
+        inv.notes.push(format!(
+            "burst and drip windows coincide (data resolution {}) for layer(s) {}: only the drip scale runs for them, so each co-action is counted once",
+            inv.resolution.as_str(),
+            coincide.join(", ")
+        ));
     }
     progress.end();
     Ok(())

@@ -150,8 +150,9 @@ pub fn write_outputs(
     write_edges(&out.join("edges.csv"), inv.kept.iter().map(edge_row))?;
     write_edges_parquet(&out.join("edges.parquet"), inv.kept.iter().map(edge_row))?;
 
-    // accounts.csv: every account that acted (authored a post or a login).
-    let mut seen = vec![false; ds.accounts.len()];
+    // accounts.csv: every account that acted (authored a post or a login); on a profile-only
+    // input (no posts, no logins) every profile, with its profile-signal score.
+    let mut seen = vec![crate::is_profile_only(ds); ds.accounts.len()];
     for a in &ds.posts.account {
         seen[a.idx()] = true;
     }

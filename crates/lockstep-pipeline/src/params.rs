@@ -47,8 +47,8 @@ pub struct InvestigateParams {
     pub windows: Windows,
     /// Scales to run.
     pub scales: Vec<Scale>,
-    /// Edges with at least this weight enter the graph (until the statistics stage replaces the
-    /// rule by `q <= fdr`). For `qut` it is the toolkit's `min_edge_weight`.
+    /// A significant pair enters the coordination graph only with a layer edge of at least this
+    /// weight (docs/outputs.md). For `qut` it is the toolkit's `min_edge_weight`.
     pub min_weight: u32,
     /// CooRTweet's `min_participation`.
     pub min_participation: u32,

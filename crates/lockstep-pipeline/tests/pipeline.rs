@@ -175,3 +175,63 @@ fn seeds_change_the_one_set_of_verdicts() {
         assert_eq!(row.role.as_deref(), typed.role.map(|r| r.as_str()));
     }
 }
+
+/// Issue 14: on day-resolution data both scales' default windows are raised to 86,400 s; the
+/// two runs were identical and every edge was counted twice. Now the drip scale alone runs for
+/// such a layer, the summary notes say so, and a layer whose windows differ keeps both scales.
+#[test]
+fn coinciding_windows_run_one_scale() {
+    let ds = dataset(Resolution::Day);
+    let inv = investigate(&ds, &InvestigateParams::default()).unwrap();
+    let runs_of = |layer: &str| -> Vec<(lockstep_engine::Scale, i64)> {
+        inv.runs
+            .iter()
+            .filter(|r| r.edges.layer.as_str() == layer)
+            .map(|r| (r.edges.scale, r.edges.window_s))
+            .collect()
+    };
+    assert_eq!(
+        runs_of("repost"),
+        vec![(lockstep_engine::Scale::Drip, 86_400)]
+    );
+    assert_eq!(
+        runs_of("amplify"),
+        vec![(lockstep_engine::Scale::Drip, 86_400)]
+    );
+    // Each kept edge of a pair appears once per layer.
+    let mut seen = std::collections::HashSet::new();
+    for k in &inv.kept {
+        let (run, e) = inv.edge(k);
+        assert!(seen.insert((run.layer, e.a, e.b)), "edge counted twice");
+    }
+    assert!(!inv.kept.is_empty());
+    assert!(
+        inv.notes
+            .iter()
+            .any(|n| n.contains("burst and drip windows coincide")
+                && n.contains("`repost` (86400 s)")),
+        "{:?}",
+        inv.notes
+    );
+    // Explicitly different windows keep both scales.
+    let params = InvestigateParams::default()
+        .with_windows(&["repost:drip=172800".to_string()])
+        .unwrap();
+    let inv = investigate(&ds, &params).unwrap();
+    let scales: Vec<_> = inv
+        .runs
+        .iter()
+        .filter(|r| r.edges.layer.as_str() == "repost")
+        .map(|r| r.edges.window_s)
+        .collect();
+    assert_eq!(scales, vec![86_400, 172_800]);
+    // Second resolution: both scales, as before.
+    let inv = investigate(&dataset(Resolution::Second), &InvestigateParams::default()).unwrap();
+    assert_eq!(
+        inv.runs
+            .iter()
+            .filter(|r| r.edges.layer.as_str() == "repost")
+            .count(),
+        2
+    );
+}

@@ -3,7 +3,12 @@
 //! agreement, and the role purity of clusters against published categories (e.g. the IRA's
 //! `account_category`).
 //!
-//! Accounts in the labels but absent from `accounts.csv` count as predicted negative.
+//! By default only labelled accounts that appear in `accounts.csv` are evaluated: an account the
+//! data does not contain could not have been found, and counting it as a false negative measures
+//! the data release, not the detector (the IRA labels name 2,700+ accounts, the tweets file 823).
+//! The report says how many labelled accounts were absent; [`EvalOptions::count_absent`]
+//! (`lockstep eval --count-absent`) counts them as predicted negative, the former behaviour.
+//! Label and prediction files may be gzip or zstd compressed.
 
 use hashbrown::HashMap;
 use lockstep_model::InputError;
@@ -45,20 +50,23 @@ impl Prediction {
     }
 }
 
+/// Opens a CSV, plain, gzip (`.gz`) or zstd (`.zst`): the format is recognised by its magic
+/// bytes, so a compressed file is read whatever its name.
 fn open(path: &Path) -> Result<csv::Reader<Box<dyn std::io::Read>>, EvalError> {
-    let f = std::fs::File::open(path).map_err(|e| EvalError::Io {
+    use std::io::BufRead as _;
+    let io = |e: std::io::Error| EvalError::Io {
         path: path.display().to_string(),
         source: e,
-    })?;
-    let r: Box<dyn std::io::Read> = if path.extension().is_some_and(|e| e == "gz") {
-        return Err(EvalError::Input(InputError::new(
-            path,
-            0,
-            "file",
-            "compressed evaluation files are not supported; decompress first",
-        )));
+    };
+    let f = std::fs::File::open(path).map_err(io)?;
+    let mut buf = std::io::BufReader::new(f);
+    let head = buf.fill_buf().map_err(io)?;
+    let r: Box<dyn std::io::Read> = if head.starts_with(&[0x1f, 0x8b]) {
+        Box::new(flate2::read::MultiGzDecoder::new(buf))
+    } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        Box::new(zstd::stream::read::Decoder::with_buffer(buf).map_err(io)?)
     } else {
-        Box::new(std::io::BufReader::new(f))
+        Box::new(buf)
     };
     Ok(csv::ReaderBuilder::new().flexible(true).from_reader(r))
 }
@@ -230,30 +238,59 @@ pub struct EvalReport {
     pub overall: Prf,
     /// Per label, positive labels first, then by name.
     pub labels: Vec<LabelRow>,
-    /// Labelled accounts absent from `accounts.csv` (counted as predicted negative).
+    /// Labelled accounts absent from `accounts.csv`: left out of every figure, unless
+    /// `count_absent` (then counted as predicted negative).
     pub missing: u64,
+    /// Of the absent labelled accounts, those with a positive label.
+    pub missing_positive: u64,
+    /// True when absent labelled accounts were counted as predicted negative.
+    pub count_absent: bool,
     /// Accounts predicted inauthentic that have no label (not counted).
     pub unlabelled_positive: u64,
 }
 
-/// Evaluates predictions against labels.
+/// Options of [`evaluate_with`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct EvalOptions {
+    /// Count labelled accounts absent from `accounts.csv` as predicted negative (false
+    /// negatives for positive labels, true negatives otherwise) instead of leaving them out.
+    pub count_absent: bool,
+}
+
+/// Evaluates predictions against labels, over the labelled accounts present in the predictions
+/// ([`evaluate_with`] with the default options).
 pub fn evaluate(
     preds: &HashMap<String, Prediction>,
     labels: &[(String, String)],
     positive: &[String],
 ) -> EvalReport {
+    evaluate_with(preds, labels, positive, EvalOptions::default())
+}
+
+/// Evaluates predictions against labels.
+pub fn evaluate_with(
+    preds: &HashMap<String, Prediction>,
+    labels: &[(String, String)],
+    positive: &[String],
+    opts: EvalOptions,
+) -> EvalReport {
     let mut overall = Prf::default();
     let mut rows: HashMap<&str, (u64, u64, HashMap<String, u64>)> = HashMap::new();
     let mut missing = 0;
+    let mut missing_positive = 0;
     let mut labelled: hashbrown::HashSet<&str> = hashbrown::HashSet::new();
     for (id, label) in labels {
         labelled.insert(id);
         let pred = preds.get(id);
+        let pos = positive.iter().any(|p| p == label);
         if pred.is_none() {
             missing += 1;
+            missing_positive += u64::from(pos);
+            if !opts.count_absent {
+                continue;
+            }
         }
         let flagged = pred.is_some_and(Prediction::positive);
-        let pos = positive.iter().any(|p| p == label);
         match (pos, flagged) {
             (true, true) => overall.tp += 1,
             (true, false) => overall.fn_ += 1,
@@ -314,6 +351,8 @@ pub fn evaluate(
         overall,
         labels: labels_out,
         missing,
+        missing_positive,
+        count_absent: opts.count_absent,
         unlabelled_positive,
     }
 }
@@ -352,9 +391,14 @@ pub fn format_report(r: &EvalReport) -> String {
         ));
     }
     if r.missing > 0 {
+        let how = if r.count_absent {
+            "counted as not flagged (--count-absent)"
+        } else {
+            "left out (the data does not contain them; --count-absent counts them as not flagged)"
+        };
         s.push_str(&format!(
-            "{} labelled accounts are absent from accounts.csv (counted as not flagged)\n",
-            r.missing
+            "{} labelled accounts ({} with a positive label) are absent from accounts.csv: {how}\n",
+            r.missing, r.missing_positive
         ));
     }
     if r.unlabelled_positive > 0 {
@@ -457,7 +501,7 @@ mod tests {
         .map(|(a, b)| (a.to_string(), b.to_string()))
         .collect();
         let pos = vec!["state_core".to_string(), "spam_amplifier".to_string()];
-        let r = evaluate(&p, &labels, &pos);
+        let r = evaluate_with(&p, &labels, &pos, EvalOptions { count_absent: true });
         assert_eq!(
             (r.overall.tp, r.overall.fp, r.overall.fn_, r.overall.tn),
             (2, 1, 2, 2)
@@ -475,6 +519,74 @@ mod tests {
             Some(vec![("core".to_string(), 1)])
         );
         assert!(format_report(&r).contains("FPR"));
+    }
+
+    /// Issue 14: labelled accounts absent from the data are left out by default (the IRA
+    /// recall was computed over every labelled account, most of them not in the tweets file).
+    #[test]
+    fn absent_labelled_accounts_are_left_out_by_default() {
+        let mut p = HashMap::new();
+        p.insert("c1".to_string(), pred("inauthentic", "core"));
+        p.insert("c2".to_string(), pred("none", ""));
+        p.insert("o1".to_string(), pred("none", ""));
+        let labels: Vec<(String, String)> = [
+            ("c1", "troll"),
+            ("c2", "troll"),
+            ("gone1", "troll"),
+            ("gone2", "troll"),
+            ("gone3", "troll"),
+            ("o1", "organic"),
+            ("o2", "organic"),
+        ]
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+        let pos = vec!["troll".to_string()];
+        let r = evaluate(&p, &labels, &pos);
+        assert_eq!(
+            (r.overall.tp, r.overall.fp, r.overall.fn_, r.overall.tn),
+            (1, 0, 1, 1)
+        );
+        assert!((r.overall.recall - 0.5).abs() < 1e-12);
+        assert_eq!((r.missing, r.missing_positive), (4, 3));
+        assert!(!r.count_absent);
+        let troll = r.labels.iter().find(|l| l.label == "troll");
+        assert_eq!(troll.map(|l| (l.n, l.flagged)), Some((2, 1)));
+        assert!(
+            format_report(&r).contains("4 labelled accounts (3 with a positive label) are absent")
+        );
+        let old = evaluate_with(&p, &labels, &pos, EvalOptions { count_absent: true });
+        assert!((old.overall.recall - 0.2).abs() < 1e-12);
+        assert_eq!(old.overall.tn, 2);
+    }
+
+    #[test]
+    fn reads_compressed_labels() {
+        use std::io::Write as _;
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let text = "account_id,label\n1,troll\n2,organic\n";
+        let gz = dir.path().join("labels.csv.gz");
+        let mut e = flate2::write::GzEncoder::new(
+            std::fs::File::create(&gz).unwrap_or_else(|e| panic!("{e}")),
+            flate2::Compression::default(),
+        );
+        e.write_all(text.as_bytes())
+            .unwrap_or_else(|e| panic!("{e}"));
+        e.finish().unwrap_or_else(|e| panic!("{e}"));
+        let zst = dir.path().join("labels.csv.zst");
+        std::fs::write(
+            &zst,
+            zstd::encode_all(text.as_bytes(), 3).unwrap_or_else(|e| panic!("{e}")),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let want = vec![
+            ("1".to_string(), "troll".to_string()),
+            ("2".to_string(), "organic".to_string()),
+        ];
+        for f in [&gz, &zst] {
+            let l = read_labels(f).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+            assert_eq!(l, want);
+        }
     }
 
     #[test]

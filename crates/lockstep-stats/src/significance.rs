@@ -90,6 +90,9 @@ pub struct SignificanceResult {
     pub tests_per_pair: usize,
     /// The significant pairs, most significant first (copies of their `pairs` entries).
     significant: Vec<PairSignificance>,
+    /// Keys of pairs with `q <= fdr` left out of the graph by [`Self::retain_min_weight`],
+    /// ascending.
+    below_min_weight: Vec<u64>,
 }
 
 /// Unordered pair key (`a < b`).
@@ -117,6 +120,57 @@ impl SignificanceResult {
     pub fn is_significant(&self, a: AccountId, b: AccountId) -> bool {
         self.pair(a, b)
             .is_some_and(|p| p.log10_q <= self.fdr.log10())
+            && self
+                .below_min_weight
+                .binary_search(&pair_key(a, b))
+                .is_err()
+    }
+
+    /// The minimum-weight rule of the coordination graph (`--min-weight`, docs/outputs.md): a
+    /// significant pair stays in the graph only when one of its layer edges (any layer, any
+    /// scale) has `weight >= min_weight`, i.e. the pair co-acted on at least `min_weight`
+    /// distinct targets in one layer. Applied after Benjamini-Hochberg: p- and q-values are
+    /// unchanged (every observed pair is still a hypothesis and the margins are the full
+    /// layer's), only the graph's edge set shrinks. `n_significant` and
+    /// `expected_false_edges` (`m * t` with `t` the largest p-value still kept, capped by
+    /// `fdr * n_significant`) follow the smaller set. Returns the number of pairs left out.
+    /// `min_weight <= 1` keeps every pair (every observed pair has weight >= 1).
+    pub fn retain_min_weight(&mut self, layers: &[LayerEdges], min_weight: u32) -> usize {
+        if min_weight <= 1 || self.significant.is_empty() {
+            return 0;
+        }
+        let mut best: hashbrown::HashMap<u64, u32> = self
+            .significant
+            .iter()
+            .map(|p| (pair_key(p.a, p.b), 0))
+            .collect();
+        for le in layers {
+            for e in &le.edges {
+                if let Some(w) = best.get_mut(&pair_key(e.a, e.b)) {
+                    *w = (*w).max(e.stats.weight);
+                }
+            }
+        }
+        let mut dropped: Vec<u64> = Vec::new();
+        self.significant.retain(|p| {
+            let k = pair_key(p.a, p.b);
+            let keep = best.get(&k).is_some_and(|&w| w >= min_weight);
+            if !keep {
+                dropped.push(k);
+            }
+            keep
+        });
+        let n = dropped.len();
+        self.below_min_weight.extend(dropped);
+        self.below_min_weight.sort_unstable();
+        self.below_min_weight.dedup();
+        self.n_significant = self.significant.len();
+        self.expected_false_edges = match self.significant.last() {
+            None => 0.0,
+            Some(p) => (10f64.powf(self.hypotheses.log10() + p.log10_p))
+                .min(self.fdr * self.n_significant as f64),
+        };
+        n
     }
 
     /// Every layer edge whose pair is significant, as `(layer index, edge index, pair log10 q)` in
@@ -454,6 +508,7 @@ pub fn significance_with(
         expected_false_edges,
         tests_per_pair,
         significant,
+        below_min_weight: Vec::new(),
     })
 }
 

@@ -74,6 +74,7 @@ fn run_pipeline(world: &Path, out: &Path, force: bool) -> anyhow::Result<()> {
         label_column: "label".into(),
         purity: false,
         json: false,
+        count_absent: false,
     })
     .with_context(|| {
         format!(

@@ -11,7 +11,8 @@ use std::path::PathBuf;
 pub struct Args {
     /// Output directory of `lockstep investigate` (or the `accounts.csv` file itself).
     pub dir: PathBuf,
-    /// Labels CSV with columns `account_id,label` (other columns ignored).
+    /// Labels CSV with columns `account_id,label` (other columns ignored); may be gzip (.gz) or
+    /// zstd (.zst) compressed.
     #[arg(long)]
     pub labels: PathBuf,
     /// Comma-separated labels of the positive class (inauthentic accounts).
@@ -35,6 +36,10 @@ pub struct Args {
     /// Print the report as JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Count labelled accounts absent from accounts.csv as not flagged (false negatives for
+    /// positive labels). By default they are left out: the data does not contain them.
+    #[arg(long)]
+    pub count_absent: bool,
 }
 
 /// Runs `lockstep eval`.
@@ -66,7 +71,14 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             );
         }
     }
-    let report = eval::evaluate(&preds, &labels, &positive);
+    let report = eval::evaluate_with(
+        &preds,
+        &labels,
+        &positive,
+        eval::EvalOptions {
+            count_absent: args.count_absent,
+        },
+    );
     let purity = args.purity.then(|| purity(|a| preds.get(a), &labels));
     if args.json {
         let mut v = serde_json::to_value(&report)?;

@@ -63,7 +63,17 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         par_block_bytes: None,
     };
     let ing = read_paths(&args.files, &opts).context("reading the input failed")?;
-    let s = summarize(&ing, args.top);
+    let mut s = summarize(&ing, args.top);
+    // One source of truth for "layer supported by this dataset": the engine's, which
+    // `investigate` selects its layers by (issue 14).
+    let rows = lockstep_engine::layer_support(&ing.dataset)
+        .into_iter()
+        .map(|l| lockstep_ingest::LayerSupport {
+            layer: l.layer.as_str().to_string(),
+            supported: l.supported,
+            detail: l.detail,
+        });
+    s.layers.splice(0..0, rows);
     if args.json {
         println!(
             "{}",

@@ -227,6 +227,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         );
     }
     let ds = ingested.dataset;
+    if let Some(m) = lockstep_pipeline::profile_only_message(&ds, &args.inputs) {
+        if ds.accounts.is_empty() {
+            anyhow::bail!("{}", crate::term::printable(&m));
+        }
+        eprintln!("warning: {}", crate::term::printable(&m));
+    }
     let read_s = t0.elapsed().as_secs_f64();
     // CooRTweet keeps rows whose content id repeats; a Dataset does not. Read the share rows
     // directly from a CooRTweet CSV so the compatibility mode is exact.
