@@ -94,6 +94,70 @@ async function inspect(htmlPath, outDir, shotName) {
     if (!loaded) throw new Error('page did not finish loading in 30 s');
     await sleep(500);
     const evaluate = async (expr) => (await send('Runtime.evaluate', { expression: expr, returnByValue: true }, sessionId)).result.value;
+    // Before anything is expanded: the page height a reader scrolls, and the verdict pills.
+    const before = await evaluate(`(() => ({
+      height: document.documentElement.scrollHeight,
+      wrappedPills: [...document.querySelectorAll('.verdict')]
+        .filter((e) => e.getClientRects().length > 1 || e.getBoundingClientRect().height > 2.2 * parseFloat(getComputedStyle(e).fontSize))
+        .map((e) => e.textContent),
+    }))()`);
+    // Interactions: sort the findings table by a numeric column, filter a members table.
+    const interactions = await evaluate(`(() => {
+      const out = { sortable: null, filter: null };
+      const t = document.querySelector('table.sortable');
+      if (t) {
+        const heads = [...t.tHead.rows[0].cells];
+        const i = heads.findIndex((h) => h.classList.contains('num'));
+        if (i >= 0) {
+          const values = () => [...t.tBodies[0].rows].map((r) => parseFloat((r.cells[i].dataset.v ?? r.cells[i].textContent).replace(/,/g, '')) || 0);
+          heads[i].click();
+          const asc = values();
+          heads[i].click();
+          const desc = values();
+          const sorted = (v, d) => v.every((x, k) => k === 0 || (d > 0 ? v[k - 1] <= x : v[k - 1] >= x));
+          out.sortable = sorted(asc, 1) && sorted(desc, -1);
+        }
+      }
+      const inp = document.querySelector('input.filter');
+      if (inp) {
+        const table = document.getElementById(inp.dataset.table);
+        const rows = [...table.tBodies[0].rows];
+        const visible = () => rows.filter((r) => r.style.display !== 'none').length;
+        const word = rows.length ? rows[rows.length - 1].cells[0].textContent.trim() : '';
+        inp.value = word;
+        inp.dispatchEvent(new Event('input'));
+        const some = visible();
+        inp.value = 'no-such-account-zzzz';
+        inp.dispatchEvent(new Event('input'));
+        const none = visible();
+        inp.value = '';
+        inp.dispatchEvent(new Event('input'));
+        out.filter = rows.length === 0 || (some >= 1 && none === 0 && visible() === rows.length);
+      }
+      return out;
+    })()`);
+    // Legend: one distinct colour per finding shown in colour, each drawn in the network picture.
+    const legend = await evaluate(`(() => {
+      const sw = [...document.querySelectorAll('#units .swatch')].map((e) => getComputedStyle(e).backgroundColor);
+      const pic = document.querySelector('#picture + figure svg');
+      const fills = new Set();
+      if (pic) pic.querySelectorAll('[fill]').forEach((e) => {
+        const probe = document.createElement('span');
+        probe.style.color = e.getAttribute('fill');
+        document.body.appendChild(probe);
+        fills.add(getComputedStyle(probe).color);
+        probe.remove();
+      });
+      return { swatches: sw.length, distinct: new Set(sw).size, missing: sw.filter((c) => !fills.has(c)) };
+    })()`);
+    // Back to the page as written (the interactions re-sorted its tables).
+    loaded = false;
+    await send('Page.reload', {}, sessionId);
+    for (let i = 0; i < 300 && !loaded; i++) await sleep(100);
+    await sleep(300);
+    // Then open every section so the charts can be checked.
+    await evaluate(`document.querySelectorAll('details').forEach((d) => { d.open = true; })`);
+    await sleep(300);
     result.facts = await evaluate(`(() => {
       const svgs = [...document.querySelectorAll('svg')];
       return {
@@ -101,14 +165,17 @@ async function inspect(htmlPath, outDir, shotName) {
         svgs: svgs.length,
         svgsWithText: svgs.filter((s) => s.querySelectorAll('text').length >= 2).length,
         emptySvgs: svgs.filter((s) => s.getBoundingClientRect().height < 50).length,
-        scripts: document.querySelectorAll('script').length,
+        externalScripts: document.querySelectorAll('script[src]').length,
         externalRefs: [...document.querySelectorAll('[src],[href]')]
           .map((e) => e.getAttribute('src') || e.getAttribute('href'))
           .filter((u) => u && !u.startsWith('#') && !u.startsWith('data:')),
         horizontalOverflow: document.documentElement.scrollWidth > window.innerWidth + 1,
-        height: document.documentElement.scrollHeight,
+        expandedHeight: document.documentElement.scrollHeight,
       };
     })()`);
+    Object.assign(result.facts, before, { interactions, legend });
+    await evaluate(`document.querySelectorAll('details').forEach((d, i) => { d.open = d.classList.contains('unit') && d === document.querySelector('details.unit'); })`);
+    await sleep(200);
     mkdirSync(outDir, { recursive: true });
     const top = await send('Page.captureScreenshot', { format: 'png' }, sessionId);
     writeFileSync(join(outDir, `${shotName}-top.png`), Buffer.from(top.data, 'base64'));
@@ -143,11 +210,17 @@ function judge(r, name) {
     ['no uncaught exceptions', r.exceptions.length === 0, r.exceptions],
     ['no external requests', r.external.length === 0, r.external],
     ['no external references in the DOM', (r.facts.externalRefs || []).length === 0, r.facts.externalRefs],
-    ['no scripts', r.facts.scripts === 0, r.facts.scripts],
+    ['no external scripts (inline only)', r.facts.externalScripts === 0, r.facts.externalScripts],
     ['charts present (>= 6 SVGs)', r.facts.svgs >= 6, r.facts.svgs],
     ['every chart has text (titles, labels)', r.facts.svgs > 0 && r.facts.svgsWithText === r.facts.svgs, `${r.facts.svgsWithText}/${r.facts.svgs}`],
     ['no collapsed chart', r.facts.emptySvgs === 0, r.facts.emptySvgs],
     ['no horizontal overflow at 1280 px', r.facts.horizontalOverflow === false, r.facts.horizontalOverflow],
+    ['no wrapped verdict pill', (r.facts.wrappedPills || []).length === 0, r.facts.wrappedPills],
+    ['page height <= 15,000 px before expanding', r.facts.height <= 15000, r.facts.height],
+    ['one distinct legend colour per coloured finding', r.facts.legend && r.facts.legend.distinct === r.facts.legend.swatches && r.facts.legend.missing.length === 0, r.facts.legend],
+    ['tables sort', r.facts.interactions && r.facts.interactions.sortable !== false, r.facts.interactions],
+    ['tables filter', r.facts.interactions && r.facts.interactions.filter !== false, r.facts.interactions],
+    ['file under 5 MB', r.bytes === undefined || r.bytes <= 5e6, r.bytes],
   ];
   let passed = 0;
   let failed = 0;
@@ -164,12 +237,14 @@ if (args[0] === '--selftest') {
   const dir = mkdtempSync(join(tmpdir(), 'lockstep-bad-'));
   const bad = join(dir, 'bad.html');
   writeFileSync(bad, `<!DOCTYPE html><html><head><title>bad</title></head><body>
-    <img src="http://example.invalid/x.png"><script>console.error("boom"); throw new Error("uncaught");</script>
+    <img src="http://example.invalid/x.png"><script src="http://example.invalid/x.js"></script><script>console.error("boom"); throw new Error("uncaught");</script>
+    <div style="width:40px"><span class="verdict">coordinated inauthentic behaviour</span></div>
+    <div style="height:20000px"></div>
     </body></html>`);
   const r = await inspect(bad, outDir, 'selftest');
   rmSync(dir, { recursive: true, force: true });
   const { checks } = judge(r, 'bad page');
-  const mustFail = ['no console errors', 'no uncaught exceptions', 'no external requests', 'no external references in the DOM', 'no scripts'];
+  const mustFail = ['no console errors', 'no uncaught exceptions', 'no external requests', 'no external references in the DOM', 'no external scripts (inline only)', 'no wrapped verdict pill', 'page height <= 15,000 px before expanding'];
   let passed = 0;
   let failed = 0;
   for (const name of mustFail) {
@@ -187,8 +262,9 @@ if (args[0] === '--selftest') {
     process.exit(2);
   }
   const r = await inspect(html, outDir, 'report');
+  r.bytes = readFileSync(html).length;
   const { passed, failed } = judge(r, html);
-  console.log(`screenshots: ${join(outDir, 'report-top.png')}, ${join(outDir, 'report-full.png')} (page height ${r.facts.height} px)`);
+  console.log(`screenshots: ${join(outDir, 'report-top.png')}, ${join(outDir, 'report-full.png')} (page height ${r.facts.height} px, ${r.facts.expandedHeight} px expanded, ${r.bytes} bytes)`);
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(failed ? 1 : 0);
 }

@@ -49,6 +49,8 @@ pub struct AccountRow<'a> {
     pub inauthenticity_score: Option<f64>,
     /// Short evidence text.
     pub evidence: &'a str,
+    /// The operation its cluster belongs to, when judged inauthentic (`operations.csv`).
+    pub operation_id: Option<u32>,
 }
 
 /// One row of `clusters.csv`.
@@ -73,6 +75,31 @@ pub struct ClusterRow {
     /// The DESIGN §7 metrics and the verdict's evidence and attribution, in the order of
     /// [`CLUSTER_METRIC_COLUMNS`] (empty strings when a stage did not run).
     pub metrics: Vec<String>,
+    /// The operation it belongs to (`operations.csv`), when judged inauthentic.
+    pub operation_id: Option<u32>,
+}
+
+/// One row of `operations.csv`: inauthentic clusters tied into one operation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OperationRow {
+    /// 0-based, largest first.
+    pub operation_id: u32,
+    /// `inauthentic`.
+    pub verdict: String,
+    /// Member accounts.
+    pub accounts: u64,
+    /// Its clusters, `;`-separated, each `id:role` (`core` / `amplifier`).
+    pub clusters: String,
+    /// Posts by its members.
+    pub posts: u64,
+    /// Inferred UTC offset of its activity, hours.
+    pub utc_offset_h: Option<i32>,
+    /// Inferred origin country code (ISO 3166-1 alpha-2), when one stands out.
+    pub origin: String,
+    /// `high` / `medium` / `low` / `none`.
+    pub origin_confidence: String,
+    /// Evidence sentences, `; `-separated.
+    pub evidence: String,
 }
 
 /// Columns of `clusters.csv` after `density`: DESIGN §7 cluster metrics, then the scoring stage's
@@ -187,6 +214,7 @@ pub fn write_accounts<'a>(
         "coordination_score",
         "inauthenticity_score",
         "evidence",
+        "operation_id",
     ])
     .map_err(&e)?;
     let mut n = 0;
@@ -200,12 +228,47 @@ pub fn write_accounts<'a>(
             &opt(r.coordination_score),
             &opt(r.inauthenticity_score),
             &guard(r.evidence),
+            &opt(r.operation_id),
         ])
         .map_err(&e)?;
         n += 1;
     }
     w.flush().map_err(|x| ExportError::io(path, x))?;
     Ok(n)
+}
+
+/// Writes `operations.csv`.
+pub fn write_operations(path: &Path, rows: &[OperationRow]) -> Result<u64, ExportError> {
+    let mut w = writer(path)?;
+    let e = csv_err(path);
+    w.write_record([
+        "operation_id",
+        "verdict",
+        "accounts",
+        "clusters",
+        "posts",
+        "utc_offset_h",
+        "origin",
+        "origin_confidence",
+        "evidence",
+    ])
+    .map_err(&e)?;
+    for r in rows {
+        w.write_record([
+            r.operation_id.to_string().as_str(),
+            &r.verdict,
+            &r.accounts.to_string(),
+            &r.clusters,
+            &r.posts.to_string(),
+            &opt(r.utc_offset_h),
+            &guard(&r.origin),
+            &r.origin_confidence,
+            &guard(&r.evidence),
+        ])
+        .map_err(&e)?;
+    }
+    w.flush().map_err(|x| ExportError::io(path, x))?;
+    Ok(rows.len() as u64)
 }
 
 /// Writes `clusters.csv`.
@@ -224,7 +287,8 @@ pub fn write_clusters(path: &Path, rows: &[ClusterRow]) -> Result<u64, ExportErr
             "density",
         ]
         .into_iter()
-        .chain(CLUSTER_METRIC_COLUMNS),
+        .chain(CLUSTER_METRIC_COLUMNS)
+        .chain(["operation_id"]),
     )
     .map_err(&e)?;
     for r in rows {
@@ -246,10 +310,12 @@ pub fn write_clusters(path: &Path, rows: &[ClusterRow]) -> Result<u64, ExportErr
                 std::borrow::Cow::Borrowed(cell)
             }
         });
+        let operation = opt(r.operation_id);
         let cells: Vec<std::borrow::Cow<'_, str>> = base
             .iter()
             .map(|s| std::borrow::Cow::Borrowed(s.as_str()))
             .chain(extra)
+            .chain([std::borrow::Cow::Borrowed(operation.as_str())])
             .collect();
         w.write_record(cells.iter().map(|c| c.as_bytes()))
             .map_err(&e)?;
@@ -276,6 +342,7 @@ mod tests {
             coordination_score: Some(-0.5),
             inauthenticity_score: None,
             evidence: "@cmd|' /C calc'!A0",
+            operation_id: Some(1),
         }];
         write_accounts(&p, rows).unwrap();
         let text = std::fs::read_to_string(&p).unwrap();
@@ -303,6 +370,7 @@ mod tests {
             edges: 1,
             density: 1.0,
             metrics,
+            operation_id: None,
         }];
         write_clusters(&p, &rows).unwrap();
         let mut r = csv::Reader::from_path(&p).unwrap();

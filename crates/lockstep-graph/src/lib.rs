@@ -1,6 +1,6 @@
 //! Lockstep graphs (DESIGN §7): the fused coordination graph (significant pairs weighted
 //! `-log10 p`), communities (Leiden behind [`CommunityDetector`], connected components for tiny
-//! graphs), per-cluster metrics, partition comparison and a force-directed layout.
+//! graphs), per-cluster metrics, operations above clusters, partition comparison and a force-directed layout.
 //!
 //! Typical use after the statistics stage:
 //! ```text
@@ -16,6 +16,7 @@ pub mod error;
 pub mod graph;
 pub mod layout;
 pub mod metrics;
+pub mod operations;
 
 pub use community::{
     ClusterParams, Clusters, CommunityDetector, ConnectedComponents, LeidenDetector, Quality,
@@ -26,3 +27,4 @@ pub use error::GraphError;
 pub use graph::{CoordinationGraph, modularity};
 pub use layout::layout;
 pub use metrics::{ClusterMetrics, LayerShare, cluster_metrics, infer_utc_offset, url_host};
+pub use operations::{ClusterTie, OperationParams, cluster_ties, group_operations};

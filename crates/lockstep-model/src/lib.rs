@@ -10,6 +10,7 @@
 //! - external ids are opaque strings (hex and base64 hashes occur in real releases).
 
 pub mod archive;
+pub mod confidence;
 pub mod dataset;
 pub mod error;
 pub mod ids;
@@ -17,6 +18,7 @@ pub mod interner;
 pub mod list;
 pub mod time;
 
+pub use confidence::{Confidence, origin_sentence};
 pub use dataset::{
     Accounts, Ads, Dataset, DatasetBuilder, Logins, PageAdmins, PostKind, PostRecord, Posts,
     Profile, SourceInfo,

@@ -28,6 +28,9 @@ pub struct Detection {
     /// What the scoring stage saw (clusters, significant edges, coordination strength); the
     /// `--seeds` expansion ranks against the same input.
     pub coord: CoordinationInput,
+    /// Inauthentic clusters grouped into operations, largest first (filled after the `--seeds`
+    /// expansion, so they follow the final verdicts).
+    pub operations: Vec<crate::operations::Operation>,
     /// Seconds spent per sub-stage: `statistics` (null, fusion, BH, kept edges), `clusters`
     /// (graph, communities, metrics), `verdicts` (scoring and filling the investigation).
     pub timings: Vec<(&'static str, f64)>,
@@ -201,6 +204,7 @@ fn detect_on(
         metrics,
         scored,
         coord,
+        operations: Vec::new(),
         timings,
     })
 }

@@ -8,6 +8,7 @@
 
 mod detect;
 mod ipdb;
+pub mod operations;
 mod outputs;
 mod params;
 mod report_input;
@@ -15,7 +16,9 @@ mod seeds;
 
 pub use detect::Detection;
 pub use ipdb::IpDbChoice;
-pub use outputs::{IngestFileSummary, RunSummary, Summary, write_outputs};
+pub use outputs::{
+    IngestFileSummary, OperationSummary, RunSummary, Summary, VerdictCounts, write_outputs,
+};
 pub use params::{InvestigateParams, Semantics};
 pub use seeds::{ExpansionSummary, SeedExpansion, read_seed_file, resolve_seeds};
 
@@ -288,6 +291,14 @@ pub fn investigate_with(
         let det = detect::detect(ds, &stats, &cluster_params, &score, &mut inv)?;
         inv.detection = Some(det);
         inv.expansion = seeds::apply(ds, &score, &mut inv);
+        if let Some(det) = inv.detection.as_mut() {
+            det.operations = operations::find_operations(
+                ds,
+                &score,
+                det,
+                &lockstep_graph::OperationParams::default(),
+            );
+        }
         progress.end();
         inv.timings.push((
             "statistics+clusters+verdicts".into(),

@@ -2,8 +2,9 @@
 
 use crate::{CompatResult, Investigation, PipelineError};
 use lockstep_export::{
-    AccountRow, ClusterRow, EdgeRow, NetEdge, NetNode, digest_file, write_accounts, write_clusters,
-    write_edges, write_edges_parquet, write_gexf, write_graphml, write_json, write_toml,
+    AccountRow, ClusterRow, EdgeRow, NetEdge, NetNode, OperationRow, digest_file, write_accounts,
+    write_clusters, write_edges, write_edges_parquet, write_gexf, write_graphml, write_json,
+    write_operations, write_toml,
 };
 use lockstep_model::{AccountId, Dataset};
 use serde::Serialize;
@@ -101,9 +102,47 @@ pub struct Summary {
     pub timings: BTreeMap<String, f64>,
     /// Notes.
     pub notes: Vec<String>,
+    /// Counts per verdict and role (default semantics).
+    pub verdicts: VerdictCounts,
+    /// Operations (inauthentic clusters tied together), largest first.
+    pub operations: Vec<OperationSummary>,
     /// Expansion from `--seeds` (absent without seeds).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expansion: Option<crate::ExpansionSummary>,
+}
+
+/// One operation in `summary.json` (the rows of `operations.csv`, with the origin in words).
+#[derive(Clone, Debug, Serialize)]
+pub struct OperationSummary {
+    /// Operation id (0 = largest).
+    pub operation_id: u32,
+    /// Member accounts.
+    pub accounts: u64,
+    /// Clusters (cells).
+    pub clusters: u64,
+    /// Of which core cells.
+    pub core_clusters: u64,
+    /// Posts by its members.
+    pub posts: u64,
+    /// Inferred UTC offset of its activity, hours.
+    pub utc_offset_h: Option<i32>,
+    /// Inferred origin country code, when one stands out.
+    pub origin: Option<String>,
+    /// `none` / `low` / `medium` / `high`.
+    pub origin_confidence: String,
+    /// The origin in words, hedged to its confidence.
+    pub origin_statement: String,
+}
+
+/// Counts per verdict and role, for `summary.json` and the end of `investigate`.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct VerdictCounts {
+    /// Accounts in `accounts.csv` per verdict.
+    pub accounts: BTreeMap<String, u64>,
+    /// Inauthentic accounts per role.
+    pub roles: BTreeMap<String, u64>,
+    /// Clusters per verdict.
+    pub clusters: BTreeMap<String, u64>,
 }
 
 /// `run.toml`: every parameter, to rerun exactly.
@@ -150,6 +189,15 @@ pub fn write_outputs(
     write_edges(&out.join("edges.csv"), inv.kept.iter().map(edge_row))?;
     write_edges_parquet(&out.join("edges.parquet"), inv.kept.iter().map(edge_row))?;
 
+    // Operations: the inauthentic clusters grouped (default semantics).
+    let operations: &[crate::operations::Operation] = inv
+        .detection
+        .as_ref()
+        .map_or(&[], |d| d.operations.as_slice());
+    let operation_of = crate::operations::operation_of(operations, ds.accounts.len());
+    let operation_of_cluster =
+        crate::operations::operation_of_cluster(operations, inv.clusters.len());
+
     // accounts.csv: every account that acted (authored a post or a login); on a profile-only
     // input (no posts, no logins) every profile, with its profile-signal score.
     let mut seen = vec![crate::is_profile_only(ds); ds.accounts.len()];
@@ -159,6 +207,23 @@ pub fn write_outputs(
     if let Some(l) = &ds.logins {
         for a in &l.account {
             seen[a.idx()] = true;
+        }
+    }
+    let mut verdicts = VerdictCounts::default();
+    if inv.detection.is_some() {
+        for (i, o) in inv.accounts.iter().enumerate() {
+            if !seen[i] {
+                continue;
+            }
+            let v = o.verdict.clone().unwrap_or_else(|| "none".into());
+            *verdicts.accounts.entry(v).or_insert(0) += 1;
+            if let Some(r) = &o.role {
+                *verdicts.roles.entry(r.clone()).or_insert(0) += 1;
+            }
+        }
+        for c in &inv.clusters {
+            let v = c.verdict.clone().unwrap_or_else(|| "none".into());
+            *verdicts.clusters.entry(v).or_insert(0) += 1;
         }
     }
     write_accounts(
@@ -175,6 +240,7 @@ pub fn write_outputs(
                 coordination_score: o.coordination_score,
                 inauthenticity_score: o.inauthenticity_score,
                 evidence: &o.evidence,
+                operation_id: operation_of[i],
             }
         }),
     )?;
@@ -202,9 +268,34 @@ pub fn write_outputs(
                 .as_ref()
                 .map(|d| crate::report_input::cluster_metric_cells(d, c.id))
                 .unwrap_or_default(),
+            operation_id: operation_of_cluster.get(c.id as usize).copied().flatten(),
         })
         .collect();
     write_clusters(&out.join("clusters.csv"), &rows)?;
+
+    // operations.csv (default semantics: verdicts exist).
+    if inv.detection.is_some() {
+        let rows: Vec<OperationRow> = operations
+            .iter()
+            .map(|op| OperationRow {
+                operation_id: op.id,
+                verdict: op.verdict.as_str().to_string(),
+                accounts: op.members.len() as u64,
+                clusters: op
+                    .cells
+                    .iter()
+                    .map(|(c, r)| format!("{c}:{}", r.as_str()))
+                    .collect::<Vec<_>>()
+                    .join(";"),
+                posts: op.posts,
+                utc_offset_h: op.attribution.utc_offset,
+                origin: op.attribution.origin.clone().unwrap_or_default(),
+                origin_confidence: op.attribution.confidence_label.to_string(),
+                evidence: op.evidence.join("; "),
+            })
+            .collect();
+        write_operations(&out.join("operations.csv"), &rows)?;
+    }
 
     // report.html: the self-contained report (default semantics, where verdicts exist).
     if let Some(det) = &inv.detection {
@@ -302,6 +393,35 @@ pub fn write_outputs(
         windows: windows.clone(),
         timings: inv.timings.iter().cloned().collect(),
         notes: inv.notes.clone(),
+        verdicts,
+        operations: operations
+            .iter()
+            .map(|op| {
+                let confidence = lockstep_model::Confidence::parse(op.attribution.confidence_label)
+                    .unwrap_or_default();
+                let origin = op.attribution.origin.clone();
+                OperationSummary {
+                    operation_id: op.id,
+                    accounts: op.members.len() as u64,
+                    clusters: op.cells.len() as u64,
+                    core_clusters: op
+                        .cells
+                        .iter()
+                        .filter(|c| c.1 == crate::operations::CellRole::Core)
+                        .count() as u64,
+                    posts: op.posts,
+                    utc_offset_h: op.attribution.utc_offset,
+                    origin_statement: lockstep_model::origin_sentence(
+                        origin
+                            .as_deref()
+                            .map(lockstep_score::registry::country_name),
+                        confidence,
+                    ),
+                    origin,
+                    origin_confidence: confidence.as_str().to_string(),
+                }
+            })
+            .collect(),
         expansion: inv.expansion.as_ref().map(|e| e.summary()),
     };
     write_json(&out.join("summary.json"), &summary)?;

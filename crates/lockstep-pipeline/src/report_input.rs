@@ -3,7 +3,7 @@
 use crate::Investigation;
 use crate::detect::Detection;
 use lockstep_report::{
-    AccountResult, ClusterReport, EdgeResult, Headline, ReportInput, Role, Verdict,
+    AccountResult, ClusterReport, EdgeResult, Headline, OperationReport, ReportInput, Role, Verdict,
 };
 
 /// Most edges drawn in the network picture and the delay chart (strongest first); more would make
@@ -48,6 +48,7 @@ pub(crate) fn report_input(inv: &Investigation, det: &Detection, title: &str) ->
                     .map(|h| h as f32),
                 median_delay_s: m.and_then(|m| m.median_delay_s),
                 members: members.clone(),
+                origin_label: cs.map(|c| origin_label(&c.attribution)).unwrap_or_default(),
             }
         })
         .collect();
@@ -90,8 +91,38 @@ pub(crate) fn report_input(inv: &Investigation, det: &Detection, title: &str) ->
     edges.sort_by(|x, y| x.0.total_cmp(&y.0));
     edges.truncate(MAX_REPORT_EDGES);
 
+    let operations = det
+        .operations
+        .iter()
+        .map(|op| {
+            let at = &op.attribution;
+            let confidence =
+                lockstep_model::Confidence::parse(at.confidence_label).unwrap_or_default();
+            OperationReport {
+                id: op.id,
+                verdict: Verdict::parse(op.verdict.as_str()).unwrap_or_default(),
+                cells: op
+                    .cells
+                    .iter()
+                    .map(|(c, r)| (*c, r.as_str().to_string()))
+                    .collect(),
+                members: op.members.clone(),
+                origin_statement: lockstep_model::origin_sentence(
+                    at.origin
+                        .as_deref()
+                        .map(lockstep_score::registry::country_name),
+                    confidence,
+                ),
+                origin_label: origin_label(at),
+                attribution: (!at.evidence.is_empty()).then(|| at.evidence.join(" ")),
+                utc_offset_hours: at.utc_offset.map(|h| h as f32),
+                evidence: op.evidence.clone(),
+            }
+        })
+        .collect();
     let sig = &det.significance;
     ReportInput {
+        operations,
         title: title.to_string(),
         generator: format!("lockstep {}", env!("CARGO_PKG_VERSION")),
         headline: Headline {
@@ -105,6 +136,14 @@ pub(crate) fn report_input(inv: &Investigation, det: &Detection, title: &str) ->
         positions: Some(positions),
         parameters: parameters(inv),
     }
+}
+
+/// `CN (medium)`: the origin code and its confidence, for tables; empty without an origin.
+fn origin_label(at: &lockstep_score::Attribution) -> String {
+    at.origin
+        .as_ref()
+        .map(|o| format!("{o} ({})", at.confidence_label))
+        .unwrap_or_default()
 }
 
 fn parameters(inv: &Investigation) -> Vec<(String, String)> {

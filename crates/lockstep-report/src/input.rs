@@ -120,6 +120,32 @@ pub struct ClusterReport {
     pub median_delay_s: Option<f64>,
     /// Member accounts.
     pub members: Vec<AccountId>,
+    /// Short origin label for tables, e.g. `CN (low)`; empty when none.
+    pub origin_label: String,
+}
+
+/// One operation: inauthentic clusters tied by significant coordination (cells with roles), with
+/// one attribution over all its members.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct OperationReport {
+    /// Operation id as in `operations.csv` (0 = largest).
+    pub id: u32,
+    /// The operation's verdict.
+    pub verdict: Verdict,
+    /// Its clusters with their role in it (`core` / `amplifier`), core cells first.
+    pub cells: Vec<(u32, String)>,
+    /// Member accounts.
+    pub members: Vec<AccountId>,
+    /// The origin in words, hedged to its confidence.
+    pub origin_statement: String,
+    /// Short origin label for tables, e.g. `CN (medium)`; empty when none.
+    pub origin_label: String,
+    /// Attribution paragraph over all members, when any.
+    pub attribution: Option<String>,
+    /// Inferred UTC offset of its activity, hours.
+    pub utc_offset_hours: Option<f32>,
+    /// Evidence sentences: how the cells are tied, the cells' strongest evidence.
+    pub evidence: Vec<String>,
 }
 
 /// One account's result.
@@ -159,7 +185,9 @@ pub struct ReportInput {
     pub generator: String,
     /// Run-level counts.
     pub headline: Headline,
-    /// Clusters, any order (the report sorts by verdict, then score).
+    /// Operations, largest first (each gets a section before any cluster).
+    pub operations: Vec<OperationReport>,
+    /// Clusters, any order (the report sorts by verdict, then size).
     pub clusters: Vec<ClusterReport>,
     /// Per-account results (accounts without a cluster may be omitted).
     pub accounts: Vec<AccountResult>,

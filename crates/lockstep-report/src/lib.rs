@@ -13,7 +13,9 @@ mod render;
 pub mod sample;
 pub mod time;
 
-pub use input::{AccountResult, ClusterReport, EdgeResult, Headline, ReportInput, Role, Verdict};
+pub use input::{
+    AccountResult, ClusterReport, EdgeResult, Headline, OperationReport, ReportInput, Role, Verdict,
+};
 pub use render::render_report;
 
 use thiserror::Error;

@@ -14,21 +14,54 @@ use crate::layout::force_layout;
 use crate::time::{format_date, format_minute};
 use hashbrown::{HashMap, HashSet};
 use lockstep_model::{AccountId, Dataset, Sym};
+use plotters::style::RGBColor;
 use serde::Serialize;
 
-/// Clusters drawn with their own charts; the rest are listed in the table only.
-const DETAILED_CLUSTERS: usize = 12;
+/// Sections drawn with their own charts: every operation (up to [`MAX_OPERATION_SECTIONS`]), then
+/// the largest other clusters until this many sections.
+const DETAILED_UNITS: usize = 12;
+/// Most operation sections (an operation past this is in the table only); with the member-table
+/// limits below this keeps the page under 5 MB at 200,000 accounts.
+const MAX_OPERATION_SECTIONS: usize = 20;
+/// Rows of the networks table shown before "show all".
+const TABLE_ROWS_SHOWN: usize = 20;
 /// Most nodes in the network picture (highest-priority accounts kept).
 const MAX_NODES: usize = 2_500;
 /// Most edges in the network picture (heaviest kept).
 const MAX_EDGES: usize = 12_000;
-/// Members listed per cluster.
-const MEMBERS_LISTED: usize = 25;
+/// Most members listed in the first section's (scrolling, sortable) accounts table...
+const MEMBERS_LISTED_FIRST: usize = 1_500;
+/// ...and in every other section's.
+const MEMBERS_LISTED: usize = 300;
+/// Example posts shown per kind and section.
+const EXAMPLES: usize = 5;
 
 static TEMPLATE: &str = include_str!("../templates/report.html");
 
-/// Renders the whole report as one self-contained HTML document (inline CSS and SVG, no script,
-/// no external resource).
+/// What the report describes as one finding: an operation (inauthentic clusters tied together)
+/// or a cluster outside every operation.
+struct Unit {
+    /// HTML anchor, `operation-0` / `network-5`.
+    anchor: String,
+    /// `Operation 0` / `Network 5`.
+    label: String,
+    verdict: Verdict,
+    /// Cluster score (operations have none of their own).
+    score: Option<f64>,
+    members: Vec<AccountId>,
+    layers: Vec<String>,
+    evidence: Vec<String>,
+    attribution: Option<String>,
+    /// Short origin label for the table.
+    origin: String,
+    utc_offset_hours: Option<f32>,
+    median_delay_s: Option<f64>,
+    /// For an operation: `(cluster id, role, accounts)`.
+    cells: Vec<(u32, String, usize)>,
+}
+
+/// Renders the whole report as one self-contained HTML document (inline CSS, SVG and a small
+/// inline script for sorting and filtering tables; no external resource).
 pub fn render_report(ds: &Dataset, input: &ReportInput) -> Result<String, ReportError> {
     let n_acc = ds.accounts.len();
     let check = |a: AccountId| {
@@ -41,6 +74,9 @@ pub fn render_report(ds: &Dataset, input: &ReportInput) -> Result<String, Report
     for c in &input.clusters {
         c.members.iter().try_for_each(|&a| check(a))?;
     }
+    for o in &input.operations {
+        o.members.iter().try_for_each(|&a| check(a))?;
+    }
     for a in &input.accounts {
         check(a.account)?;
     }
@@ -50,22 +86,19 @@ pub fn render_report(ds: &Dataset, input: &ReportInput) -> Result<String, Report
     }
 
     let by_account = PostsByAccount::new(ds);
-    let mut clusters: Vec<&ClusterReport> = input.clusters.iter().collect();
-    clusters.sort_by(|a, b| {
-        verdict_rank(a.verdict)
-            .cmp(&verdict_rank(b.verdict))
-            .then(b.score.total_cmp(&a.score))
-            .then(size(b).cmp(&size(a)))
-            .then(a.id.cmp(&b.id))
-    });
-    let colour_of: HashMap<u32, usize> = clusters
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.id, i))
-        .collect();
+    let units = units(input);
+    // One distinct colour per unit shown in colour, grey for the rest. The palette's last colour
+    // is a warm grey too close to the "other" grey to tell apart, so it is not used.
+    let colour_of_unit = |i: usize| (i + 1 < PALETTE.len()).then(|| cluster_colour(i));
+    let mut unit_of: HashMap<AccountId, usize> = HashMap::new();
+    for (i, u) in units.iter().enumerate() {
+        for &m in &u.members {
+            unit_of.entry(m).or_insert(i);
+        }
+    }
     let mut cluster_of: HashMap<AccountId, u32> = HashMap::new();
     let mut role_of: HashMap<AccountId, Role> = HashMap::new();
-    for c in &clusters {
+    for c in &input.clusters {
         for &m in &c.members {
             cluster_of.insert(m, c.id);
         }
@@ -77,29 +110,35 @@ pub fn render_report(ds: &Dataset, input: &ReportInput) -> Result<String, Report
         role_of.insert(a.account, a.role);
     }
     let verdict_of_cluster: HashMap<u32, Verdict> =
-        clusters.iter().map(|c| (c.id, c.verdict)).collect();
+        input.clusters.iter().map(|c| (c.id, c.verdict)).collect();
 
-    let headline = headline(ds, input, &clusters, &by_account);
-    let network_svg = network_picture(ds, input, &cluster_of, &role_of, &colour_of, &clusters)?;
+    let headline = headline(ds, input, &by_account);
+    let network_svg = network_picture(input, &units, &unit_of, &role_of, &colour_of_unit)?;
     let delay_svg = delay_distribution(input, &cluster_of, &verdict_of_cluster)?;
 
     let bins = ds.time_range().map(|(a, b)| TimeBins::for_range(a, b));
     let all_counts = bins.map(|b| b.count(ds.posts.time.iter().copied()));
+    let reposts_of = RepostCounts::new(ds);
+    let n_ops = input.operations.len().min(MAX_OPERATION_SECTIONS);
+    let detailed = n_ops.max(DETAILED_UNITS.min(units.len()));
     let mut sections = Vec::new();
-    for (i, c) in clusters.iter().enumerate().take(DETAILED_CLUSTERS) {
-        sections.push(cluster_section(
+    for (i, u) in units.iter().enumerate().take(detailed) {
+        sections.push(unit_section(
             ds,
-            c,
-            i,
+            u,
+            colour_of_unit(i).unwrap_or(GREY),
+            i == 0,
             &by_account,
             &role_of,
+            &cluster_of,
+            &reposts_of,
             bins.as_ref().zip(all_counts.as_deref()),
         )?);
     }
-    let table: Vec<ClusterRow> = clusters
+    let table: Vec<UnitRow> = units
         .iter()
         .enumerate()
-        .map(|(i, c)| cluster_row(c, i))
+        .map(|(i, u)| unit_row(u, colour_of_unit(i), i < sections.len()))
         .collect();
     let sources: Vec<SourceRow> = ds
         .sources
@@ -114,6 +153,7 @@ pub fn render_report(ds: &Dataset, input: &ReportInput) -> Result<String, Report
         })
         .collect();
 
+    let shown_rows = table.len().min(TABLE_ROWS_SHOWN);
     let ctx = Context {
         title: if input.title.is_empty() {
             "Lockstep investigation report".to_string()
@@ -124,9 +164,10 @@ pub fn render_report(ds: &Dataset, input: &ReportInput) -> Result<String, Report
         headline,
         network_svg,
         delay_svg,
-        clusters: table,
+        more_units: table.len().saturating_sub(sections.len()),
+        units_shown: table[..shown_rows].to_vec(),
+        units_more: table[shown_rows..].to_vec(),
         sections,
-        more_clusters: clusters.len().saturating_sub(DETAILED_CLUSTERS),
         parameters: input.parameters.clone(),
         sources,
     };
@@ -136,6 +177,82 @@ pub fn render_report(ds: &Dataset, input: &ReportInput) -> Result<String, Report
         .get_template("report.html")?
         .render(minijinja::value::Serde(&ctx))?;
     Ok(html)
+}
+
+/// The findings in reading order: operations (as given: largest first), then every cluster outside
+/// an operation by verdict (inauthentic, undetermined, organic), size and score.
+fn units(input: &ReportInput) -> Vec<Unit> {
+    let clusters: HashMap<u32, &ClusterReport> = input.clusters.iter().map(|c| (c.id, c)).collect();
+    let mut in_operation: HashSet<u32> = HashSet::new();
+    let mut out = Vec::new();
+    for o in &input.operations {
+        let mut layers = Vec::new();
+        let mut delays = Vec::new();
+        let mut cells = Vec::new();
+        for (c, role) in &o.cells {
+            in_operation.insert(*c);
+            if let Some(cr) = clusters.get(c) {
+                layers.extend(cr.layers.iter().cloned());
+                delays.extend(cr.median_delay_s);
+                cells.push((*c, role.clone(), size(cr)));
+            } else {
+                cells.push((*c, role.clone(), 0));
+            }
+        }
+        delays.sort_by(f64::total_cmp);
+        out.push(Unit {
+            anchor: format!("operation-{}", o.id),
+            label: format!("Operation {}", o.id),
+            verdict: o.verdict,
+            score: None,
+            members: o.members.clone(),
+            layers: distinct(layers),
+            evidence: o.evidence.clone(),
+            attribution: Some(match &o.attribution {
+                Some(a) if !a.is_empty() => format!("{} {a}", o.origin_statement),
+                _ => o.origin_statement.clone(),
+            }),
+            origin: o.origin_label.clone(),
+            utc_offset_hours: o.utc_offset_hours,
+            median_delay_s: delays.get(delays.len() / 2).copied(),
+            cells,
+        });
+    }
+    let mut rest: Vec<&ClusterReport> = input
+        .clusters
+        .iter()
+        .filter(|c| !in_operation.contains(&c.id))
+        .collect();
+    rest.sort_by(|a, b| {
+        verdict_rank(a.verdict)
+            .cmp(&verdict_rank(b.verdict))
+            .then(size(b).cmp(&size(a)))
+            .then(b.score.total_cmp(&a.score))
+            .then(a.id.cmp(&b.id))
+    });
+    for c in rest {
+        out.push(Unit {
+            anchor: format!("network-{}", c.id),
+            label: format!("Network {}", c.id),
+            verdict: c.verdict,
+            score: Some(c.score),
+            members: c.members.clone(),
+            layers: distinct(c.layers.clone()),
+            evidence: c.evidence.clone(),
+            attribution: c.attribution.clone(),
+            origin: c.origin_label.clone(),
+            utc_offset_hours: c.utc_offset_hours,
+            median_delay_s: c.median_delay_s,
+            cells: Vec::new(),
+        });
+    }
+    out
+}
+
+/// Layer names without repeats (a layer runs at two scales), in first-seen order.
+fn distinct(v: Vec<String>) -> Vec<String> {
+    let mut seen = HashSet::new();
+    v.into_iter().filter(|l| seen.insert(l.clone())).collect()
 }
 
 fn size(c: &ClusterReport) -> usize {
@@ -180,6 +297,28 @@ impl PostsByAccount {
     }
 }
 
+/// Times each post (by external id) was reposted anywhere in the data.
+struct RepostCounts(HashMap<Sym, u32>);
+
+impl RepostCounts {
+    fn new(ds: &Dataset) -> Self {
+        let mut m: HashMap<Sym, u32> = HashMap::new();
+        for &r in &ds.posts.repost_of {
+            if !r.is_none() {
+                *m.entry(r).or_insert(0) += 1;
+            }
+        }
+        RepostCounts(m)
+    }
+
+    fn of(&self, post_external_id: Sym) -> u32 {
+        if post_external_id.is_none() {
+            return 0;
+        }
+        self.0.get(&post_external_id).copied().unwrap_or(0)
+    }
+}
+
 #[derive(Serialize)]
 struct Context {
     title: String,
@@ -187,9 +326,13 @@ struct Context {
     headline: HeadlineView,
     network_svg: String,
     delay_svg: String,
-    clusters: Vec<ClusterRow>,
+    /// Networks-table rows shown at once.
+    units_shown: Vec<UnitRow>,
+    /// The rest, behind "show all".
+    units_more: Vec<UnitRow>,
     sections: Vec<Section>,
-    more_clusters: usize,
+    /// Findings in the table without a section.
+    more_units: usize,
     parameters: Vec<(String, String)>,
     sources: Vec<SourceRow>,
 }
@@ -204,50 +347,82 @@ struct HeadlineView {
     pairs_tested: Option<String>,
     fdr: Option<String>,
     clusters: usize,
+    operations: usize,
+    operation_accounts: String,
     inauthentic_clusters: usize,
     inauthentic_accounts: String,
     organic_clusters: usize,
     organic_accounts: String,
 }
 
-#[derive(Serialize)]
-struct ClusterRow {
-    id: u32,
+#[derive(Clone, Serialize)]
+struct UnitRow {
+    anchor: String,
+    label: String,
+    /// Empty for a unit drawn grey.
     colour: String,
+    has_section: bool,
     verdict: &'static str,
     verdict_code: &'static str,
     score: String,
     size: usize,
+    clusters: usize,
     layers: String,
     median_delay: String,
     zone: String,
-    attribution: String,
+    origin: String,
 }
 
 #[derive(Serialize)]
 struct Section {
-    id: u32,
+    anchor: String,
+    label: String,
+    open: bool,
     colour: String,
     verdict: &'static str,
     verdict_code: &'static str,
-    score: String,
     summary: String,
     evidence: Vec<String>,
     attribution: Option<String>,
+    cells: Vec<CellRow>,
+    /// Show the members' cluster column (operations: several cells).
+    show_cluster: bool,
     timeline_svg: Option<String>,
     heatmap_svg: Option<String>,
     creation_svg: Option<String>,
-    top_svg: String,
+    top_svg: Option<String>,
+    scripts: Vec<ExamplePost>,
+    amplified: Vec<ExamplePost>,
     members: Vec<MemberRow>,
     more_members: usize,
+}
+
+#[derive(Serialize)]
+struct CellRow {
+    anchor: String,
+    id: u32,
+    role: String,
+    size: usize,
+}
+
+#[derive(Serialize)]
+struct ExamplePost {
+    text: String,
+    /// Accounts of the unit that posted this text / reposts the post received.
+    accounts: u64,
+    posts: u64,
+    who: String,
+    when: String,
 }
 
 #[derive(Serialize)]
 struct MemberRow {
     screen_name: String,
     display_name: String,
+    cluster: String,
     role: &'static str,
     followers: String,
+    followers_n: i64,
     created: String,
     posts: usize,
 }
@@ -290,17 +465,12 @@ fn duration(s: f64) -> String {
     }
 }
 
-fn headline(
-    ds: &Dataset,
-    input: &ReportInput,
-    clusters: &[&ClusterReport],
-    by_account: &PostsByAccount,
-) -> HeadlineView {
+fn headline(ds: &Dataset, input: &ReportInput, by_account: &PostsByAccount) -> HeadlineView {
     let posting = (0..ds.accounts.len())
         .filter(|&a| !by_account.of(AccountId(a as u32)).is_empty())
         .count();
     let count = |v: Verdict| {
-        let cs: Vec<_> = clusters.iter().filter(|c| c.verdict == v).collect();
+        let cs: Vec<_> = input.clusters.iter().filter(|c| c.verdict == v).collect();
         (cs.len(), cs.iter().map(|c| size(c) as u64).sum::<u64>())
     };
     let (ic, ia) = count(Verdict::Inauthentic);
@@ -317,7 +487,15 @@ fn headline(
         edges: thousands(h.significant_edges.unwrap_or(input.edges.len() as u64)),
         pairs_tested: h.pairs_tested.map(thousands),
         fdr: h.fdr.map(|f| format!("{f}")),
-        clusters: clusters.len(),
+        clusters: input.clusters.len(),
+        operations: input.operations.len(),
+        operation_accounts: thousands(
+            input
+                .operations
+                .iter()
+                .map(|o| o.members.len() as u64)
+                .sum(),
+        ),
         inauthentic_clusters: ic,
         inauthentic_accounts: thousands(ia),
         organic_clusters: oc,
@@ -325,37 +503,46 @@ fn headline(
     }
 }
 
-fn cluster_row(c: &ClusterReport, i: usize) -> ClusterRow {
-    ClusterRow {
-        id: c.id,
-        colour: hex(cluster_colour(i)),
-        verdict: c.verdict.plain(),
-        verdict_code: c.verdict.as_str(),
-        score: format!("{:.2}", c.score),
-        size: size(c),
-        layers: c.layers.join(", "),
-        median_delay: c.median_delay_s.map(duration).unwrap_or_else(|| "–".into()),
-        zone: c
+fn unit_row(u: &Unit, colour: Option<RGBColor>, has_section: bool) -> UnitRow {
+    UnitRow {
+        anchor: u.anchor.clone(),
+        label: u.label.clone(),
+        colour: colour.map(hex).unwrap_or_default(),
+        has_section,
+        verdict: short_verdict(u.verdict),
+        verdict_code: u.verdict.as_str(),
+        score: u
+            .score
+            .map(|s| format!("{s:.3}"))
+            .unwrap_or_else(|| "–".into()),
+        size: u.members.len(),
+        clusters: u.cells.len().max(1),
+        layers: u.layers.join(", "),
+        median_delay: u.median_delay_s.map(duration).unwrap_or_else(|| "–".into()),
+        zone: u
             .utc_offset_hours
             .map(offset_label)
             .unwrap_or_else(|| "–".into()),
-        attribution: c.attribution.clone().unwrap_or_default(),
+        origin: if u.origin.is_empty() {
+            "–".into()
+        } else {
+            u.origin.clone()
+        },
     }
 }
 
 fn network_picture(
-    ds: &Dataset,
     input: &ReportInput,
-    cluster_of: &HashMap<AccountId, u32>,
+    units: &[Unit],
+    unit_of: &HashMap<AccountId, usize>,
     role_of: &HashMap<AccountId, Role>,
-    colour_of: &HashMap<u32, usize>,
-    clusters: &[&ClusterReport],
+    colour_of_unit: &dyn Fn(usize) -> Option<RGBColor>,
 ) -> Result<String, ReportError> {
-    // Candidate nodes: cluster members and edge ends, best-ranked clusters first.
+    // Candidate nodes: members of the findings in reading order, then other linked accounts.
     let mut seen: HashSet<AccountId> = HashSet::new();
     let mut order: Vec<AccountId> = Vec::new();
-    for c in clusters {
-        for &m in &c.members {
+    for u in units {
+        for &m in &u.members {
             if seen.insert(m) {
                 order.push(m);
             }
@@ -393,7 +580,11 @@ fn network_picture(
     let mut pairs: Vec<(u32, u32, f32)> = pair_w.into_iter().map(|((a, b), w)| (a, b, w)).collect();
     pairs.sort_by(|x, y| y.2.total_cmp(&x.2).then((x.0, x.1).cmp(&(y.0, y.1))));
     pairs.truncate(MAX_EDGES);
-    let groups: Vec<Option<u32>> = order.iter().map(|a| cluster_of.get(a).copied()).collect();
+    // Layout groups: the finding an account belongs to.
+    let groups: Vec<Option<u32>> = order
+        .iter()
+        .map(|a| unit_of.get(a).map(|&u| u as u32))
+        .collect();
     let given: Option<Vec<(f32, f32)>> = input.positions.as_ref().and_then(|pos| {
         if pos.len() != input.accounts.len() {
             return None;
@@ -418,31 +609,29 @@ fn network_picture(
         .zip(&positions)
         .map(|(a, &pos)| Node {
             pos,
-            colour: cluster_of
-                .get(a)
-                .and_then(|c| colour_of.get(c))
-                .map(|&i| cluster_colour(i)),
+            colour: unit_of.get(a).and_then(|&u| colour_of_unit(u)),
             emphasised: role_of.get(a) == Some(&Role::Core),
         })
         .collect();
     let edges: Vec<(u32, u32)> = pairs.iter().map(|&(a, b, _)| (a, b)).collect();
-    let legend: Vec<(String, _)> = clusters
+    // The legend lists exactly the findings drawn in colour.
+    let legend: Vec<(String, _)> = units
         .iter()
         .enumerate()
-        .take(PALETTE.len())
-        .map(|(i, c)| {
-            (
-                format!(
-                    "Network {} ({}, {} acc.)",
-                    c.id,
-                    short_verdict(c.verdict),
-                    size(c)
-                ),
-                cluster_colour(i),
-            )
+        .filter_map(|(i, u)| {
+            colour_of_unit(i).map(|c| {
+                (
+                    format!(
+                        "{} ({}, {} acc.)",
+                        u.label,
+                        short_verdict(u.verdict),
+                        u.members.len()
+                    ),
+                    c,
+                )
+            })
         })
         .collect();
-    let _ = ds;
     network(
         &format!(
             "Coordination network: {} accounts, {} links shown",
@@ -523,29 +712,33 @@ fn delay_distribution(
     )
 }
 
-fn cluster_section(
+#[allow(clippy::too_many_arguments)]
+fn unit_section(
     ds: &Dataset,
-    c: &ClusterReport,
-    i: usize,
+    u: &Unit,
+    colour: RGBColor,
+    open: bool,
     by_account: &PostsByAccount,
     role_of: &HashMap<AccountId, Role>,
+    cluster_of: &HashMap<AccountId, u32>,
+    reposts_of: &RepostCounts,
     bins: Option<(&TimeBins, &[u64])>,
 ) -> Result<Section, ReportError> {
-    let colour = cluster_colour(i);
-    let posts: Vec<u32> = c
+    let posts: Vec<u32> = u
         .members
         .iter()
         .flat_map(|&m| by_account.of(m).iter().copied())
         .collect();
     let times = || posts.iter().map(|&p| ds.posts.time[p as usize]);
     let first_last = times().min().zip(times().max());
+    let label = &u.label;
 
     let timeline_svg = match bins {
         Some((b, all)) if !posts.is_empty() => {
             let mine = b.count(times());
             let rest: Vec<u64> = all.iter().zip(&mine).map(|(a, m)| a - m).collect();
             Some(timeline(
-                &format!("Network {}: activity over time against everyone else", c.id),
+                &format!("{label}: activity over time against everyone else"),
                 b,
                 &mine,
                 &rest,
@@ -554,8 +747,8 @@ fn cluster_section(
         }
         _ => None,
     };
-    let zone = c.utc_offset_hours.unwrap_or(0.0);
-    let zone_words = match c.utc_offset_hours {
+    let zone = u.utc_offset_hours.unwrap_or(0.0);
+    let zone_words = match u.utc_offset_hours {
         Some(o) => format!("{}, inferred", offset_label(o)),
         None => "UTC; no time zone inferred".into(),
     };
@@ -563,20 +756,20 @@ fn cluster_section(
         None
     } else {
         Some(heatmap(
-            &format!("Network {}: posts by hour of week ({zone_words})", c.id),
+            &format!("{label}: posts by hour of week ({zone_words})"),
             &hour_of_week(times(), zone),
             &zone_words,
             colour,
         )?)
     };
-    let created: Vec<i64> = c
+    let created: Vec<i64> = u
         .members
         .iter()
         .filter_map(|m| ds.accounts.created_at[m.idx()])
         .collect();
     let creation_svg = match creation_bins(&created) {
         Some((start, width, counts)) => Some(creation_histogram(
-            &format!("Network {}: when its accounts were created", c.id),
+            &format!("{label}: when its accounts were created"),
             start,
             width,
             &counts,
@@ -611,29 +804,33 @@ fn cluster_section(
         }
     }
     let clients = top_n(client_counts);
-    let top_svg = top_bars(
-        &format!("Network {}: what it posts and with which software", c.id),
-        &[
-            Panel {
-                title: "Top hashtags".into(),
-                x_desc: "posts using it".into(),
-                rows: hashtags,
-            },
-            Panel {
-                title: "Top link domains".into(),
-                x_desc: "posts linking to it".into(),
-                rows: domains,
-            },
-            Panel {
-                title: "Top clients (apps)".into(),
-                x_desc: "posts sent with it".into(),
-                rows: clients,
-            },
-        ],
-        colour,
-    )?;
+    // Only panels with data are drawn; with none, the section says so instead of empty axes.
+    let panels: Vec<Panel> = [
+        ("Top hashtags", "posts using it", hashtags),
+        ("Top link domains", "posts linking to it", domains),
+        ("Top clients (apps)", "posts sent with it", clients),
+    ]
+    .into_iter()
+    .filter(|(_, _, rows)| !rows.is_empty())
+    .map(|(t, x, rows)| Panel {
+        title: t.into(),
+        x_desc: x.into(),
+        rows,
+    })
+    .collect();
+    let top_svg = if panels.is_empty() {
+        None
+    } else {
+        Some(top_bars(
+            &format!("{label}: what it posts and with which software"),
+            &panels,
+            colour,
+        )?)
+    };
 
-    let mut members: Vec<AccountId> = c.members.clone();
+    let (scripts, amplified) = example_posts(ds, &posts, reposts_of);
+
+    let mut members: Vec<AccountId> = u.members.clone();
     members.sort_by_key(|m| {
         (
             role_of.get(m).map(|r| *r != Role::Core).unwrap_or(true),
@@ -641,43 +838,32 @@ fn cluster_section(
             m.0,
         )
     });
-    let more_members = members.len().saturating_sub(MEMBERS_LISTED);
-    let a = &ds.accounts;
-    let name = |s: Sym| ds.str(s).to_string();
+    let listed = if open {
+        MEMBERS_LISTED_FIRST
+    } else {
+        MEMBERS_LISTED
+    };
+    let more_members = members.len().saturating_sub(listed);
     let member_rows = members
         .iter()
-        .take(MEMBERS_LISTED)
-        .map(|&m| MemberRow {
-            screen_name: {
-                let s = name(a.screen_name[m.idx()]);
-                if s.is_empty() {
-                    name(a.external_id[m.idx()])
-                } else {
-                    format!("@{s}")
-                }
-            },
-            display_name: name(a.display_name[m.idx()]),
-            role: role_of.get(&m).map(|r| r.as_str()).unwrap_or(""),
-            followers: a.followers[m.idx()]
-                .map(thousands)
-                .unwrap_or_else(|| "–".into()),
-            created: a.created_at[m.idx()]
-                .map(format_date)
-                .unwrap_or_else(|| "–".into()),
-            posts: by_account.of(m).len(),
-        })
+        .take(listed)
+        .map(|&m| member_row(ds, m, by_account, role_of, cluster_of))
         .collect();
 
-    let n = size(c);
+    let n = u.members.len();
     let mut summary = format!(
-        "{} account{} acted in lockstep",
+        "{} account{}",
         thousands(n as u64),
         if n == 1 { "" } else { "s" }
     );
-    if !c.layers.is_empty() {
-        summary.push_str(&format!(" ({})", c.layers.join(", ")));
+    if u.cells.len() > 1 {
+        summary.push_str(&format!(" in {} clusters", u.cells.len()));
     }
-    if let Some(d) = c.median_delay_s {
+    summary.push_str(" acted in lockstep");
+    if !u.layers.is_empty() {
+        summary.push_str(&format!(" ({})", u.layers.join(", ")));
+    }
+    if let Some(d) = u.median_delay_s {
         summary.push_str(&format!(", typically {} apart", duration(d)));
     }
     summary.push_str(&format!(
@@ -692,33 +878,159 @@ fn cluster_section(
             format_minute(l)
         ));
     }
-    summary.push_str(&format!(
-        ". Verdict: {} (score {:.2} on a 0-1 scale).",
-        c.verdict.plain(),
-        c.score
-    ));
-    if let Some(o) = c.utc_offset_hours {
+    summary.push_str(&format!(". Verdict: {}", u.verdict.plain()));
+    match u.score {
+        Some(sc) => summary.push_str(&format!(" (score {sc:.3} on a 0-1 scale).")),
+        None => summary.push('.'),
+    }
+    if let Some(o) = u.utc_offset_hours {
         summary.push_str(&format!(
             " Its activity schedule fits a working day in {}.",
             offset_label(o)
         ));
     }
     Ok(Section {
-        id: c.id,
+        anchor: u.anchor.clone(),
+        label: u.label.clone(),
+        open,
         colour: hex(colour),
-        verdict: c.verdict.plain(),
-        verdict_code: c.verdict.as_str(),
-        score: format!("{:.2}", c.score),
+        verdict: u.verdict.plain(),
+        verdict_code: u.verdict.as_str(),
         summary,
-        evidence: c.evidence.clone(),
-        attribution: c.attribution.clone(),
+        evidence: u.evidence.clone(),
+        attribution: u.attribution.clone(),
+        show_cluster: u.cells.len() > 1,
+        cells: u
+            .cells
+            .iter()
+            .map(|(id, role, size)| CellRow {
+                anchor: format!("network-{id}"),
+                id: *id,
+                role: role.clone(),
+                size: *size,
+            })
+            .collect(),
         timeline_svg,
         heatmap_svg,
         creation_svg,
         top_svg,
+        scripts,
+        amplified,
         members: member_rows,
         more_members,
     })
+}
+
+fn member_row(
+    ds: &Dataset,
+    m: AccountId,
+    by_account: &PostsByAccount,
+    role_of: &HashMap<AccountId, Role>,
+    cluster_of: &HashMap<AccountId, u32>,
+) -> MemberRow {
+    let a = &ds.accounts;
+    let name = |s: Sym| ds.str(s).to_string();
+    MemberRow {
+        screen_name: {
+            let s = name(a.screen_name[m.idx()]);
+            if s.is_empty() {
+                name(a.external_id[m.idx()])
+            } else {
+                format!("@{s}")
+            }
+        },
+        display_name: name(a.display_name[m.idx()]),
+        cluster: cluster_of
+            .get(&m)
+            .map(|c| c.to_string())
+            .unwrap_or_default(),
+        role: role_of.get(&m).map(|r| r.as_str()).unwrap_or(""),
+        followers: a.followers[m.idx()]
+            .map(thousands)
+            .unwrap_or_else(|| "–".into()),
+        followers_n: a.followers[m.idx()].map_or(-1, |f| f as i64),
+        created: a.created_at[m.idx()]
+            .map(format_date)
+            .unwrap_or_else(|| "–".into()),
+        posts: by_account.of(m).len(),
+    }
+}
+
+/// What the unit actually posted: its copy-pasted scripts (the same text from several of its
+/// accounts, most accounts first) and its most amplified own posts (reposts received anywhere).
+fn example_posts(
+    ds: &Dataset,
+    posts: &[u32],
+    reposts_of: &RepostCounts,
+) -> (Vec<ExamplePost>, Vec<ExamplePost>) {
+    let p = &ds.posts;
+    let mut by_text: HashMap<Sym, (Vec<AccountId>, u64, i64)> = HashMap::new();
+    let mut amplified: Vec<(u32, u32)> = Vec::new();
+    for &i in posts {
+        let i_us = i as usize;
+        if p.kind[i_us] == lockstep_model::PostKind::Repost || p.text[i_us].is_none() {
+            continue;
+        }
+        let e = by_text
+            .entry(p.text[i_us])
+            .or_insert_with(|| (Vec::new(), 0, i64::MAX));
+        e.0.push(p.account[i_us]);
+        e.1 += 1;
+        e.2 = e.2.min(p.time[i_us]);
+        let r = reposts_of.of(p.external_id[i_us]);
+        if r > 0 {
+            amplified.push((r, i));
+        }
+    }
+    let mut scripts: Vec<(usize, u64, i64, Sym)> = by_text
+        .into_iter()
+        .filter_map(|(t, (mut accts, n, first))| {
+            accts.sort_unstable();
+            accts.dedup();
+            (accts.len() >= 2).then_some((accts.len(), n, first, t))
+        })
+        .collect();
+    scripts.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+    let scripts = scripts
+        .into_iter()
+        .take(EXAMPLES)
+        .map(|(accounts, n, first, t)| ExamplePost {
+            text: clip(ds.str(t), 280),
+            accounts: accounts as u64,
+            posts: n,
+            who: String::new(),
+            when: format_minute(first),
+        })
+        .collect();
+    amplified.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let amplified = amplified
+        .into_iter()
+        .take(EXAMPLES)
+        .map(|(r, i)| {
+            let a = p.account[i as usize];
+            let handle = ds.str(ds.accounts.screen_name[a.idx()]);
+            ExamplePost {
+                text: clip(ds.str(p.text[i as usize]), 280),
+                accounts: u64::from(r),
+                posts: 1,
+                who: if handle.is_empty() {
+                    ds.str(ds.accounts.external_id[a.idx()]).to_string()
+                } else {
+                    format!("@{handle}")
+                },
+                when: format_minute(p.time[i as usize]),
+            }
+        })
+        .collect();
+    (scripts, amplified)
+}
+
+/// At most `n` characters, with an ellipsis when cut.
+fn clip(s: &str, n: usize) -> String {
+    match s.char_indices().nth(n) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
 }
 
 /// The 10 largest counts, ties by name.

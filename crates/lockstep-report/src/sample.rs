@@ -8,7 +8,7 @@
 //! tests can search the raw bytes of a disclosure for them.
 
 use crate::input::{
-    AccountResult, ClusterReport, EdgeResult, Headline, ReportInput, Role, Verdict,
+    AccountResult, ClusterReport, EdgeResult, Headline, OperationReport, ReportInput, Role, Verdict,
 };
 use lockstep_model::{
     AccountId, Dataset, DatasetBuilder, PostRecord, Profile, Resolution, SourceInfo,
@@ -311,10 +311,11 @@ pub fn sample() -> Sample {
                     "amplifiers repost the core account within a median of 20 seconds".into(),
                     "every post was sent with the same client (Twitter Web Client)".into(),
                 ],
-                attribution: Some("Origin: China (confidence 0.8) — office hours in UTC+8, simplified-Chinese profiles, links to a state-media domain.".into()),
+                attribution: Some("Attributed to an operator in China (high confidence). Agreeing evidence: office hours in UTC+8, simplified-Chinese profiles, links to a state-media domain.".into()),
                 utc_offset_hours: Some(8.0),
                 median_delay_s: Some(20.0),
-                members: op,
+                members: op.clone(),
+                origin_label: "CN (high)".into(),
             },
             ClusterReport {
                 id: 2,
@@ -327,8 +328,20 @@ pub fn sample() -> Sample {
                 utc_offset_hours: None,
                 median_delay_s: Some(5_000.0),
                 members: fans,
+                origin_label: String::new(),
             },
         ],
+        operations: vec![OperationReport {
+            id: 0,
+            verdict: Verdict::Inauthentic,
+            cells: vec![(1, "core".into())],
+            members: op,
+            origin_statement: "Attributed to an operator in China (high confidence).".into(),
+            origin_label: "CN (high)".into(),
+            attribution: Some("Agreeing evidence: office hours in UTC+8, simplified-Chinese profiles, links to a state-media domain.".into()),
+            utc_offset_hours: Some(8.0),
+            evidence: vec!["13 of 14 accounts were created within 4 days of each other".into()],
+        }],
         accounts,
         edges,
         positions: None,

@@ -35,6 +35,7 @@ fn networks(ds: &Dataset) -> Vec<Network> {
             score: Some(0.93),
             members: members(0, 14, true),
             origin: Some("China".into()),
+            origin_confidence: lockstep_model::Confidence::High,
             target: None,
             attribution: Some(
                 "Origin: China (confidence 0.8): office hours in UTC+8, links to a state-media domain."
@@ -48,6 +49,7 @@ fn networks(ds: &Dataset) -> Vec<Network> {
             score: Some(0.35),
             members: members(1, 8, false),
             origin: None,
+            origin_confidence: lockstep_model::Confidence::None,
             target: None,
             attribution: None,
             edges: Vec::new(),

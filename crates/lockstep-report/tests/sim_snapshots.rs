@@ -61,6 +61,7 @@ fn network(ds: &Dataset, labels: &[(String, String)], id: &str, label: &str) -> 
         score: Some(if id == "1" { 0.97 } else { 0.88 }),
         members,
         origin: Some("China".into()),
+        origin_confidence: lockstep_model::Confidence::High,
         target: None,
         attribution: Some(format!(
             "Origin: China (confidence high): the ground truth of the simulated world labels these accounts {label}."

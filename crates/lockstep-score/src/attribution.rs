@@ -370,10 +370,10 @@ pub fn attribute(ctx: &Context<'_>, params: &ScoreParams, members: &[AccountId])
             );
         } else {
             at.origin = Some(top.to_string());
+            let level = lockstep_model::Confidence::parse(at.confidence_label).unwrap_or_default();
             at.summary = format!(
-                "Consistent with an origin in {} (confidence {}: {agreeing}).",
-                country_name(top),
-                at.confidence_label
+                "{} Agreeing evidence: {agreeing}.",
+                lockstep_model::origin_sentence(Some(country_name(top)), level)
             );
         }
     } else {

@@ -369,6 +369,49 @@ impl Progress for Bars {
     }
 }
 
+/// The findings in a few lines: accounts per verdict and role, the operations, and the report.
+fn print_findings(s: &lockstep_pipeline::Summary, out: &Path) {
+    let v = &s.verdicts;
+    if v.accounts.is_empty() {
+        return;
+    }
+    let list = |m: &std::collections::BTreeMap<String, u64>| {
+        m.iter()
+            .map(|(k, n)| format!("{n} {k}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    println!("accounts: {}", list(&v.accounts));
+    if !v.roles.is_empty() {
+        println!("roles of inauthentic accounts: {}", list(&v.roles));
+    }
+    println!("clusters: {}", list(&v.clusters));
+    match s.operations.len() {
+        0 => println!("operations: none (no cluster judged inauthentic)"),
+        n => println!("operations: {n} (operations.csv)"),
+    }
+    for op in s.operations.iter().take(5) {
+        let zone = op
+            .utc_offset_h
+            .map(|h| format!(", active as in UTC{h:+}"))
+            .unwrap_or_default();
+        println!(
+            "  operation {}: {} accounts in {} cluster(s) ({} core), {} posts{zone}. {}",
+            op.operation_id,
+            op.accounts,
+            op.clusters,
+            op.core_clusters,
+            op.posts,
+            crate::term::printable(&op.origin_statement)
+        );
+    }
+    if s.operations.len() > 5 {
+        println!("  ... {} more in operations.csv", s.operations.len() - 5);
+    }
+    let report = out.join("report.html");
+    println!("report: {}", report.display());
+}
+
 fn print_table(
     s: &lockstep_pipeline::Summary,
     read_s: f64,
@@ -402,6 +445,7 @@ fn print_table(
     for n in &s.notes {
         println!("note: {}", crate::term::printable(n));
     }
+    print_findings(s, out);
     println!(
         "read {read_s:.2} s, write {write_s:.2} s, total {total_s:.2} s; outputs in {}",
         out.display()

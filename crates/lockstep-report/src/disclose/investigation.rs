@@ -31,6 +31,8 @@ pub struct ClusterRow {
     pub score: Option<f64>,
     /// `origin` column, when present and non-empty.
     pub origin: Option<String>,
+    /// `origin_confidence` column (`none` when absent).
+    pub origin_confidence: lockstep_model::Confidence,
     /// `target` column, when present.
     pub target: Option<String>,
     /// `attribution` column, when present.
@@ -115,6 +117,7 @@ pub fn read_investigation(dir: &Path) -> Result<Investigation, DiscloseError> {
             col("target"),
             col("attribution"),
         );
+        let c_oc = col("origin_confidence");
         for rec in r.records() {
             let rec = rec.map_err(csv_err(&path))?;
             let line = rec.position().map_or(0, |p| p.line());
@@ -138,12 +141,22 @@ pub fn read_investigation(dir: &Path) -> Result<Investigation, DiscloseError> {
                         .map_err(|_| bad(&path, line, "score", format!("not a number: {s:?}")))?,
                 ),
             };
+            let origin_confidence =
+                lockstep_model::Confidence::parse(get(c_oc)).ok_or_else(|| {
+                    bad(
+                        &path,
+                        line,
+                        "origin_confidence",
+                        format!("unknown confidence {:?}", get(c_oc)),
+                    )
+                })?;
             inv.clusters.insert(
                 get(Some(c_id)).to_string(),
                 ClusterRow {
                     verdict,
                     score,
                     origin: text(c_o),
+                    origin_confidence,
                     target: text(c_t),
                     attribution: text(c_a),
                 },
@@ -308,6 +321,7 @@ pub fn select_networks(
             score: row.score,
             members: m.clone(),
             origin: row.origin,
+            origin_confidence: row.origin_confidence,
             target: row.target,
             attribution: row.attribution,
             edges: Vec::new(),

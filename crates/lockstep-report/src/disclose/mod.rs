@@ -139,6 +139,8 @@ pub struct Network {
     pub members: Vec<(AccountId, Role)>,
     /// Origin in words (e.g. "China"), when attributed.
     pub origin: Option<String>,
+    /// Confidence in `origin` (`clusters.csv` `origin_confidence`).
+    pub origin_confidence: lockstep_model::Confidence,
     /// Target audience in words; derived from post languages and hashtags when `None`.
     pub target: Option<String>,
     /// Attribution wording, when any.

@@ -156,16 +156,26 @@ pub fn report_input(
             utc_offset_hours: None,
             median_delay_s: (!delays.is_empty()).then(|| delays[delays.len() / 2]),
             members,
+            origin_label: ns
+                .filter(|n| n.origin != "not determined")
+                .map(|n| format!("{} ({})", n.origin, n.origin_confidence.as_str()))
+                .unwrap_or_default(),
         });
     }
     let nets: Vec<&str> = networks.iter().map(|n| n.id.as_str()).collect();
+    // The headline counts linked account pairs, not (pair, layer, scale) rows.
+    let mut pairs: Vec<(AccountId, AccountId)> =
+        edges.iter().map(|e| (e.a.min(e.b), e.a.max(e.b))).collect();
+    pairs.sort_unstable();
+    pairs.dedup();
     ReportInput {
         title: format!("Disclosure: network {}", nets.join(", ")),
         generator: summary.generator.clone(),
         headline: Headline {
-            significant_edges: Some(edges.len() as u64),
+            significant_edges: Some(pairs.len() as u64),
             ..Default::default()
         },
+        operations: Vec::new(),
         clusters,
         accounts,
         edges,

@@ -64,6 +64,8 @@ pub struct NetworkSummary {
     pub last_activity: Option<String>,
     /// Origin in words.
     pub origin: String,
+    /// Confidence in the origin: `none`, `low`, `medium`, `high`.
+    pub origin_confidence: lockstep_model::Confidence,
     /// Target audience in words.
     pub target: String,
     /// Attribution wording.
@@ -226,6 +228,7 @@ pub fn summarise(
                 first_activity: times.clone().min().map(format_minute),
                 last_activity: times.max().map(format_minute),
                 origin: net.origin.clone().unwrap_or_else(|| "not determined".into()),
+                origin_confidence: net.origin_confidence,
                 target,
                 attribution: net.attribution.clone().unwrap_or_else(|| {
                     "No attribution: the evidence does not point to an operator with enough confidence."
@@ -317,7 +320,12 @@ pub fn markdown(s: &DisclosureSummary) -> String {
         if n.origin == "not determined" {
             md.push_str("Its origin could not be determined. ");
         } else {
-            md.push_str(&format!("The network originated in {}. ", n.origin));
+            // Stated only as far as its confidence allows (lockstep_model::origin_sentence).
+            md.push_str(&lockstep_model::origin_sentence(
+                Some(&n.origin),
+                n.origin_confidence,
+            ));
+            md.push(' ');
         }
         md.push_str(&format!("It targeted {}.\n\n", n.target));
         md.push_str(&format!(
