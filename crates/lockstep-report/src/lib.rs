@@ -11,6 +11,7 @@ pub mod input;
 pub mod layout;
 mod render;
 pub mod sample;
+pub mod terms;
 pub mod time;
 
 pub use input::{

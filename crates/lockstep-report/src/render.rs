@@ -119,6 +119,7 @@ pub fn render_report(ds: &Dataset, input: &ReportInput) -> Result<String, Report
     let bins = ds.time_range().map(|(a, b)| TimeBins::for_range(a, b));
     let all_counts = bins.map(|b| b.count(ds.posts.time.iter().copied()));
     let reposts_of = RepostCounts::new(ds);
+    let terms = crate::terms::TermCounts::new(ds);
     let n_ops = input.operations.len().min(MAX_OPERATION_SECTIONS);
     let detailed = n_ops.max(DETAILED_UNITS.min(units.len()));
     let mut sections = Vec::new();
@@ -132,6 +133,7 @@ pub fn render_report(ds: &Dataset, input: &ReportInput) -> Result<String, Report
             &role_of,
             &cluster_of,
             &reposts_of,
+            &terms,
             bins.as_ref().zip(all_counts.as_deref()),
         )?);
     }
@@ -393,6 +395,10 @@ struct Section {
     top_svg: Option<String>,
     scripts: Vec<ExamplePost>,
     amplified: Vec<ExamplePost>,
+    /// Distinctive terms against the rest of the data (weighted log-odds, `crate::terms`).
+    distinctive: Vec<String>,
+    /// Accounts outside the unit its members replied to or mentioned most.
+    targets: Vec<String>,
     members: Vec<MemberRow>,
     more_members: usize,
 }
@@ -722,6 +728,7 @@ fn unit_section(
     role_of: &HashMap<AccountId, Role>,
     cluster_of: &HashMap<AccountId, u32>,
     reposts_of: &RepostCounts,
+    terms: &crate::terms::TermCounts,
     bins: Option<(&TimeBins, &[u64])>,
 ) -> Result<Section, ReportError> {
     let posts: Vec<u32> = u
@@ -829,6 +836,12 @@ fn unit_section(
     };
 
     let (scripts, amplified) = example_posts(ds, &posts, reposts_of);
+    let distinctive: Vec<String> = terms
+        .distinctive(&posts, 15)
+        .into_iter()
+        .map(|t| format!("{} ({} posts, z {:.1})", t.term, t.posts, t.z))
+        .collect();
+    let targets = targets(ds, &u.members, &posts);
 
     let mut members: Vec<AccountId> = u.members.clone();
     members.sort_by_key(|m| {
@@ -916,6 +929,8 @@ fn unit_section(
         top_svg,
         scripts,
         amplified,
+        distinctive,
+        targets,
         members: member_rows,
         more_members,
     })
@@ -1023,6 +1038,48 @@ fn example_posts(
         })
         .collect();
     (scripts, amplified)
+}
+
+/// Whom the unit addressed: accounts outside it that its members replied to or mentioned most,
+/// as `@handle (N posts)`.
+fn targets(ds: &Dataset, members: &[AccountId], posts: &[u32]) -> Vec<String> {
+    let inside: HashSet<AccountId> = members.iter().copied().collect();
+    let own: HashSet<String> = members
+        .iter()
+        .map(|a| ds.str(ds.accounts.screen_name[a.idx()]).to_lowercase())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let mut counts: HashMap<String, u64> = HashMap::new();
+    for &p in posts {
+        let p = p as usize;
+        let mut seen: Vec<String> = Vec::new();
+        if let Some(a) = ds.posts.reply_to_account[p]
+            && !inside.contains(&a)
+        {
+            let h = ds.str(ds.accounts.screen_name[a.idx()]);
+            let id = if h.is_empty() {
+                ds.str(ds.accounts.external_id[a.idx()]).to_string()
+            } else {
+                h.to_lowercase()
+            };
+            seen.push(id);
+        }
+        for &m in ds.posts.mentions.get(p) {
+            let h = ds.str(m).trim_start_matches('@').to_lowercase();
+            if !h.is_empty() && !own.contains(&h) {
+                seen.push(h);
+            }
+        }
+        seen.sort_unstable();
+        seen.dedup();
+        for h in seen {
+            *counts.entry(h).or_insert(0) += 1;
+        }
+    }
+    top_n(counts)
+        .into_iter()
+        .map(|(h, n)| format!("@{h} ({n} post{})", if n == 1 { "" } else { "s" }))
+        .collect()
 }
 
 /// At most `n` characters, with an ellipsis when cut.
