@@ -17,8 +17,16 @@
 //! a matching time zone (0.5 for a sleep-trough zone), 1 for a matching language share). The
 //! origin is the single best candidate; when candidates tie (a time zone and a language alone
 //! cannot tell China from Taiwan) no origin is named and the candidates are listed. Confidence is
-//! `high` when three or more kinds agree, `medium` for two, `low` for one. Wording is always
-//! "consistent with": attribution from behaviour is an inference, not proof.
+//! `high` when three or more kinds agree, `medium` for two, `low` for one. The wording follows the
+//! confidence (`lockstep_model::origin_sentence`): only `high` is stated, `medium` is "probably",
+//! `low` is "possibly ... not established".
+//!
+//! **Direct logins from a blocked country** are the strongest clue the 2019 case had: Twitter is
+//! blocked in mainland China, so an account logging in from a Chinese address *without* a VPN or
+//! hosting network in between is run from inside the firewall, by someone allowed through it.
+//! Logins from a country in [`PLATFORM_BLOCKED`] that do not come through a known hosting/VPN
+//! network (`data/ip/hosting_asns.csv`) count as their own kind of evidence (`direct logins from a
+//! blocked country`, 4 points times their share), on top of the ordinary login-country points.
 
 use crate::context::{Context, hour_of_week};
 use crate::params::ScoreParams;
@@ -64,6 +72,10 @@ pub struct Attribution {
     /// One paragraph a report can quote.
     pub summary: String,
 }
+
+/// Countries where the major platforms (Twitter/X, Facebook) are blocked, so that a direct login
+/// from there needs a privileged network: mainland China, Iran, North Korea, Turkmenistan.
+pub const PLATFORM_BLOCKED: [&str; 4] = ["CN", "IR", "KP", "TM"];
 
 /// Countries whose standard time (or common daylight time) is this offset; used to read a time
 /// zone as candidate origins. Not exhaustive: the countries of documented state operations.
@@ -269,6 +281,8 @@ pub fn attribute(ctx: &Context<'_>, params: &ScoreParams, members: &[AccountId])
         let member: hashbrown::HashSet<AccountId> = members.iter().copied().collect();
         let mut countries: HashMap<String, f64> = HashMap::new();
         let mut nets: HashMap<String, f64> = HashMap::new();
+        let mut direct_blocked: HashMap<&'static str, f64> = HashMap::new();
+        let mut n_logins = 0f64;
         let mut cache: HashMap<lockstep_model::Sym, Option<crate::ip::IpInfo>> = HashMap::new();
         for (a, ip) in logins.account.iter().zip(&logins.ip) {
             if !member.contains(a) || ip.is_none() {
@@ -278,8 +292,14 @@ pub fn attribute(ctx: &Context<'_>, params: &ScoreParams, members: &[AccountId])
                 .entry(*ip)
                 .or_insert_with(|| db.lookup_str(ds.str(*ip)));
             if let Some(info) = info {
+                n_logins += 1.0;
                 if let Some(c) = info.country_str() {
                     *countries.entry(c.to_string()).or_default() += 1.0;
+                    if info.hosting.is_none()
+                        && let Some(b) = PLATFORM_BLOCKED.iter().find(|b| **b == c)
+                    {
+                        *direct_blocked.entry(b).or_default() += 1.0;
+                    }
                 }
                 if let Some(o) = &info.org {
                     *nets.entry(o.clone()).or_default() += 1.0;
@@ -304,6 +324,24 @@ pub fn attribute(ctx: &Context<'_>, params: &ScoreParams, members: &[AccountId])
         if !at.networks.is_empty() {
             at.evidence
                 .push(format!("Login networks: {}.", pct_list(&at.networks, 3)));
+        }
+        let mut blocked: Vec<(&'static str, f64)> = direct_blocked.into_iter().collect();
+        blocked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+        for (c, n) in blocked {
+            let share = n / n_logins.max(1.0);
+            if n >= 3.0 && share >= 0.05 {
+                support(
+                    &mut points,
+                    c,
+                    4.0 * share,
+                    "direct logins from a blocked country",
+                );
+                at.evidence.push(format!(
+                    "{n:.0} logins ({:.0}%) come straight from {}, where the platform is blocked, through no VPN or hosting network: direct evidence of operators inside the country.",
+                    100.0 * share,
+                    country_name(c)
+                ));
+            }
         }
     }
     // 4. State media.
@@ -514,6 +552,56 @@ mod tests {
         assert_eq!(at.confidence_label, "high");
         assert!(at.summary.contains("UTC+8"), "{}", at.summary);
         assert!(at.summary.contains("Global Times"), "{}", at.summary);
+    }
+
+    #[test]
+    fn direct_logins_from_a_blocked_country_are_origin_evidence() {
+        // Posts at no particular hour, in English: only the logins say where the operators are.
+        let (mut b, src) = builder();
+        for (i, acc) in ["a", "b", "c"].iter().enumerate() {
+            for k in 0..30i64 {
+                b.push_post(
+                    &PostRecord {
+                        external_id: &format!("{acc}{k}"),
+                        account: acc,
+                        time: MONDAY + k * 7919 + i as i64 * 601,
+                        language: "en",
+                        ..Default::default()
+                    },
+                    src,
+                );
+            }
+        }
+        for acc in ["a", "b", "c"] {
+            for k in 0..4i64 {
+                b.push_login(acc, MONDAY + k * DAY, "1.2.3.4", "");
+            }
+        }
+        let ds = finish(b);
+        let g = Groups::single(ds.accounts.len());
+        let ctx = Context::new(&ds, &g);
+        let mut db = crate::ip::IpDatabase::new();
+        // 1.2.3.0/24 is in CN (16909056 = 1.2.3.0).
+        db.add_tor_text("16909056,16909311,CN\n", "", "test")
+            .unwrap();
+        let params = ScoreParams {
+            ip: Some(db),
+            ..ScoreParams::default()
+        };
+        let at = attribute(&ctx, &params, &g.members[0]);
+        assert_eq!(at.origin.as_deref(), Some("CN"), "{:?}", at.evidence);
+        // Login country and direct logins from a blocked country: two kinds.
+        assert_eq!(at.confidence_label, "medium", "{:?}", at.evidence);
+        assert!(
+            at.evidence
+                .iter()
+                .any(|e| e.contains("where the platform is blocked")),
+            "{:?}",
+            at.evidence
+        );
+        // Without the IP data there is nothing to go on.
+        let at = attribute(&ctx, &ScoreParams::default(), &g.members[0]);
+        assert_eq!(at.origin, None);
     }
 
     #[test]
