@@ -18,8 +18,8 @@ pub use digest::{FileDigest, digest_file};
 pub use edges_parquet::write_edges_parquet;
 pub use network::{NetEdge, NetNode, write_gexf, write_graphml};
 pub use tables::{
-    AccountRow, CLUSTER_METRIC_COLUMNS, ClusterRow, EdgeRow, write_accounts, write_clusters,
-    write_edges,
+    ACCOUNT_COLUMNS, AccountRow, CLUSTER_BASE_COLUMNS, CLUSTER_METRIC_COLUMNS, ClusterRow,
+    EDGE_COLUMNS, EdgeRow, write_accounts, write_clusters, write_edges,
 };
 
 use std::path::PathBuf;

@@ -75,6 +75,43 @@ pub struct ClusterRow {
     pub metrics: Vec<String>,
 }
 
+/// Columns of `edges.csv`, in order.
+pub const EDGE_COLUMNS: [&str; 9] = [
+    "source",
+    "target",
+    "layer",
+    "scale",
+    "weight",
+    "events",
+    "median_dt_s",
+    "p_value",
+    "q_value",
+];
+
+/// Columns of `accounts.csv`, in order.
+pub const ACCOUNT_COLUMNS: [&str; 8] = [
+    "account_id",
+    "screen_name",
+    "cluster_id",
+    "verdict",
+    "role",
+    "coordination_score",
+    "inauthenticity_score",
+    "evidence",
+];
+
+/// The first columns of `clusters.csv`, before [`CLUSTER_METRIC_COLUMNS`].
+pub const CLUSTER_BASE_COLUMNS: [&str; 8] = [
+    "cluster_id",
+    "size",
+    "verdict",
+    "score",
+    "layers",
+    "median_delay_s",
+    "edges",
+    "density",
+];
+
 /// Columns of `clusters.csv` after `density`: DESIGN §7 cluster metrics, then the scoring stage's
 /// evidence and attribution.
 pub const CLUSTER_METRIC_COLUMNS: [&str; 14] = [
@@ -139,18 +176,7 @@ pub fn write_edges<'a>(
 ) -> Result<u64, ExportError> {
     let mut w = writer(path)?;
     let e = csv_err(path);
-    w.write_record([
-        "source",
-        "target",
-        "layer",
-        "scale",
-        "weight",
-        "events",
-        "median_dt_s",
-        "p_value",
-        "q_value",
-    ])
-    .map_err(&e)?;
+    w.write_record(EDGE_COLUMNS).map_err(&e)?;
     let mut n = 0;
     for r in rows {
         w.write_record([
@@ -178,17 +204,7 @@ pub fn write_accounts<'a>(
 ) -> Result<u64, ExportError> {
     let mut w = writer(path)?;
     let e = csv_err(path);
-    w.write_record([
-        "account_id",
-        "screen_name",
-        "cluster_id",
-        "verdict",
-        "role",
-        "coordination_score",
-        "inauthenticity_score",
-        "evidence",
-    ])
-    .map_err(&e)?;
+    w.write_record(ACCOUNT_COLUMNS).map_err(&e)?;
     let mut n = 0;
     for r in rows {
         w.write_record([
@@ -213,18 +229,9 @@ pub fn write_clusters(path: &Path, rows: &[ClusterRow]) -> Result<u64, ExportErr
     let mut w = writer(path)?;
     let e = csv_err(path);
     w.write_record(
-        [
-            "cluster_id",
-            "size",
-            "verdict",
-            "score",
-            "layers",
-            "median_delay_s",
-            "edges",
-            "density",
-        ]
-        .into_iter()
-        .chain(CLUSTER_METRIC_COLUMNS),
+        CLUSTER_BASE_COLUMNS
+            .into_iter()
+            .chain(CLUSTER_METRIC_COLUMNS),
     )
     .map_err(&e)?;
     for r in rows {

@@ -1,5 +1,7 @@
 //! One module per subcommand.
 
+pub mod audit;
+pub mod case;
 pub mod demo;
 pub mod disclose;
 pub mod eval;
@@ -7,3 +9,5 @@ pub mod input;
 pub mod inspect;
 pub mod investigate;
 pub mod simulate;
+pub mod store;
+pub mod user;
