@@ -694,14 +694,34 @@ fn import_under_root(
     crate::import::import_case(conn, &p, name, u)
 }
 
-/// Runs the server until the process ends.
-pub fn serve(config: Config) -> Result<()> {
+/// A started server: its address and worker threads.
+pub struct Running {
+    /// The address it listens on (the real port when `bind` asked for port 0).
+    pub addr: std::net::SocketAddr,
+    workers: Vec<std::thread::JoinHandle<()>>,
+}
+
+impl Running {
+    /// Blocks until the workers end (they run until the process ends).
+    pub fn join(self) {
+        for w in self.workers {
+            let _ = w.join();
+        }
+    }
+}
+
+/// Applies migrations, binds and starts the worker threads.
+pub fn start(config: Config) -> Result<Running> {
     // Migrations once, before the workers open their connections.
     crate::db::open(&config.database)?;
     let server = tiny_http::Server::http(&config.bind).map_err(|e| ServeError::Io {
         path: config.bind.clone().into(),
         source: std::io::Error::other(e.to_string()),
     })?;
+    let addr = server
+        .server_addr()
+        .to_ip()
+        .ok_or_else(|| ServeError::BadRequest(format!("{}: not an IP address", config.bind)))?;
     let server = Arc::new(server);
     let app = Arc::new(App {
         config: config.clone(),
@@ -718,10 +738,7 @@ pub fn serve(config: Config) -> Result<()> {
             }
         }));
     }
-    for w in workers {
-        let _ = w.join();
-    }
-    Ok(())
+    Ok(Running { addr, workers })
 }
 
 fn respond(app: &App, conn: &Connection, mut rq: tiny_http::Request) {

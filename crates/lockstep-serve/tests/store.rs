@@ -1,78 +1,13 @@
 //! The store end to end on SQLite: import an investigation written by the export crate's own
 //! writers, propose / review decisions, read the feed, verify and tamper with the audit chain.
 
-use lockstep_export::{
-    AccountRow, ClusterRow, EdgeRow, write_accounts, write_clusters, write_edges,
-};
+mod common;
+use common::write_investigation;
 use lockstep_serve::audit::{self, Verification};
 use lockstep_serve::db::{self, DatabaseUrl};
 use lockstep_serve::decisions::{self, Action, Proposal, Target};
 use lockstep_serve::import::import_case;
 use lockstep_serve::users::{Role, User, add_user};
-use std::path::Path;
-
-/// Writes a small investigation: network 0 with 5 members (a0..a4), network 1 with 3 (b0..b2),
-/// one account in no network.
-pub fn write_investigation(dir: &Path) {
-    std::fs::create_dir_all(dir).unwrap();
-    let mut accounts = Vec::new();
-    let ids: Vec<(String, Option<u32>)> = (0..5)
-        .map(|i| (format!("a{i}"), Some(0)))
-        .chain((0..3).map(|i| (format!("b{i}"), Some(1))))
-        .chain(std::iter::once(("loner".to_string(), None)))
-        .collect();
-    for (id, c) in &ids {
-        accounts.push(AccountRow {
-            account_id: id,
-            screen_name: "=HYPERLINK(\"x\")",
-            cluster_id: *c,
-            verdict: Some(if c.is_some() { "inauthentic" } else { "none" }),
-            role: c.map(|_| "core"),
-            coordination_score: Some(0.9),
-            inauthenticity_score: Some(0.8),
-            evidence: "sync=0.9",
-        });
-    }
-    write_accounts(&dir.join("accounts.csv"), accounts).unwrap();
-    let cluster = |id: u32, size: u32| ClusterRow {
-        cluster_id: id,
-        size,
-        verdict: Some("inauthentic".into()),
-        score: Some(0.9),
-        layers: "repost;text".into(),
-        median_delay_s: 12.0,
-        edges: 4,
-        density: 0.5,
-        metrics: lockstep_export::CLUSTER_METRIC_COLUMNS
-            .iter()
-            .map(|c| {
-                if *c == "origin" {
-                    "-state".to_string()
-                } else {
-                    "1".to_string()
-                }
-            })
-            .collect(),
-    };
-    write_clusters(&dir.join("clusters.csv"), &[cluster(0, 5), cluster(1, 3)]).unwrap();
-    write_edges(
-        &dir.join("edges.csv"),
-        [EdgeRow {
-            source: "a0",
-            target: "a1",
-            layer: "repost",
-            scale: "burst",
-            weight: 3,
-            events: 4,
-            median_dt_s: 2.0,
-            p_value: Some(0.001),
-            q_value: Some(0.01),
-        }],
-    )
-    .unwrap();
-    std::fs::write(dir.join("summary.json"), "{\"version\":\"test\"}\n").unwrap();
-    lockstep_outdir::write_manifest(dir, "test").unwrap();
-}
 
 fn setup() -> (tempfile::TempDir, rusqlite::Connection, User, User, User) {
     let tmp = tempfile::tempdir().unwrap();

@@ -8,6 +8,7 @@ pub mod eval;
 pub mod input;
 pub mod inspect;
 pub mod investigate;
+pub mod serve;
 pub mod simulate;
 pub mod store;
 pub mod user;
