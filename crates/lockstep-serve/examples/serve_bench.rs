@@ -3,7 +3,12 @@
 //! (timed), then serves it on loopback and measures the read API (network page JSON, first page
 //! of 100 members of a 100-account network) with C client threads × R requests each.
 //!
-//!   cargo run --release -p lockstep-serve --example serve_bench -- [ACCOUNTS] [CLIENTS] [REQUESTS]
+//! Then W writers (half proposing, half approving, each with its own user and API token) work for
+//! S seconds; afterwards every applied decision must appear once in the audit chain
+//! (`decision.apply`), the feed must hold exactly the lines those rows count, the chain must
+//! verify, and no request may have had a 5xx.
+//!
+//!   cargo run --release -p lockstep-serve --example serve_bench -- [ACCOUNTS] [CLIENTS] [REQUESTS] [WRITERS] [SECONDS]
 
 use lockstep_export::{
     AccountRow, ClusterRow, EdgeRow, write_accounts, write_clusters, write_edges,
@@ -96,6 +101,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         imp.accounts, imp.networks, imp.edges
     );
     let token = lockstep_serve::users::create_api_token(&conn, "bench", "ana", "bench")?;
+    let writers = *args.get(3).unwrap_or(&50) as usize;
+    let seconds = *args.get(4).unwrap_or(&60);
+    let mut writer_tokens = Vec::new();
+    for w in 0..writers {
+        let (name, role) = if w.is_multiple_of(2) {
+            (format!("prop{w}"), lockstep_serve::users::Role::Analyst)
+        } else {
+            (format!("rev{w}"), lockstep_serve::users::Role::Reviewer)
+        };
+        lockstep_serve::users::add_user(&conn, "bench", &name, role, "bench password")?;
+        writer_tokens.push(lockstep_serve::users::create_api_token(
+            &conn, "bench", &name, "bench",
+        )?);
+    }
     drop(conn);
 
     let mut config = lockstep_serve::http::Config::new(url, "127.0.0.1:0");
@@ -143,5 +162,110 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         pct(0.50),
         pct(0.99)
     );
+
+    // Concurrent proposers and approvers.
+    let deadline = Instant::now() + std::time::Duration::from_secs(seconds);
+    let actions = ["suspend", "restore", "label_state_affiliated", "dismiss"];
+    let handles: Vec<_> = writer_tokens
+        .into_iter()
+        .enumerate()
+        .map(|(w, token)| {
+            std::thread::spawn(move || -> Result<(u64, u64, u64), String> {
+                let (mut ok, mut client_err, mut server_err) = (0u64, 0u64, 0u64);
+                let mut k = 0u64;
+                while Instant::now() < deadline {
+                    k += 1;
+                    let (path, body) = if w.is_multiple_of(2) {
+                        let net = (w as u64 * 31 + k * 17) % clusters;
+                        let first = 1_000_000_000 + net * cluster_size;
+                        (
+                            "/api/v1/decisions".to_string(),
+                            format!(r#"{{"case_id":1,"target":{{"network":{net}}},"action":"{}","exclusions":["{first}"]}}"#, actions[(k % 4) as usize]),
+                        )
+                    } else {
+                        // Approve (or now and then reject) the newest proposals.
+                        let status = http(addr, &token, "GET", "/api/v1/decisions?state=proposed&limit=5", "")?;
+                        let Some(id) = status.1.split("\"id\":").nth(1 + (k % 3) as usize).and_then(|s| s.split(',').next()).map(str::to_string) else {
+                            std::thread::sleep(std::time::Duration::from_millis(5));
+                            continue;
+                        };
+                        let verb = if k.is_multiple_of(10) { "reject" } else { "approve" };
+                        (format!("/api/v1/decisions/{id}/{verb}"), String::new())
+                    };
+                    let (code, _) = http(addr, &token, "POST", &path, &body)?;
+                    match code {
+                        200 | 201 => ok += 1,
+                        500.. => server_err += 1,
+                        _ => client_err += 1, // 409: another reviewer was first
+                    }
+                }
+                Ok((ok, client_err, server_err))
+            })
+        })
+        .collect();
+    let (mut ok, mut client_err, mut server_err) = (0, 0, 0);
+    for h in handles {
+        let (a, b, c) = h.join().map_err(|_| "writer thread panicked")??;
+        ok += a;
+        client_err += b;
+        server_err += c;
+    }
+    let conn = lockstep_serve::db::open(&lockstep_serve::db::DatabaseUrl::Sqlite(
+        tmp.path().join("store.db"),
+    ))?;
+    let applied: i64 = conn.query_row(
+        "SELECT COUNT(*) FROM decisions WHERE state = 'applied'",
+        [],
+        |r| r.get(0),
+    )?;
+    let apply_rows: i64 = conn.query_row(
+        "SELECT COUNT(*) FROM audit WHERE action = 'decision.apply'",
+        [],
+        |r| r.get(0),
+    )?;
+    let distinct_apply: i64 = conn.query_row(
+        "SELECT COUNT(DISTINCT subject) FROM audit WHERE action = 'decision.apply'",
+        [],
+        |r| r.get(0),
+    )?;
+    let counted: i64 = conn.query_row("SELECT COALESCE(SUM(json_extract(detail, '$.feed_lines')), 0) FROM audit WHERE action = 'decision.apply'", [], |r| r.get(0))?;
+    let feed: i64 = conn.query_row("SELECT COUNT(*) FROM enforcements", [], |r| r.get(0))?;
+    let verified = lockstep_serve::audit::verify(&conn)?;
+    println!(
+        "{writers} writers for {seconds} s: {ok} accepted, {client_err} refused (4xx), {server_err} 5xx; {applied} decisions applied, {apply_rows} decision.apply audit rows ({distinct_apply} distinct), feed {feed} lines, audit counts {counted}; chain: {verified:?}"
+    );
+    let sound = server_err == 0
+        && applied == apply_rows
+        && apply_rows == distinct_apply
+        && feed == counted
+        && matches!(verified, lockstep_serve::audit::Verification::Intact { .. });
+    println!("concurrency check: {}", if sound { "PASS" } else { "FAIL" });
+    if !sound {
+        return Err("concurrency check failed".into());
+    }
     Ok(())
+}
+
+fn http(
+    addr: std::net::SocketAddr,
+    token: &str,
+    method: &str,
+    path: &str,
+    body: &str,
+) -> Result<(u16, String), String> {
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let mut s = std::net::TcpStream::connect(addr).map_err(|e| e.to_string())?;
+    s.write_all(req.as_bytes()).map_err(|e| e.to_string())?;
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).map_err(|e| e.to_string())?;
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    let code = text.get(9..12).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    Ok((code, body))
 }
