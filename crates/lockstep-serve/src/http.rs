@@ -179,12 +179,21 @@ pub fn parse_form(s: &str) -> Vec<(String, String)> {
 }
 
 fn percent_decode(s: &str) -> String {
+    decode(s, true)
+}
+
+/// Decodes one path segment (`%XX` escapes; `+` stays a plus).
+pub fn decode_segment(s: &str) -> String {
+    decode(s, false)
+}
+
+fn decode(s: &str, plus_is_space: bool) -> String {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
         match b[i] {
-            b'+' => out.push(b' '),
+            b'+' if plus_is_space => out.push(b' '),
             b'%' if i + 2 < b.len() => {
                 let hex = std::str::from_utf8(&b[i + 1..i + 3]).ok();
                 match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
@@ -405,12 +414,14 @@ fn route(app: &App, conn: &Connection, req: &Request) -> Result<Response> {
         Err(e) if req.path.starts_with("/api/") => return Err(e),
         Err(_) => Auth::Anonymous,
     };
-    let segs: Vec<&str> = req
+    let decoded: Vec<String> = req
         .path
         .trim_matches('/')
         .split('/')
         .filter(|s| !s.is_empty())
+        .map(decode_segment)
         .collect();
+    let segs: Vec<&str> = decoded.iter().map(String::as_str).collect();
     let m = req.method.as_str();
     match (m, segs.as_slice()) {
         ("GET", ["api", "v1", "openapi.json"]) => {
@@ -801,4 +812,39 @@ fn respond(app: &App, conn: &Connection, mut rq: tiny_http::Request) {
         }
     }
     let _ = rq.respond(r);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decoding_forms_and_path_segments() {
+        assert_eq!(
+            parse_form("a=x+y%21&b=&c"),
+            vec![
+                ("a".to_string(), "x y!".to_string()),
+                ("b".to_string(), String::new()),
+                ("c".to_string(), String::new())
+            ]
+        );
+        // Base64 ids keep their `+`; an encoded `/` stays inside the segment.
+        assert_eq!(decode_segment("ab+c%2Fd%3D"), "ab+c/d=");
+        assert_eq!(decode_segment(&percent_encode("ab+c/d=")), "ab+c/d=");
+        // Broken escapes are kept as they are.
+        assert_eq!(decode_segment("%zz%4"), "%zz%4");
+    }
+
+    #[test]
+    fn cookies_and_csrf_comparison() {
+        let mut r = Request::new("GET", "/x?limit=5");
+        r.headers
+            .push(("cookie".into(), "a=1; lockstep_session=abc; b=2".into()));
+        assert_eq!(r.cookie(SESSION_COOKIE), Some("abc"));
+        assert_eq!(r.query_i64("limit", 1).unwrap(), 5);
+        assert!(r.query_i64("nope", 1).is_ok());
+        assert!(constant_time_eq("abc", "abc"));
+        assert!(!constant_time_eq("abc", "abd"));
+        assert!(!constant_time_eq("abc", "ab"));
+    }
 }
