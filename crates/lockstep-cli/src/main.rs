@@ -31,6 +31,15 @@ enum Command {
     Eval(cmd::eval::Args),
     /// Write a privacy-hashed transparency dataset for selected networks.
     Disclose(cmd::disclose::Args),
+    /// The case server: web pages and JSON API for cases, decisions, the enforcement feed and
+    /// the audit log (docs/serve.md).
+    Serve(Box<cmd::serve::Args>),
+    /// Cases in the case store: import an investigation, export the enforcement feed.
+    Case(cmd::case::Args),
+    /// The case store's hash-chained audit log.
+    Audit(cmd::audit::Args),
+    /// Users of the case store (analyst, reviewer, admin).
+    User(cmd::user::Args),
 }
 
 /// Restores the default action of `SIGPIPE` (end the process quietly), as command-line tools
@@ -58,6 +67,10 @@ fn main() -> std::process::ExitCode {
         Command::Investigate(a) => cmd::investigate::run(*a),
         Command::Eval(a) => cmd::eval::run(a),
         Command::Disclose(a) => cmd::disclose::run(a),
+        Command::Serve(a) => cmd::serve::run(*a),
+        Command::Case(a) => cmd::case::run(a),
+        Command::Audit(a) => cmd::audit::run(a),
+        Command::User(a) => cmd::user::run(a),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -18,8 +18,9 @@ pub use digest::{FileDigest, digest_file};
 pub use edges_parquet::write_edges_parquet;
 pub use network::{NetEdge, NetNode, write_gexf, write_graphml};
 pub use tables::{
-    AccountRow, CLUSTER_METRIC_COLUMNS, ClusterRow, EdgeRow, OperationRow, write_accounts,
-    write_clusters, write_edges, write_operations,
+    ACCOUNT_COLUMNS, AccountRow, CLUSTER_BASE_COLUMNS, CLUSTER_METRIC_COLUMNS,
+    CLUSTER_OPERATION_COLUMN, ClusterRow, EDGE_COLUMNS, EdgeRow, OPERATION_COLUMNS, OperationRow,
+    write_accounts, write_clusters, write_edges, write_operations,
 };
 
 use std::path::PathBuf;

@@ -102,6 +102,60 @@ pub struct OperationRow {
     pub evidence: String,
 }
 
+/// Columns of `edges.csv`, in order.
+pub const EDGE_COLUMNS: [&str; 9] = [
+    "source",
+    "target",
+    "layer",
+    "scale",
+    "weight",
+    "events",
+    "median_dt_s",
+    "p_value",
+    "q_value",
+];
+
+/// Columns of `accounts.csv`, in order.
+pub const ACCOUNT_COLUMNS: [&str; 9] = [
+    "account_id",
+    "screen_name",
+    "cluster_id",
+    "verdict",
+    "role",
+    "coordination_score",
+    "inauthenticity_score",
+    "evidence",
+    "operation_id",
+];
+
+/// The last column of `clusters.csv`, after [`CLUSTER_METRIC_COLUMNS`].
+pub const CLUSTER_OPERATION_COLUMN: &str = "operation_id";
+
+/// Columns of `operations.csv`, in order.
+pub const OPERATION_COLUMNS: [&str; 9] = [
+    "operation_id",
+    "verdict",
+    "accounts",
+    "clusters",
+    "posts",
+    "utc_offset_h",
+    "origin",
+    "origin_confidence",
+    "evidence",
+];
+
+/// The first columns of `clusters.csv`, before [`CLUSTER_METRIC_COLUMNS`].
+pub const CLUSTER_BASE_COLUMNS: [&str; 8] = [
+    "cluster_id",
+    "size",
+    "verdict",
+    "score",
+    "layers",
+    "median_delay_s",
+    "edges",
+    "density",
+];
+
 /// Columns of `clusters.csv` after `density`: DESIGN §7 cluster metrics, then the scoring stage's
 /// evidence and attribution.
 pub const CLUSTER_METRIC_COLUMNS: [&str; 14] = [
@@ -166,18 +220,7 @@ pub fn write_edges<'a>(
 ) -> Result<u64, ExportError> {
     let mut w = writer(path)?;
     let e = csv_err(path);
-    w.write_record([
-        "source",
-        "target",
-        "layer",
-        "scale",
-        "weight",
-        "events",
-        "median_dt_s",
-        "p_value",
-        "q_value",
-    ])
-    .map_err(&e)?;
+    w.write_record(EDGE_COLUMNS).map_err(&e)?;
     let mut n = 0;
     for r in rows {
         w.write_record([
@@ -205,18 +248,7 @@ pub fn write_accounts<'a>(
 ) -> Result<u64, ExportError> {
     let mut w = writer(path)?;
     let e = csv_err(path);
-    w.write_record([
-        "account_id",
-        "screen_name",
-        "cluster_id",
-        "verdict",
-        "role",
-        "coordination_score",
-        "inauthenticity_score",
-        "evidence",
-        "operation_id",
-    ])
-    .map_err(&e)?;
+    w.write_record(ACCOUNT_COLUMNS).map_err(&e)?;
     let mut n = 0;
     for r in rows {
         w.write_record([
@@ -241,18 +273,7 @@ pub fn write_accounts<'a>(
 pub fn write_operations(path: &Path, rows: &[OperationRow]) -> Result<u64, ExportError> {
     let mut w = writer(path)?;
     let e = csv_err(path);
-    w.write_record([
-        "operation_id",
-        "verdict",
-        "accounts",
-        "clusters",
-        "posts",
-        "utc_offset_h",
-        "origin",
-        "origin_confidence",
-        "evidence",
-    ])
-    .map_err(&e)?;
+    w.write_record(OPERATION_COLUMNS).map_err(&e)?;
     for r in rows {
         w.write_record([
             r.operation_id.to_string().as_str(),
@@ -276,19 +297,10 @@ pub fn write_clusters(path: &Path, rows: &[ClusterRow]) -> Result<u64, ExportErr
     let mut w = writer(path)?;
     let e = csv_err(path);
     w.write_record(
-        [
-            "cluster_id",
-            "size",
-            "verdict",
-            "score",
-            "layers",
-            "median_delay_s",
-            "edges",
-            "density",
-        ]
-        .into_iter()
-        .chain(CLUSTER_METRIC_COLUMNS)
-        .chain(["operation_id"]),
+        CLUSTER_BASE_COLUMNS
+            .into_iter()
+            .chain(CLUSTER_METRIC_COLUMNS)
+            .chain([CLUSTER_OPERATION_COLUMN]),
     )
     .map_err(&e)?;
     for r in rows {

@@ -1,9 +1,14 @@
 //! One module per subcommand.
 
+pub mod audit;
+pub mod case;
 pub mod demo;
 pub mod disclose;
 pub mod eval;
 pub mod input;
 pub mod inspect;
 pub mod investigate;
+pub mod serve;
 pub mod simulate;
+pub mod store;
+pub mod user;

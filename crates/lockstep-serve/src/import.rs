@@ -1,0 +1,340 @@
+//! `case import`: an investigation directory (docs/outputs.md) becomes a case, in one
+//! transaction. The directory must be a complete Lockstep output
+//! ([`lockstep_outdir::verify_complete`]); the tables are read by the column names the writers
+//! use ([`lockstep_export::ACCOUNT_COLUMNS`], [`lockstep_export::EDGE_COLUMNS`],
+//! [`lockstep_export::CLUSTER_BASE_COLUMNS`] + [`lockstep_export::CLUSTER_METRIC_COLUMNS`]), and
+//! free-text cells are read back through [`lockstep_export::unguard_cell`].
+
+use crate::error::{Result, ServeError};
+use lockstep_export::tables::CLUSTER_METRIC_IS_TEXT;
+use lockstep_export::{
+    ACCOUNT_COLUMNS, CLUSTER_BASE_COLUMNS, CLUSTER_METRIC_COLUMNS, EDGE_COLUMNS, unguard_cell,
+};
+use rusqlite::{Connection, params};
+use std::path::{Path, PathBuf};
+
+/// What one import added.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Imported {
+    /// The new case's id.
+    pub case_id: i64,
+    /// Accounts read.
+    pub accounts: i64,
+    /// Networks (clusters) read.
+    pub networks: i64,
+    /// Edges read.
+    pub edges: i64,
+}
+
+/// Files an investigation directory must list in its manifest.
+pub const REQUIRED_FILES: [&str; 4] = ["accounts.csv", "clusters.csv", "edges.csv", "summary.json"];
+
+struct Table {
+    path: PathBuf,
+    reader: csv::Reader<std::io::BufReader<std::fs::File>>,
+}
+
+impl Table {
+    fn open(dir: &Path, name: &str, columns: &[&str]) -> Result<Self> {
+        let path = dir.join(name);
+        let f = std::fs::File::open(&path).map_err(|source| ServeError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let mut reader = csv::Reader::from_reader(std::io::BufReader::with_capacity(1 << 20, f));
+        let header = reader.headers().map_err(|e| ServeError::Input {
+            path: path.clone(),
+            message: format!("line 1: {e}"),
+        })?;
+        let got: Vec<&str> = header.iter().collect();
+        if got != columns {
+            return Err(ServeError::Input {
+                path,
+                message: format!(
+                    "line 1: columns are `{}`, expected `{}` (docs/outputs.md)",
+                    got.join(","),
+                    columns.join(",")
+                ),
+            });
+        }
+        Ok(Table { path, reader })
+    }
+
+    /// Calls `f` on each record with its line number.
+    fn each(&mut self, mut f: impl FnMut(&csv::StringRecord, u64) -> Result<()>) -> Result<i64> {
+        let mut rec = csv::StringRecord::new();
+        let mut n = 0;
+        loop {
+            let more = self
+                .reader
+                .read_record(&mut rec)
+                .map_err(|e| ServeError::Input {
+                    path: self.path.clone(),
+                    message: e.to_string(),
+                })?;
+            if !more {
+                return Ok(n);
+            }
+            let line = rec.position().map_or(0, |p| p.line());
+            f(&rec, line)?;
+            n += 1;
+        }
+    }
+
+    fn field<T: std::str::FromStr>(
+        &self,
+        rec: &csv::StringRecord,
+        line: u64,
+        columns: &[&str],
+        i: usize,
+    ) -> Result<Option<T>> {
+        let v = rec.get(i).unwrap_or("");
+        if v.is_empty() {
+            return Ok(None);
+        }
+        v.parse().map(Some).map_err(|_| ServeError::Input {
+            path: self.path.clone(),
+            message: format!(
+                "line {line}, field `{}`: `{v}` is not a valid number",
+                columns[i]
+            ),
+        })
+    }
+
+    fn required<T: std::str::FromStr>(
+        &self,
+        rec: &csv::StringRecord,
+        line: u64,
+        columns: &[&str],
+        i: usize,
+    ) -> Result<T> {
+        self.field(rec, line, columns, i)?
+            .ok_or_else(|| ServeError::Input {
+                path: self.path.clone(),
+                message: format!("line {line}, field `{}`: empty", columns[i]),
+            })
+    }
+}
+
+fn text(rec: &csv::StringRecord, i: usize) -> &str {
+    rec.get(i).unwrap_or("")
+}
+
+fn opt_text(rec: &csv::StringRecord, i: usize) -> Option<&str> {
+    rec.get(i).filter(|s| !s.is_empty())
+}
+
+/// Imports `dir` as a new case named `name` (the directory's name when `None`), by `actor`.
+/// Either the whole case is committed, with its `case.import` audit row, or nothing is.
+pub fn import_case(
+    conn: &Connection,
+    dir: &Path,
+    name: Option<&str>,
+    actor: &crate::users::User,
+) -> Result<Imported> {
+    let manifest = lockstep_outdir::verify_complete(dir)?;
+    for f in REQUIRED_FILES {
+        if !manifest.files.iter().any(|m| m.path == f) {
+            return Err(ServeError::BadRequest(format!(
+                "{}: not an investigation directory: its manifest lists no {f}",
+                dir.display()
+            )));
+        }
+    }
+    let summary_path = dir.join("summary.json");
+    let summary_text = std::fs::read_to_string(&summary_path).map_err(|source| ServeError::Io {
+        path: summary_path.clone(),
+        source,
+    })?;
+    let summary: serde_json::Value =
+        serde_json::from_str(&summary_text).map_err(|e| ServeError::Input {
+            path: summary_path.clone(),
+            message: e.to_string(),
+        })?;
+    let name = name.map(str::to_string).unwrap_or_else(|| {
+        dir.canonicalize()
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| dir.display().to_string())
+    });
+
+    let tx = crate::write_tx(conn)?;
+    tx.execute(
+        "INSERT INTO cases (name, source_dir, lockstep_version, summary_json, accounts, networks, edges, imported_by, imported_at) VALUES (?1, ?2, ?3, ?4, 0, 0, 0, ?5, ?6)",
+        params![name, dir.display().to_string(), manifest.lockstep_version, summary.to_string(), actor.id, crate::now()],
+    )?;
+    let case_id = tx.last_insert_rowid();
+
+    let cluster_columns: Vec<&str> = CLUSTER_BASE_COLUMNS
+        .iter()
+        .chain(CLUSTER_METRIC_COLUMNS.iter())
+        .copied()
+        .chain([lockstep_export::CLUSTER_OPERATION_COLUMN])
+        .collect();
+    let mut t = Table::open(dir, "clusters.csv", &cluster_columns)?;
+    let networks = {
+        let mut st = tx.prepare(
+            "INSERT INTO networks (case_id, cluster_id, size, verdict, score, layers, median_delay_s, edges, density, metrics_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?;
+        let base = CLUSTER_BASE_COLUMNS.len();
+        let cols = cluster_columns.clone();
+        let mut rows = Vec::new();
+        t.each(|rec, line| {
+            rows.push((rec.clone(), line));
+            Ok(())
+        })?;
+        for (rec, line) in &rows {
+            let mut metrics = serde_json::Map::new();
+            for (k, col) in CLUSTER_METRIC_COLUMNS.iter().enumerate() {
+                let raw = text(rec, base + k);
+                let v = if CLUSTER_METRIC_IS_TEXT[k] {
+                    unguard_cell(raw)
+                } else {
+                    raw
+                };
+                metrics.insert((*col).to_string(), serde_json::Value::String(v.to_string()));
+            }
+            st.execute(params![
+                case_id,
+                t.required::<u32>(rec, *line, &cols, 0)?,
+                t.required::<u32>(rec, *line, &cols, 1)?,
+                opt_text(rec, 2),
+                t.field::<f64>(rec, *line, &cols, 3)?,
+                text(rec, 4),
+                t.required::<f64>(rec, *line, &cols, 5)?,
+                t.required::<u32>(rec, *line, &cols, 6)?,
+                t.required::<f64>(rec, *line, &cols, 7)?,
+                serde_json::Value::Object(metrics).to_string(),
+            ])
+            .map_err(|e| duplicate(e, &t.path, *line, "cluster_id"))?;
+        }
+        rows.len() as i64
+    };
+
+    let mut t = Table::open(dir, "accounts.csv", &ACCOUNT_COLUMNS)?;
+    let accounts = {
+        let mut st = tx.prepare(
+            "INSERT INTO accounts (case_id, account_id, screen_name, cluster_id, verdict, role, coordination_score, inauthenticity_score, evidence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )?;
+        let path = t.path.clone();
+        let mut rec = csv::StringRecord::new();
+        let mut n = 0i64;
+        while t
+            .reader
+            .read_record(&mut rec)
+            .map_err(|e| ServeError::Input {
+                path: path.clone(),
+                message: e.to_string(),
+            })?
+        {
+            let line = rec.position().map_or(0, |p| p.line());
+            let c = &ACCOUNT_COLUMNS;
+            if text(&rec, 0).is_empty() {
+                return Err(ServeError::Input {
+                    path,
+                    message: format!("line {line}, field `account_id`: empty"),
+                });
+            }
+            st.execute(params![
+                case_id,
+                text(&rec, 0),
+                unguard_cell(text(&rec, 1)),
+                t.field::<u32>(&rec, line, c, 2)?,
+                opt_text(&rec, 3),
+                opt_text(&rec, 4),
+                t.field::<f64>(&rec, line, c, 5)?,
+                t.field::<f64>(&rec, line, c, 6)?,
+                unguard_cell(text(&rec, 7)),
+            ])
+            .map_err(|e| duplicate(e, &path, line, "account_id"))?;
+            n += 1;
+        }
+        n
+    };
+
+    let mut t = Table::open(dir, "edges.csv", &EDGE_COLUMNS)?;
+    let edges = {
+        let mut st = tx.prepare(
+            "INSERT INTO edges (case_id, source, target, layer, scale, weight, events, median_dt_s, p_value, q_value) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?;
+        let path = t.path.clone();
+        let mut rec = csv::StringRecord::new();
+        let mut n = 0i64;
+        while t
+            .reader
+            .read_record(&mut rec)
+            .map_err(|e| ServeError::Input {
+                path: path.clone(),
+                message: e.to_string(),
+            })?
+        {
+            let line = rec.position().map_or(0, |p| p.line());
+            let c = &EDGE_COLUMNS;
+            st.execute(params![
+                case_id,
+                text(&rec, 0),
+                text(&rec, 1),
+                text(&rec, 2),
+                text(&rec, 3),
+                t.required::<u32>(&rec, line, c, 4)?,
+                t.required::<u32>(&rec, line, c, 5)?,
+                t.required::<f64>(&rec, line, c, 6)?,
+                t.field::<f64>(&rec, line, c, 7)?,
+                t.field::<f64>(&rec, line, c, 8)?,
+            ])?;
+            n += 1;
+        }
+        n
+    };
+
+    // Every account's cluster must be one of the case's networks.
+    let orphan: Option<(String, i64)> = rusqlite::OptionalExtension::optional(tx.query_row(
+        "SELECT a.account_id, a.cluster_id FROM accounts a LEFT JOIN networks n ON n.case_id = a.case_id AND n.cluster_id = a.cluster_id WHERE a.case_id = ?1 AND a.cluster_id IS NOT NULL AND n.cluster_id IS NULL LIMIT 1",
+        [case_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    ))?;
+    if let Some((a, c)) = orphan {
+        return Err(ServeError::Input {
+            path: dir.join("accounts.csv"),
+            message: format!("account `{a}` is in cluster {c}, which clusters.csv does not list"),
+        });
+    }
+    tx.execute(
+        "UPDATE cases SET accounts = ?1, networks = ?2, edges = ?3 WHERE id = ?4",
+        params![accounts, networks, edges, case_id],
+    )?;
+    crate::audit::append(
+        &tx,
+        &actor.username,
+        "case.import",
+        &format!("case:{case_id}"),
+        &serde_json::json!({
+            "name": name,
+            "source_dir": dir.display().to_string(),
+            "accounts": accounts,
+            "networks": networks,
+            "edges": edges,
+        }),
+    )?;
+    tx.commit()?;
+    Ok(Imported {
+        case_id,
+        accounts,
+        networks,
+        edges,
+    })
+}
+
+fn duplicate(e: rusqlite::Error, path: &Path, line: u64, field: &str) -> ServeError {
+    match e {
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            ServeError::Input {
+                path: path.to_path_buf(),
+                message: format!("line {line}, field `{field}`: duplicate id"),
+            }
+        }
+        e => ServeError::Db(e),
+    }
+}

@@ -1,0 +1,39 @@
+//! Lockstep's case store and server (issue 17, docs/serve.md): investigations imported as
+//! cases, decisions on whole networks or single accounts proposed by one user and reviewed by
+//! another, an enforcement feed, a hash-chained audit log, users with roles, and the HTTP API
+//! and web pages of `lockstep serve`.
+//!
+//! Storage is SQLite (one embedded file, schema in `migrations/`). Every write runs in an
+//! `IMMEDIATE` transaction together with its audit row, so a change and its audit entry commit
+//! or vanish together.
+
+pub mod audit;
+pub mod db;
+pub mod decisions;
+pub mod error;
+pub mod http;
+pub mod import;
+pub mod openapi;
+pub mod pages;
+pub mod queries;
+pub mod users;
+
+pub use error::{Result, ServeError};
+pub use rusqlite::Connection;
+
+/// Unix seconds now.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// Starts a write transaction that holds the write lock from its first statement (SQLite
+/// `BEGIN IMMEDIATE`), so the audit head read inside it is the head it appends to.
+pub fn write_tx(conn: &rusqlite::Connection) -> Result<rusqlite::Transaction<'_>> {
+    Ok(rusqlite::Transaction::new_unchecked(
+        conn,
+        rusqlite::TransactionBehavior::Immediate,
+    )?)
+}

@@ -1,0 +1,524 @@
+//! The server over real HTTP: the authorisation matrix (every route as anonymous and as each
+//! role, exact status codes), CSRF, four-eyes rule, bad input, and the whole flow to the feed.
+
+mod common;
+use common::{Reply, request, write_investigation};
+use lockstep_serve::db::{self, DatabaseUrl};
+use lockstep_serve::decisions::{self, Action, Proposal, Target};
+use lockstep_serve::http::{self, Config, ROUTES};
+use lockstep_serve::users::{self, Role};
+use std::net::SocketAddr;
+
+struct Server {
+    _tmp: tempfile::TempDir,
+    addr: SocketAddr,
+    url: DatabaseUrl,
+}
+
+const PASSWORD: &str = "a long password";
+
+fn start() -> Server {
+    let tmp = tempfile::tempdir().unwrap();
+    write_investigation(&tmp.path().join("inv"));
+    let url = DatabaseUrl::Sqlite(tmp.path().join("store.db"));
+    let c = db::open(&url).unwrap();
+    for (name, role) in [
+        ("ana", Role::Analyst),
+        ("ana2", Role::Analyst),
+        ("rev", Role::Reviewer),
+        ("adm", Role::Admin),
+    ] {
+        users::add_user(&c, "test", name, role, PASSWORD).unwrap();
+    }
+    let ana = users::user_by_name(&c, "ana").unwrap().unwrap();
+    lockstep_serve::import::import_case(&c, &tmp.path().join("inv"), Some("fixture"), &ana)
+        .unwrap();
+    let mut config = Config::new(url.clone(), "127.0.0.1:0");
+    config.import_root = Some(tmp.path().to_path_buf());
+    config.max_body_bytes = 64 * 1024;
+    let running = http::start(config).unwrap();
+    Server {
+        addr: running.addr,
+        _tmp: tmp,
+        url,
+    }
+}
+
+/// A logged-in caller: cookie header and CSRF token.
+struct Caller {
+    cookie: String,
+    csrf: String,
+}
+
+fn login(s: &Server, user: &str) -> Caller {
+    let body = serde_json::json!({"username": user, "password": PASSWORD}).to_string();
+    let r = request(
+        s.addr,
+        "POST",
+        "/api/v1/login",
+        &[("Content-Type", "application/json")],
+        body.as_bytes(),
+    );
+    assert_eq!(r.status, 200, "{r:?}");
+    let set = r.header("set-cookie").unwrap().to_string();
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Strict"),
+        "{set}"
+    );
+    let cookie = set.split(';').next().unwrap().to_string();
+    Caller {
+        cookie,
+        csrf: r.json()["csrf_token"].as_str().unwrap().to_string(),
+    }
+}
+
+fn call(
+    s: &Server,
+    who: Option<&Caller>,
+    method: &str,
+    path: &str,
+    body: &str,
+    form: bool,
+) -> Reply {
+    let mut h: Vec<(&str, &str)> = vec![(
+        "Content-Type",
+        if form {
+            "application/x-www-form-urlencoded"
+        } else {
+            "application/json"
+        },
+    )];
+    let mut body = body.to_string();
+    if let Some(c) = who {
+        h.push(("Cookie", &c.cookie));
+        if form {
+            body = format!("csrf={}&{body}", c.csrf);
+        } else {
+            h.push(("X-CSRF-Token", &c.csrf));
+        }
+    }
+    request(s.addr, method, path, &h, body.as_bytes())
+}
+
+fn fresh_proposal(s: &Server) -> i64 {
+    let c = db::open(&s.url).unwrap();
+    let ana2 = users::user_by_name(&c, "ana2").unwrap().unwrap();
+    decisions::propose(
+        &c,
+        &ana2,
+        &Proposal {
+            case_id: 1,
+            target: Target::Network(1),
+            action: Action::LabelStateAffiliated,
+            exclusions: vec![],
+            reason: String::new(),
+        },
+    )
+    .unwrap()
+}
+
+#[test]
+fn authorisation_matrix() {
+    let s = start();
+    let roles = [None, Some("ana"), Some("rev"), Some("adm")];
+    // Expected status as [anonymous, analyst, reviewer, admin] for every route of ROUTES.
+    let expected: Vec<(&str, &str, [u16; 4])> = vec![
+        ("GET", "/api/v1/openapi.json", [200, 200, 200, 200]),
+        ("POST", "/api/v1/login", [200, 200, 200, 200]),
+        ("POST", "/api/v1/logout", [401, 204, 204, 204]),
+        ("GET", "/api/v1/me", [401, 200, 200, 200]),
+        ("GET", "/api/v1/cases", [401, 200, 200, 200]),
+        ("POST", "/api/v1/cases", [401, 201, 403, 201]),
+        ("GET", "/api/v1/cases/{case}", [401, 200, 200, 200]),
+        ("GET", "/api/v1/cases/{case}/networks", [401, 200, 200, 200]),
+        (
+            "GET",
+            "/api/v1/cases/{case}/networks/{network}",
+            [401, 200, 200, 200],
+        ),
+        (
+            "GET",
+            "/api/v1/cases/{case}/accounts/{account}",
+            [401, 200, 200, 200],
+        ),
+        ("GET", "/api/v1/decisions", [401, 200, 200, 200]),
+        ("POST", "/api/v1/decisions", [401, 201, 201, 201]),
+        ("GET", "/api/v1/decisions/{decision}", [401, 200, 200, 200]),
+        (
+            "POST",
+            "/api/v1/decisions/{decision}/approve",
+            [401, 403, 200, 200],
+        ),
+        (
+            "POST",
+            "/api/v1/decisions/{decision}/reject",
+            [401, 403, 200, 200],
+        ),
+        ("GET", "/api/v1/enforcements", [401, 200, 200, 200]),
+        ("GET", "/api/v1/audit", [401, 403, 200, 200]),
+        ("POST", "/api/v1/users", [401, 403, 403, 201]),
+        ("GET", "/login", [200, 200, 200, 200]),
+        ("POST", "/login", [303, 303, 303, 303]),
+        ("POST", "/logout", [401, 303, 303, 303]),
+        ("GET", "/", [303, 200, 200, 200]),
+        ("GET", "/cases/{case}", [303, 200, 200, 200]),
+        (
+            "GET",
+            "/cases/{case}/networks/{network}",
+            [303, 200, 200, 200],
+        ),
+        (
+            "GET",
+            "/cases/{case}/accounts/{account}",
+            [303, 200, 200, 200],
+        ),
+        ("GET", "/review", [303, 200, 200, 200]),
+        ("GET", "/audit", [303, 403, 200, 200]),
+        ("POST", "/ui/cases", [401, 303, 403, 303]),
+        ("POST", "/ui/decisions", [401, 303, 303, 303]),
+        (
+            "POST",
+            "/ui/decisions/{decision}/approve",
+            [401, 403, 303, 303],
+        ),
+        (
+            "POST",
+            "/ui/decisions/{decision}/reject",
+            [401, 403, 303, 303],
+        ),
+    ];
+    // The matrix covers every route, and only routes that exist.
+    let listed: Vec<(&str, &str)> = ROUTES.iter().map(|(m, p, _)| (*m, *p)).collect();
+    let tested: Vec<(&str, &str)> = expected.iter().map(|(m, p, _)| (*m, *p)).collect();
+    assert_eq!(listed, tested);
+    let mut failures = Vec::new();
+    let mut new_user = 0;
+    for (method, pattern, want) in &expected {
+        for (i, role) in roles.iter().enumerate() {
+            // A fresh session per call (logout ends it) and a fresh proposal for review routes.
+            let caller = role.map(|u| login(&s, u));
+            let decision = fresh_proposal(&s);
+            let path = pattern
+                .replace("{case}", "1")
+                .replace("{network}", "0")
+                .replace("{account}", "a0")
+                .replace("{decision}", &decision.to_string());
+            new_user += 1;
+            let (body, form) = match (*method, *pattern) {
+                ("POST", "/api/v1/login") => (serde_json::json!({"username": "ana2", "password": PASSWORD}).to_string(), false),
+                ("POST", "/api/v1/cases") => (r#"{"dir":"inv"}"#.to_string(), false),
+                ("POST", "/api/v1/decisions") => (r#"{"case_id":1,"target":{"network":0},"action":"suspend","exclusions":["a3"]}"#.to_string(), false),
+                ("POST", "/api/v1/users") => (format!(r#"{{"username":"u{new_user}","role":"analyst","password":"{PASSWORD}"}}"#), false),
+                ("POST", "/login") => (format!("username=ana2&password={}", PASSWORD.replace(' ', "+")), true),
+                ("POST", "/ui/cases") => ("dir=inv".to_string(), true),
+                ("POST", "/ui/decisions") => ("case_id=1&network=0&action=suspend&exclusions=a3".to_string(), true),
+                ("POST", p) if p.starts_with("/ui/") || p == "/logout" => (String::new(), true),
+                _ => (String::new(), false),
+            };
+            let r = call(&s, caller.as_ref(), method, &path, &body, form);
+            if r.status != want[i] {
+                failures.push(format!(
+                    "{method} {path} as {}: {} (expected {}): {}",
+                    role.unwrap_or("anonymous"),
+                    r.status,
+                    want[i],
+                    r.body.chars().take(200).collect::<String>()
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn csrf_four_eyes_and_bad_input_change_nothing() {
+    let s = start();
+    let ana = login(&s, "ana");
+    let rev = login(&s, "rev");
+    let body = r#"{"case_id":1,"target":{"network":0},"action":"suspend","exclusions":["a3"],"reason":"op"}"#;
+    let decisions_count = || {
+        let c = db::open(&s.url).unwrap();
+        c.query_row("SELECT COUNT(*) FROM decisions", [], |r| r.get::<_, i64>(0))
+            .unwrap()
+    };
+    // No CSRF token, a forged one, another session's: 403, nothing recorded.
+    let h = [
+        ("Content-Type", "application/json"),
+        ("Cookie", ana.cookie.as_str()),
+    ];
+    assert_eq!(
+        request(s.addr, "POST", "/api/v1/decisions", &h, body.as_bytes()).status,
+        403
+    );
+    let forged = [
+        ("Content-Type", "application/json"),
+        ("Cookie", ana.cookie.as_str()),
+        ("X-CSRF-Token", "00ff"),
+    ];
+    assert_eq!(
+        request(
+            s.addr,
+            "POST",
+            "/api/v1/decisions",
+            &forged,
+            body.as_bytes()
+        )
+        .status,
+        403
+    );
+    let other = [
+        ("Content-Type", "application/json"),
+        ("Cookie", ana.cookie.as_str()),
+        ("X-CSRF-Token", rev.csrf.as_str()),
+    ];
+    assert_eq!(
+        request(s.addr, "POST", "/api/v1/decisions", &other, body.as_bytes()).status,
+        403
+    );
+    let form = "csrf=nope&case_id=1&network=0&action=suspend".to_string();
+    let fh = [
+        ("Content-Type", "application/x-www-form-urlencoded"),
+        ("Cookie", ana.cookie.as_str()),
+    ];
+    assert_eq!(
+        request(s.addr, "POST", "/ui/decisions", &fh, form.as_bytes()).status,
+        403
+    );
+    assert_eq!(decisions_count(), 0);
+
+    // Bad input: 4xx, nothing recorded.
+    for (path, body, status) in [
+        ("/api/v1/decisions", "{not json", 400),
+        (
+            "/api/v1/decisions",
+            r#"{"case_id":9,"target":{"network":0},"action":"suspend"}"#,
+            404,
+        ),
+        (
+            "/api/v1/decisions",
+            r#"{"case_id":1,"target":{"network":42},"action":"suspend"}"#,
+            404,
+        ),
+        (
+            "/api/v1/decisions",
+            r#"{"case_id":1,"target":{"network":0},"action":"nuke"}"#,
+            400,
+        ),
+        (
+            "/api/v1/decisions",
+            r#"{"case_id":1,"target":{"network":0},"action":"suspend","exclusions":["b0"]}"#,
+            400,
+        ),
+        ("/api/v1/cases", r#"{"dir":"../../etc"}"#, 400),
+        ("/api/v1/cases", r#"{"dir":"."}"#, 400),
+        ("/api/v1/decisions/77/approve", "", 403),
+    ] {
+        let r = call(&s, Some(&ana), "POST", path, body, false);
+        assert_eq!(r.status, status, "{path} {body}: {r:?}");
+        assert!(r.json()["error"].is_string());
+    }
+    let r = call(
+        &s,
+        Some(&rev),
+        "POST",
+        "/api/v1/decisions/77/approve",
+        "",
+        false,
+    );
+    assert_eq!(r.status, 404);
+    let big = "x".repeat(70 * 1024);
+    assert_eq!(
+        call(&s, Some(&ana), "POST", "/api/v1/decisions", &big, false).status,
+        413
+    );
+    assert_eq!(
+        call(
+            &s,
+            Some(&ana),
+            "GET",
+            "/api/v1/cases/1/networks/0?limit=0",
+            "",
+            false
+        )
+        .status,
+        400
+    );
+    assert_eq!(
+        call(&s, Some(&ana), "GET", "/api/v1/cases/abc", "", false).status,
+        404
+    );
+    assert_eq!(decisions_count(), 0);
+
+    // The four-eyes rule and nothing applied twice.
+    let r = call(&s, Some(&rev), "POST", "/api/v1/decisions", body, false);
+    assert_eq!(r.status, 201);
+    let own = r.json()["id"].as_i64().unwrap();
+    assert_eq!(
+        call(
+            &s,
+            Some(&rev),
+            "POST",
+            &format!("/api/v1/decisions/{own}/approve"),
+            "",
+            false
+        )
+        .status,
+        403
+    );
+    let adm = login(&s, "adm");
+    let r = call(
+        &s,
+        Some(&adm),
+        "POST",
+        &format!("/api/v1/decisions/{own}/approve"),
+        r#"{"note":"ok"}"#,
+        false,
+    );
+    assert_eq!(r.status, 200, "{r:?}");
+    assert_eq!(r.json()["enforcements"].as_array().unwrap().len(), 4);
+    assert_eq!(
+        call(
+            &s,
+            Some(&adm),
+            "POST",
+            &format!("/api/v1/decisions/{own}/approve"),
+            "",
+            false
+        )
+        .status,
+        409
+    );
+    assert_eq!(
+        call(
+            &s,
+            Some(&adm),
+            "POST",
+            &format!("/api/v1/decisions/{own}/reject"),
+            "",
+            false
+        )
+        .status,
+        409
+    );
+    let feed = call(
+        &s,
+        Some(&ana),
+        "GET",
+        "/api/v1/enforcements?after=0",
+        "",
+        false,
+    )
+    .json();
+    assert_eq!(feed.as_array().unwrap().len(), 4);
+}
+
+#[test]
+fn flow_tokens_throttling_and_pages() {
+    let s = start();
+    let ana = login(&s, "ana");
+    // Propose through the form, approve with an API token (no cookie, no CSRF).
+    let r = call(
+        &s,
+        Some(&ana),
+        "POST",
+        "/ui/decisions",
+        "case_id=1&network=0&action=suspend&exclusions=a3%0Aa4&reason=state+op",
+        true,
+    );
+    assert_eq!(r.status, 303, "{r:?}");
+    let c = db::open(&s.url).unwrap();
+    let token = users::create_api_token(&c, "test", "rev", "bot").unwrap();
+    let auth = format!("Bearer {token}");
+    let r = request(
+        s.addr,
+        "POST",
+        "/api/v1/decisions/1/approve",
+        &[("Authorization", &auth)],
+        b"",
+    );
+    assert_eq!(r.status, 200, "{r:?}");
+    let feed = request(
+        s.addr,
+        "GET",
+        "/api/v1/enforcements?after=0",
+        &[("Authorization", &auth)],
+        b"",
+    )
+    .json();
+    let accounts: Vec<&str> = feed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["account_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(accounts, ["a0", "a1", "a2"]);
+    let last = feed[1]["id"].as_i64().unwrap();
+    let rest = request(
+        s.addr,
+        "GET",
+        &format!("/api/v1/enforcements?after={last}"),
+        &[("Authorization", &auth)],
+        b"",
+    )
+    .json();
+    assert_eq!(rest.as_array().unwrap().len(), 1);
+    assert_eq!(
+        request(
+            s.addr,
+            "GET",
+            "/api/v1/me",
+            &[("Authorization", "Bearer lst_forged")],
+            b""
+        )
+        .status,
+        401
+    );
+
+    // Pages render the data, escaped.
+    let page = call(
+        &s,
+        Some(&ana),
+        "GET",
+        "/cases/1/networks/0?role=core&limit=2",
+        "",
+        false,
+    );
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("=HYPERLINK(&quot;x&quot;)"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("id=\"next\""));
+    assert!(
+        page.header("content-security-policy")
+            .unwrap()
+            .contains("script-src 'none'")
+    );
+    let acct = call(&s, Some(&ana), "GET", "/cases/1/accounts/a0", "", false);
+    assert!(acct.body.contains("suspend"));
+
+    // Throttling: after the allowed failures even the right password gets 429.
+    for _ in 0..users::MAX_FAILED_LOGINS {
+        let r = request(
+            s.addr,
+            "POST",
+            "/api/v1/login",
+            &[],
+            br#"{"username":"ana2","password":"wrong password"}"#,
+        );
+        assert_eq!(r.status, 401);
+    }
+    let r = request(
+        s.addr,
+        "POST",
+        "/api/v1/login",
+        &[],
+        format!(r#"{{"username":"ana2","password":"{PASSWORD}"}}"#).as_bytes(),
+    );
+    assert_eq!(r.status, 429);
+    assert!(matches!(
+        lockstep_serve::audit::verify(&c).unwrap(),
+        lockstep_serve::audit::Verification::Intact { .. }
+    ));
+}

@@ -1,0 +1,194 @@
+// End to end in headless Chromium against a real `lockstep serve` (issue 17): an analyst logs
+// in, imports the demo investigation through the import form, proposes suspending network 0
+// with one exclusion; a reviewer approves; the enforcement feed then holds exactly network 0's
+// members (read independently from accounts.csv) minus the exclusion; every page loads without
+// console errors or requests leaving the server; `lockstep audit verify` passes. Screenshots of
+// every page go to OUT_DIR.
+//
+//   node --experimental-websocket tests/browser/serve_flow.mjs LOCKSTEP_BIN INVESTIGATION_DIR OUT_DIR
+//
+// Environment: CHROMIUM (default /usr/bin/chromium). Dependency-free (CDP over WebSocket).
+
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname, basename } from 'node:path';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const [bin, invDir, outDir = 'browser-serve'] = process.argv.slice(2);
+if (!bin || !invDir) {
+  console.error('usage: serve_flow.mjs LOCKSTEP_BIN INVESTIGATION_DIR [OUT_DIR]');
+  process.exit(2);
+}
+mkdirSync(outDir, { recursive: true });
+let passed = 0;
+let failed = 0;
+const check = (what, ok, detail) => {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}${ok ? '' : ` -> ${JSON.stringify(detail)}`}`);
+  ok ? passed++ : failed++;
+};
+
+// Quote-aware CSV parsing (RFC 4180), enough for accounts.csv.
+function parseCsv(text) {
+  const rows = [];
+  let row = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (c === '"') quoted = false; else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(field); field = ''; } else if (c === '\n') { row.push(field); rows.push(row); row = []; field = ''; } else if (c !== '\r') field += c;
+  }
+  if (field !== '' || row.length) { row.push(field); rows.push(row); }
+  return rows;
+}
+
+const work = mkdtempSync(join(tmpdir(), 'lockstep-serve-flow-'));
+const db = `sqlite:${join(work, 'store.db')}`;
+const users = { analyst: ['analyst', 'analyst-browser-pw'], reviewer: ['reviewer', 'reviewer-browser-pw'] };
+for (const [role, [name, pw]] of Object.entries(users)) {
+  const r = spawnSync(bin, ['user', 'add', name, '--role', role, '--database-url', db], { env: { ...process.env, LOCKSTEP_PASSWORD: pw }, encoding: 'utf8' });
+  check(`lockstep user add ${name}`, r.status === 0, r.stderr);
+}
+const server = spawn(bin, ['serve', '--database-url', db, '--bind', '127.0.0.1:0', '--import-root', resolve(dirname(invDir))], { stdio: ['ignore', 'pipe', 'pipe'] });
+let serverOut = '';
+server.stdout.on('data', (d) => { serverOut += d; });
+server.stderr.on('data', (d) => { serverOut += d; });
+let base = '';
+for (let i = 0; i < 100 && !base; i++) {
+  const m = serverOut.match(/http:\/\/([0-9.:]+)\//);
+  if (m) base = `http://${m[1]}`;
+  else await sleep(100);
+}
+if (!base) { console.error(`server did not start: ${serverOut}`); process.exit(1); }
+
+const chromium = process.env.CHROMIUM || '/usr/bin/chromium';
+const profile = mkdtempSync(join(tmpdir(), 'lockstep-chromium-'));
+const proc = spawn(chromium, [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--disable-default-apps', '--disable-extensions', '--hide-scrollbars', '--mute-audio',
+  `--user-data-dir=${profile}`, '--remote-debugging-port=0', '--window-size=1280,900', 'about:blank',
+], { stdio: ['ignore', 'ignore', 'pipe'] });
+try {
+  const portFile = join(profile, 'DevToolsActivePort');
+  for (let i = 0; i < 300 && !existsSync(portFile); i++) await sleep(100);
+  if (!existsSync(portFile)) throw new Error('chromium did not start');
+  await sleep(100);
+  const [port, path] = readFileSync(portFile, 'utf8').trim().split('\n');
+  const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`);
+  await new Promise((ok, fail) => { ws.onopen = ok; ws.onerror = () => fail(new Error('CDP connect failed')); });
+  let nextId = 1;
+  const pending = new Map();
+  const listeners = [];
+  ws.onmessage = (ev) => {
+    const msg = JSON.parse(ev.data);
+    if (msg.id && pending.has(msg.id)) {
+      const { ok, fail } = pending.get(msg.id);
+      pending.delete(msg.id);
+      msg.error ? fail(new Error(JSON.stringify(msg.error))) : ok(msg.result);
+    } else if (msg.method) listeners.forEach((l) => l(msg));
+  };
+  const send = (method, params = {}, sessionId) => new Promise((ok, fail) => {
+    const id = nextId++;
+    pending.set(id, { ok, fail });
+    ws.send(JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) }));
+  });
+  const { targetId } = await send('Target.createTarget', { url: 'about:blank' });
+  const { sessionId } = await send('Target.attachToTarget', { targetId, flatten: true });
+  const problems = [];
+  let loaded = false;
+  listeners.push((m) => {
+    if (m.sessionId !== sessionId) return;
+    const p = m.params;
+    if (m.method === 'Runtime.consoleAPICalled' && (p.type === 'error' || p.type === 'assert')) problems.push(`console: ${JSON.stringify(p.args)}`);
+    if (m.method === 'Runtime.exceptionThrown') problems.push(`exception: ${p.exceptionDetails.text}`);
+    if (m.method === 'Log.entryAdded' && p.entry.level === 'error' && !/favicon/.test(p.entry.url || '')) problems.push(`log: ${p.entry.text} ${p.entry.url || ''}`);
+    if (m.method === 'Network.requestWillBeSent' && !p.request.url.startsWith(base) && !/^(data|about):/.test(p.request.url)) problems.push(`external request: ${p.request.url}`);
+    if (m.method === 'Page.loadEventFired') loaded = true;
+  });
+  for (const d of ['Runtime', 'Log', 'Network', 'Page']) await send(`${d}.enable`, {}, sessionId);
+  const evaluate = async (expr) => (await send('Runtime.evaluate', { expression: expr, returnByValue: true }, sessionId)).result.value;
+  const waitLoad = async () => {
+    for (let i = 0; i < 300 && !loaded; i++) await sleep(100);
+    if (!loaded) throw new Error('page did not load in 30 s');
+    await sleep(200);
+  };
+  const go = async (url) => { loaded = false; await send('Page.navigate', { url: base + url }, sessionId); await waitLoad(); };
+  const act = async (expr) => { loaded = false; await evaluate(expr); await waitLoad(); };
+  const shot = async (name) => {
+    const { cssContentSize } = await send('Page.getLayoutMetrics', {}, sessionId);
+    const full = await send('Page.captureScreenshot', { format: 'png', captureBeyondViewport: true, clip: { x: 0, y: 0, width: Math.ceil(cssContentSize.width), height: Math.min(Math.ceil(cssContentSize.height), 8000), scale: 1 } }, sessionId);
+    writeFileSync(join(outDir, `${name}.png`), Buffer.from(full.data, 'base64'));
+    const before = problems.length;
+    check(`page ${name}: no console errors, exceptions or external requests`, before === 0, problems.splice(0));
+  };
+  const login = async (who) => {
+    await go('/login');
+    const [name, pw] = users[who];
+    await act(`document.querySelector('#username').value = ${JSON.stringify(name)}; document.querySelector('#password').value = ${JSON.stringify(pw)}; document.querySelector('#login').click()`);
+    check(`${who} logged in`, (await evaluate('document.body.innerText')).includes(`${name} (${who})`), await evaluate('location.href'));
+  };
+
+  // Analyst: import, look, propose with one exclusion.
+  await go('/');
+  check('anonymous visitor is sent to the login page', (await evaluate('location.pathname')) === '/login', await evaluate('location.href'));
+  await shot('01-login');
+  await login('analyst');
+  await shot('02-cases-empty');
+  await act(`document.querySelector('#dir').value = ${JSON.stringify(basename(resolve(invDir)))}; document.querySelector('#import').click()`);
+  check('import lands on the case page', /^\/cases\/\d+$/.test(await evaluate('location.pathname')), await evaluate('location.href'));
+  const caseId = (await evaluate('location.pathname')).split('/')[2];
+  await shot('03-case-networks');
+  await go(`/cases/${caseId}/networks/0`);
+  await shot('04-network');
+  const excluded = await evaluate(`document.querySelector('#members tr:nth-child(2) td a').textContent`);
+  check('network page lists members', typeof excluded === 'string' && excluded.length > 0, excluded);
+  await act(`document.querySelector('#action').value = 'suspend'; document.querySelector('#exclusions').value = ${JSON.stringify(excluded)}; document.querySelector('#reason').value = 'browser test: state operation'; document.querySelector('#submit-proposal').click()`);
+  check('proposal recorded on the network page', (await evaluate('document.body.innerText')).includes('proposed'), '');
+  await shot('05-network-proposed');
+  await go(`/cases/${caseId}/accounts/${encodeURIComponent(excluded)}`);
+  await shot('06-account');
+  await go('/review');
+  check('analyst sees no approve button for their own proposal', (await evaluate(`document.querySelectorAll('button[id^=approve-]').length`)) === 0, '');
+  await act(`document.querySelector('#logout').click()`);
+
+  // Reviewer: approve.
+  await login('reviewer');
+  await go('/review');
+  await shot('07-review-queue');
+  const approve = await evaluate(`document.querySelector('button[id^=approve-]')?.id`);
+  check('reviewer sees the proposal to approve', !!approve, approve);
+  await act(`document.querySelector('#${approve}').click()`);
+  await shot('08-review-applied');
+  await go('/audit');
+  check('audit page reports an intact chain', (await evaluate(`document.querySelector('#chain').textContent`)).startsWith('Chain intact'), '');
+  await shot('09-audit');
+  ws.close();
+
+  // The feed, read through the API as the reviewer.
+  const lr = await fetch(`${base}/api/v1/login`, { method: 'POST', body: JSON.stringify({ username: 'reviewer', password: users.reviewer[1] }) });
+  const cookie = lr.headers.get('set-cookie').split(';')[0];
+  const feed = await (await fetch(`${base}/api/v1/enforcements?after=0&limit=10000`, { headers: { cookie } })).json();
+  const rows = parseCsv(readFileSync(join(invDir, 'accounts.csv'), 'utf8'));
+  const [header, ...data] = rows;
+  const idCol = header.indexOf('account_id');
+  const clusterCol = header.indexOf('cluster_id');
+  const expected = data.filter((r) => r[clusterCol] === '0' && r[idCol] !== excluded).map((r) => r[idCol]).sort();
+  const got = feed.map((e) => e.account_id).sort();
+  check(`feed holds exactly network 0 minus the exclusion (${expected.length} accounts)`, JSON.stringify(got) === JSON.stringify(expected), { got: got.length, expected: expected.length });
+  check('every feed line is a suspension with a unique idempotency key', feed.every((e) => e.action === 'suspend') && new Set(feed.map((e) => e.idempotency_key)).size === feed.length, '');
+} finally {
+  proc.kill('SIGKILL');
+  server.kill('SIGKILL');
+  await sleep(300);
+  rmSync(profile, { recursive: true, force: true });
+}
+const v = spawnSync(bin, ['audit', 'verify', '--database-url', db], { encoding: 'utf8' });
+check('lockstep audit verify passes', v.status === 0, v.stdout + v.stderr);
+rmSync(work, { recursive: true, force: true });
+console.log(`screenshots: ${outDir}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
