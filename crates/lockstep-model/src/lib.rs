@@ -16,6 +16,7 @@ pub mod ids;
 pub mod interner;
 pub mod list;
 pub mod time;
+pub mod verdict;
 
 pub use dataset::{
     Accounts, Ads, Dataset, DatasetBuilder, Logins, PageAdmins, PostKind, PostRecord, Posts,
@@ -26,3 +27,4 @@ pub use ids::{AccountId, PostId, Sym};
 pub use interner::Interner;
 pub use list::ListColumn;
 pub use time::{Resolution, snowflake_to_unix_ms};
+pub use verdict::{Role, Verdict};
