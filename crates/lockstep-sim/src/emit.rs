@@ -626,7 +626,13 @@ pub fn write_rows<W: std::io::Write>(
     no_profiles: bool,
 ) -> csv::Result<()> {
     let u = UserCells::of(a);
-    let keep = |s: &str| -> String { if no_profiles { String::new() } else { s.to_string() } };
+    let keep = |s: &str| -> String {
+        if no_profiles {
+            String::new()
+        } else {
+            s.to_string()
+        }
+    };
     let (display, screen, location, description, url) = (
         keep(&a.display_name),
         keep(&a.screen_name),

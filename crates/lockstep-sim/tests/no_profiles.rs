@@ -69,7 +69,10 @@ fn profile_and_client_columns_are_empty_and_the_rest_is_unchanged() {
                 blanked += 1;
             }
         }
-        assert!(blanked >= 5, "{file}: only {blanked} profile columns had values to blank");
+        assert!(
+            blanked >= 5,
+            "{file}: only {blanked} profile columns had values to blank"
+        );
     }
     let labels0 = std::fs::read(with.path().join("labels.csv")).unwrap_or_default();
     let labels1 = std::fs::read(without.path().join("labels.csv")).unwrap_or_default();
