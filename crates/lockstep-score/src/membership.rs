@@ -1,7 +1,7 @@
 //! Account-to-cluster membership test for accounts with few actions.
 //!
 //! **Measures.** For an account in no cluster, its reposts that land in an inauthentic cluster's
-//! **bursts**: a repost of a post that a member of that cluster also reposted within
+//! **bursts**: a repost of a post (by id, else by identical text: [`repost_target`]) that a member of that cluster also reposted within
 //! [`BURST_WINDOW_S`] seconds of it. Against the **base rate** `b`: the share of all reposts made
 //! by accounts outside the inauthentic clusters that land in such a burst (the chance that an
 //! ordinary reposter of the data, with its popular targets, falls in the cluster's bursts). With
@@ -24,8 +24,8 @@
 //! **Evidence.** "3 of its 3 reposts land within 10 min of reposts of the same post by members of
 //! inauthentic cluster 7 (base rate 0.4%, p = 6e-8)".
 
-use crate::context::Groups;
-use lockstep_model::{AccountId, Dataset, PostKind, Sym};
+use crate::context::{Groups, repost_target};
+use lockstep_model::{AccountId, Dataset, Sym};
 
 /// Two reposts of the same post within this many seconds are in one burst.
 pub const BURST_WINDOW_S: i64 = 600;
@@ -104,15 +104,14 @@ pub fn test_membership(ds: &Dataset, groups: &Groups, inauthentic: &[bool]) -> V
     };
     // Reposts by members of inauthentic groups, by target: (target, time, group).
     let mut member: Vec<(Sym, i64, u32)> = Vec::new();
+    let targets: Vec<Option<Sym>> = (0..p.len()).map(|i| repost_target(ds, i)).collect();
     for i in 0..p.len() {
-        if p.kind[i] != PostKind::Repost || p.repost_of[i] == Sym::NONE {
-            continue;
-        }
+        let Some(target) = targets[i] else { continue };
         let a = p.account[i];
         if in_inauth(a)
             && let Some(g) = groups.group_of(a)
         {
-            member.push((p.repost_of[i], p.time[i], g));
+            member.push((target, p.time[i], g));
         }
     }
     member.sort_unstable();
@@ -135,14 +134,12 @@ pub fn test_membership(ds: &Dataset, groups: &Groups, inauthentic: &[bool]) -> V
     let (mut all, mut all_hits) = (0u64, 0u64);
     let mut buf = Vec::new();
     for i in 0..p.len() {
-        if p.kind[i] != PostKind::Repost || p.repost_of[i] == Sym::NONE {
-            continue;
-        }
+        let Some(target) = targets[i] else { continue };
         let a = p.account[i];
         if in_inauth(a) || a.idx() >= n {
             continue;
         }
-        hits_of(p.repost_of[i], p.time[i], &mut buf);
+        hits_of(target, p.time[i], &mut buf);
         all += 1;
         all_hits += u64::from(!buf.is_empty());
         if groups.group_of(a).is_some() {
@@ -191,7 +188,7 @@ pub fn test_membership(ds: &Dataset, groups: &Groups, inauthentic: &[bool]) -> V
 #[cfg(test)]
 mod tests {
     use super::*;
-    use lockstep_model::{DatasetBuilder, PostRecord, Resolution, SourceInfo};
+    use lockstep_model::{DatasetBuilder, PostKind, PostRecord, Resolution, SourceInfo};
 
     #[test]
     fn binomial_tail_values() {

@@ -44,7 +44,7 @@ impl Default for Weights {
             bias: -5.0,
             signal,
             coordination: 1.0,
-            amplifies_inauthentic: 3.0,
+            amplifies_inauthentic: 4.0,
             cluster_share: 0.5,
         }
     }
@@ -101,11 +101,11 @@ mod signal_weights {
 /// authenticity, not the mere absence of evidence against it (DESIGN §8, `docs/scoring.md`).
 ///
 /// The signals that can speak *for* authenticity are those that measure what an operation has to
-/// fake and a real person has for free: account age relative to the cluster
-/// ([`Signal::CreationBurst`]), a filled-in profile ([`Signal::DefaultProfile`]), a follower
-/// network of ordinary shape ([`Signal::FollowerShape`]), a chosen rather than generated handle
-/// ([`Signal::HandlePattern`]) and ordinary, varied software ([`Signal::ClientConcentration`]), see
-/// [`Signal::speaks_for_authenticity`]. Each counts when it was measured on enough members and
+/// fake at a cost and a real person has for free: account age relative to the cluster
+/// ([`Signal::CreationBurst`]: no batch of creations), a filled-in profile
+/// ([`Signal::DefaultProfile`]) and ordinary, varied software ([`Signal::ClientConcentration`]),
+/// see [`Signal::speaks_for_authenticity`]. A chosen handle and an ordinary follower count do not
+/// count: both are free or bought (the IRA's personas had both). Each counts when it was measured on enough members and
 /// came out low.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]

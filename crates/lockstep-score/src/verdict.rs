@@ -18,8 +18,9 @@
 //! called authentic.
 //!
 //! **Account verdicts.**
-//! 1. *A cluster carries its members.* A member of an inauthentic cluster is `inauthentic`, unless
-//!    its **own** evidence says organic (the same rule as for clusters, on its own signals); the
+//! 1. *A cluster carries its members.* A member of an inauthentic cluster is `inauthentic` when
+//!    its blended score reaches the threshold, and otherwise too unless its **own** evidence says
+//!    organic (the same rule as for clusters, on its own signals); the
 //!    evidence then says so ("own evidence says organic: ..."), and a member that reaches the
 //!    verdict only through its cluster carries the evidence `judged_through_cluster`. Operations
 //!    run cells of low-activity amplifiers whose own signals are too thin for any verdict; their
@@ -334,7 +335,7 @@ pub fn score_with_signals(
                     // Rule 1: the cluster carries its members unless their own evidence says
                     // organic.
                     let own = authenticity_evidence(&sig, &params.organic, None, &[a]);
-                    if own.len() >= params.organic.min_signals.max(1) {
+                    if z < thr && own.len() >= params.organic.min_signals.max(1) {
                         carried = Some(Evidence {
                             signal: "own_evidence_organic",
                             strength: 1.0,

@@ -1,7 +1,11 @@
 //! # `closed_engagement`: no life of its own outside the network
 //!
 //! **Measures.** The engagement an account receives from other accounts in the data (reposts of
-//! its posts, replies to it) and the share of it that comes from members of its own cluster.
+//! its posts — by the reposted author the source names, else the author of the earliest original
+//! with the repost's text, see [`crate::context::repost_authors`] — and replies to it) and the
+//! share of it that comes from coordinated accounts: members of its own cluster or of another
+//! coordination cluster (an operation's core and its amplifier cells are often separate
+//! clusters; what matters is whether anyone *outside* the coordinated accounts answers).
 //! Account strength: `clamp((share - 0.6) / 0.35, 0, 1)` when it received at least
 //! [`MIN_ACCOUNT_ENGAGEMENT`] engagements. Cluster strength: the same ramp on the pooled share of
 //! all engagement the members receive, when they received at least [`MIN_GROUP_ENGAGEMENT`]; the
@@ -21,8 +25,9 @@
 //! less than a clock or a creation burst and cannot decide alone. Small, tight-knit communities
 //! (a fan club, a team's staff) whose public is not in the collection.
 //!
-//! **Evidence.** "94% of the 3,120 reposts and replies its members received came from inside the
-//! cluster"; per account "41 of its 44 reposts and replies received came from its cluster".
+//! **Evidence.** "94% of the 3120 reposts and replies its members received came from coordinated
+//! accounts (this or other clusters)"; per account "41 of its 44 reposts and replies received came
+//! from coordinated accounts".
 
 use super::SignalColumn;
 use crate::context::Context;
@@ -42,25 +47,25 @@ pub fn strength(share: f64) -> f64 {
     ((share - FROM) / RAMP).clamp(0.0, 1.0)
 }
 
-/// Per account `(received, received from own cluster)`.
+/// Per account `(received, received from accounts in any cluster)`.
 pub fn tallies(ctx: &Context<'_>) -> Vec<(u32, u32)> {
     let ds = ctx.ds;
     let posts = &ds.posts;
     let mut t = vec![(0u32, 0u32); ctx.n_accounts()];
+    let authors = crate::context::repost_authors(ds);
     for p in 0..posts.len() {
         let from = posts.account[p];
         let to = match posts.kind[p] {
-            PostKind::Repost => posts.repost_of_account[p],
+            PostKind::Repost => authors[p],
             _ => posts.reply_to_account[p],
         };
         let Some(to) = to else { continue };
         if to == from || to.idx() >= t.len() {
             continue;
         }
-        let g = ctx.groups.group_of(to);
         let e = &mut t[to.idx()];
         e.0 += 1;
-        if g.is_some() && g == ctx.groups.group_of(from) {
+        if ctx.groups.group_of(from).is_some() {
             e.1 += 1;
         }
     }
@@ -96,7 +101,7 @@ pub fn compute(ctx: &Context<'_>) -> SignalColumn {
         let share = f64::from(inside) / f64::from(got);
         col.group_strength[g] = strength(share) as f32;
         col.group_text[g] = format!(
-            "{:.0}% of the {got} reposts and replies its members received came from inside the cluster",
+            "{:.0}% of the {got} reposts and replies its members received came from coordinated accounts (this or other clusters)",
             100.0 * share
         );
     }
@@ -107,7 +112,7 @@ pub fn compute(ctx: &Context<'_>) -> SignalColumn {
 pub fn describe(value: f64, aux: f64) -> String {
     let got = aux.max(0.0).round();
     format!(
-        "{:.0} of its {got:.0} reposts and replies received came from its own cluster",
+        "{:.0} of its {got:.0} reposts and replies received came from coordinated accounts",
         (value * got).round()
     )
 }
@@ -195,7 +200,7 @@ mod tests {
         );
         assert_eq!(
             describe(1.0, 24.0),
-            "24 of its 24 reposts and replies received came from its own cluster"
+            "24 of its 24 reposts and replies received came from coordinated accounts"
         );
     }
 }

@@ -127,13 +127,11 @@ impl Signal {
     /// True for the signals whose *low* reading speaks for authenticity (what an operation must
     /// fake and a real person has for free): see [`crate::params::OrganicRule`].
     pub fn speaks_for_authenticity(self) -> bool {
+        // Not the handle or the follower shape: a chosen handle is free, and followers are
+        // bought or grown (the IRA's personas had both, with tens of thousands of followers).
         matches!(
             self,
-            Signal::CreationBurst
-                | Signal::DefaultProfile
-                | Signal::FollowerShape
-                | Signal::HandlePattern
-                | Signal::ClientConcentration
+            Signal::CreationBurst | Signal::DefaultProfile | Signal::ClientConcentration
         )
     }
 
