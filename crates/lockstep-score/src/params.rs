@@ -43,8 +43,8 @@ impl Default for Weights {
         Weights {
             bias: -5.0,
             signal,
-            coordination: 1.0,
-            amplifies_inauthentic: 4.0,
+            coordination: 0.5,
+            amplifies_inauthentic: 3.0,
             cluster_share: 0.5,
         }
     }

@@ -120,7 +120,8 @@ impl Signal {
             Signal::StateMedia => 1.5,
             Signal::LoginIp => 2.5,
             Signal::ActivityClock => 2.5,
-            Signal::ClosedEngagement => 2.0,
+            // Reported, not scored: it cannot yet tell fandoms from operations (docs/scoring.md).
+            Signal::ClosedEngagement => 0.0,
         }
     }
 
