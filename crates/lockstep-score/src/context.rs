@@ -171,34 +171,6 @@ pub fn date_string(t: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn week_hours() {
-        // 2019-08-19 was a Monday.
-        let monday = 1_566_172_800;
-        assert_eq!(hour_of_week(monday, 0), 0);
-        assert_eq!(hour_of_week(monday + 3600 * 5, 8), 13);
-        // Sunday 23:00 UTC is Monday 07:00 at UTC+8.
-        assert_eq!(hour_of_week(monday - 3600, 8), 7);
-        assert_eq!(hour_of_week(monday, -1), 167);
-        assert_eq!(date_string(monday), "2019-08-19");
-        assert_eq!(date_string(0), "1970-01-01");
-        assert_eq!(date_string(951_782_400), "2000-02-29");
-    }
-
-    #[test]
-    fn groups_from_sparse_ids() {
-        let g = Groups::from_clusters(4, &[Some(7), None, Some(7), Some(2)]);
-        assert_eq!(g.len(), 2);
-        assert_eq!(g.members[0], vec![AccountId(0), AccountId(2)]);
-        assert_eq!(g.ids, vec![7, 2]);
-        assert_eq!(g.group_of(AccountId(1)), None);
-    }
-}
-
 /// What a repost reposted, as a key two reposts of the same post share: the reposted post's id,
 /// or, when the source gives none (the FiveThirtyEight IRA file), the repost's text (the engine's
 /// `repost` layer matches such reposts on identical content too). `None` for other posts.
@@ -254,4 +226,32 @@ pub fn repost_authors(ds: &Dataset) -> Vec<Option<AccountId>> {
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn week_hours() {
+        // 2019-08-19 was a Monday.
+        let monday = 1_566_172_800;
+        assert_eq!(hour_of_week(monday, 0), 0);
+        assert_eq!(hour_of_week(monday + 3600 * 5, 8), 13);
+        // Sunday 23:00 UTC is Monday 07:00 at UTC+8.
+        assert_eq!(hour_of_week(monday - 3600, 8), 7);
+        assert_eq!(hour_of_week(monday, -1), 167);
+        assert_eq!(date_string(monday), "2019-08-19");
+        assert_eq!(date_string(0), "1970-01-01");
+        assert_eq!(date_string(951_782_400), "2000-02-29");
+    }
+
+    #[test]
+    fn groups_from_sparse_ids() {
+        let g = Groups::from_clusters(4, &[Some(7), None, Some(7), Some(2)]);
+        assert_eq!(g.len(), 2);
+        assert_eq!(g.members[0], vec![AccountId(0), AccountId(2)]);
+        assert_eq!(g.ids, vec![7, 2]);
+        assert_eq!(g.group_of(AccountId(1)), None);
+    }
 }

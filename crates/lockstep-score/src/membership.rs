@@ -105,8 +105,8 @@ pub fn test_membership(ds: &Dataset, groups: &Groups, inauthentic: &[bool]) -> V
     // Reposts by members of inauthentic groups, by target: (target, time, group).
     let mut member: Vec<(Sym, i64, u32)> = Vec::new();
     let targets: Vec<Option<Sym>> = (0..p.len()).map(|i| repost_target(ds, i)).collect();
-    for i in 0..p.len() {
-        let Some(target) = targets[i] else { continue };
+    for (i, &target) in targets.iter().enumerate() {
+        let Some(target) = target else { continue };
         let a = p.account[i];
         if in_inauth(a)
             && let Some(g) = groups.group_of(a)
@@ -133,8 +133,8 @@ pub fn test_membership(ds: &Dataset, groups: &Groups, inauthentic: &[bool]) -> V
     let mut hits: Vec<Vec<(u32, u32)>> = vec![Vec::new(); n];
     let (mut all, mut all_hits) = (0u64, 0u64);
     let mut buf = Vec::new();
-    for i in 0..p.len() {
-        let Some(target) = targets[i] else { continue };
+    for (i, &target) in targets.iter().enumerate() {
+        let Some(target) = target else { continue };
         let a = p.account[i];
         if in_inauth(a) || a.idx() >= n {
             continue;

@@ -121,7 +121,7 @@ pub struct OrganicRule {
 impl Default for OrganicRule {
     fn default() -> Self {
         OrganicRule {
-            max_strength: 0.2,
+            max_strength: 0.35,
             min_coverage: 0.5,
             min_signals: 2,
         }

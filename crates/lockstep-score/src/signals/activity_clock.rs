@@ -187,12 +187,21 @@ pub fn trough_offset(start: usize) -> i32 {
     if o > 12 { o - 24 } else { o }
 }
 
-/// One account's reading: `(strength, trough share, trough offset, persona zone)`.
-pub fn measure(
-    ctx: &Context<'_>,
-    params: &ScoreParams,
-    a: AccountId,
-) -> Option<(f64, f64, i32, Option<(i32, i32)>)> {
+/// One account's reading of its clock.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Reading {
+    /// Signal strength in [0, 1].
+    pub strength: f64,
+    /// Share of posts in the quietest six hours.
+    pub trough_share: f64,
+    /// UTC offset at which the trough is local 01:00-07:00.
+    pub offset: i32,
+    /// The claimed location's UTC offsets, when recognised.
+    pub zone: Option<(i32, i32)>,
+}
+
+/// One account's reading, `None` below `clock_min_posts` posts.
+pub fn measure(ctx: &Context<'_>, params: &ScoreParams, a: AccountId) -> Option<Reading> {
     let posts = ctx.posts_of(a);
     if posts.len() < params.clock_min_posts.max(1) {
         return None;
@@ -213,7 +222,12 @@ pub fn measure(
         }
         _ => 0.0,
     };
-    Some((no_sleep.max(wrong_zone), share, offset, zone))
+    Some(Reading {
+        strength: no_sleep.max(wrong_zone),
+        trough_share: share,
+        offset,
+        zone,
+    })
 }
 
 /// Computes the column.
@@ -221,10 +235,10 @@ pub fn compute(ctx: &Context<'_>, params: &ScoreParams) -> SignalColumn {
     let n = ctx.n_accounts();
     let mut col = SignalColumn::new(n, ctx.groups.len());
     for i in 0..n {
-        if let Some((s, share, offset, _)) = measure(ctx, params, AccountId(i as u32)) {
-            col.strength[i] = s as f32;
-            col.value[i] = share as f32;
-            col.aux[i] = offset as f32;
+        if let Some(r) = measure(ctx, params, AccountId(i as u32)) {
+            col.strength[i] = r.strength as f32;
+            col.value[i] = r.trough_share as f32;
+            col.aux[i] = r.offset as f32;
         }
     }
     col
@@ -240,7 +254,13 @@ fn utc(o: i32) -> String {
 
 /// Evidence sentence.
 pub fn describe(ctx: &Context<'_>, params: &ScoreParams, a: AccountId) -> String {
-    let Some((_, share, offset, zone)) = measure(ctx, params, a) else {
+    let Some(Reading {
+        trough_share: share,
+        offset,
+        zone,
+        ..
+    }) = measure(ctx, params, a)
+    else {
         return String::new();
     };
     let n = ctx.posts_of(a).len();

@@ -53,10 +53,10 @@ pub fn tallies(ctx: &Context<'_>) -> Vec<(u32, u32)> {
     let posts = &ds.posts;
     let mut t = vec![(0u32, 0u32); ctx.n_accounts()];
     let authors = crate::context::repost_authors(ds);
-    for p in 0..posts.len() {
+    for (p, &author) in authors.iter().enumerate() {
         let from = posts.account[p];
         let to = match posts.kind[p] {
-            PostKind::Repost => authors[p],
+            PostKind::Repost => author,
             _ => posts.reply_to_account[p],
         };
         let Some(to) = to else { continue };
