@@ -1863,8 +1863,18 @@ def build_troll_farm(w, n):
     return w
 
 
-def write(w, out):
+def write(w, out, no_profiles=False):
+    """Writes the world; `no_profiles` empties the profile and client columns (display and screen
+    name, location, bio, URL, follower/following counts, creation date, account language,
+    tweet_client_name) as in collections without profile metadata. Behaviour and labels are the same."""
     os.makedirs(out, exist_ok=True)
+    if no_profiles:
+        def prof(a):
+            return ["", "", "", "", "", "", "", "", ""]
+    else:
+        def prof(a):
+            return [a.display, a.screen, a.loc, a.desc, a.url, a.followers, a.following,
+                    tstr(a.created)[:10], a.alang]
     rows = sorted(w.rows, key=lambda r: (r[2], r[0]))
     accts = w.accts
     with open(os.path.join(out, "indie_tweets.csv"), "w", newline="", encoding="utf-8") as fh:
@@ -1876,9 +1886,8 @@ def write(w, out):
              tags, urls, ment) = r
             a = accts[ai]
             rtc = w.rt_count.get(tid, 0)
-            cw.writerow([tid, a.uid, a.display, a.screen, a.loc, a.desc, a.url, a.followers,
-                         a.following, tstr(a.created)[:10], a.alang, {"in": "id"}.get(lang, lang) or "und",
-                         text, tstr(t), client, rep_uid, rep_tid, q_tid, isrt, rt_uid, rt_tid, geo[0],
+            cw.writerow([tid, a.uid] + prof(a) + [{"in": "id"}.get(lang, lang) or "und",
+                         text, tstr(t), "" if no_profiles else client, rep_uid, rep_tid, q_tid, isrt, rt_uid, rt_tid, geo[0],
                          geo[1], 0 if isrt == "True" else int(rtc * 0.05),
                          0 if isrt == "True" else w.rep_count.get(tid, 0),
                          0 if isrt == "True" else int(rtc * rng.uniform(1, 4)) + rng.randrange(3),
@@ -1888,8 +1897,7 @@ def write(w, out):
         cw = csv.writer(fh, quoting=csv.QUOTE_ALL)
         cw.writerow(USER_HEADER)
         for a in accts:
-            cw.writerow([a.uid, a.display, a.screen, a.loc, a.desc, a.url, a.followers, a.following,
-                         tstr(a.created)[:10], a.alang])
+            cw.writerow([a.uid] + prof(a))
     with open(os.path.join(out, "logins.csv"), "w", newline="", encoding="utf-8") as fh:
         cw = csv.writer(fh)
         cw.writerow(["userid", "login_time", "ip", "device"])
@@ -1910,12 +1918,15 @@ def main():
     ap.add_argument("--scenario", choices=["state_op", "spam_net", "organic_only", "troll_farm", "small_op", "organic_storm"], default="state_op")
     ap.add_argument("--out", required=True)
     ap.add_argument("--no-logins", action="store_true", help="do not write logins.csv")
+    ap.add_argument("--no-profiles", action="store_true",
+                    help="empty the profile and client columns (names, location, bio, URL, follower counts, "
+                         "creation date, account language, tweet_client_name); behaviour and labels unchanged")
     args = ap.parse_args()
     if args.accounts < 2000:
         sys.exit("--accounts must be at least 2000")
     t = time.time()
     w = build(args.seed, args.accounts, args.scenario)
-    n = write(w, args.out)
+    n = write(w, args.out, no_profiles=args.no_profiles)
     if args.no_logins:
         os.remove(os.path.join(args.out, "logins.csv"))
     counts = {}

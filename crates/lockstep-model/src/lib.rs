@@ -17,6 +17,7 @@ pub mod ids;
 pub mod interner;
 pub mod list;
 pub mod time;
+pub mod verdict;
 
 pub use confidence::{Confidence, origin_sentence};
 pub use dataset::{
@@ -28,3 +29,4 @@ pub use ids::{AccountId, PostId, Sym};
 pub use interner::Interner;
 pub use list::ListColumn;
 pub use time::{Resolution, snowflake_to_unix_ms};
+pub use verdict::{Role, Verdict};

@@ -116,23 +116,6 @@ fn detect_on(
     timings.push(("clusters", t.elapsed().as_secs_f64()));
     let t = std::time::Instant::now();
 
-    // Coordination strength: weighted degree in the fused graph, normalised by the maximum.
-    let mut degree = vec![0f64; n];
-    for p in sig.significant() {
-        degree[p.a.idx()] += p.weight();
-        degree[p.b.idx()] += p.weight();
-    }
-    let max_degree = degree.iter().copied().fold(0.0, f64::max);
-    let strength: Vec<f64> = degree
-        .iter()
-        .map(|d| {
-            if max_degree > 0.0 {
-                d / max_degree
-            } else {
-                0.0
-            }
-        })
-        .collect();
     let edges: Vec<SigEdge> = inv
         .kept
         .iter()
@@ -148,6 +131,9 @@ fn detect_on(
             }
         })
         .collect();
+    // Coordination strength on an absolute scale (distinct significant partners).
+    let strength =
+        lockstep_score::coordination_strength(&edges, n, score.coordination_half_partners);
     let coord = CoordinationInput {
         cluster: clusters.membership.clone(),
         edges,

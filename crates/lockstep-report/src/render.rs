@@ -264,8 +264,9 @@ fn size(c: &ClusterReport) -> usize {
 fn verdict_rank(v: Verdict) -> u8 {
     match v {
         Verdict::Inauthentic => 0,
-        Verdict::CoordinatedOrganic => 1,
-        Verdict::None => 2,
+        Verdict::CoordinatedUndetermined => 1,
+        Verdict::CoordinatedOrganic => 2,
+        Verdict::None => 3,
     }
 }
 
@@ -355,6 +356,8 @@ struct HeadlineView {
     inauthentic_accounts: String,
     organic_clusters: usize,
     organic_accounts: String,
+    undetermined_clusters: usize,
+    undetermined_accounts: String,
 }
 
 #[derive(Clone, Serialize)]
@@ -481,6 +484,7 @@ fn headline(ds: &Dataset, input: &ReportInput, by_account: &PostsByAccount) -> H
     };
     let (ic, ia) = count(Verdict::Inauthentic);
     let (oc, oa) = count(Verdict::CoordinatedOrganic);
+    let (uc, ua) = count(Verdict::CoordinatedUndetermined);
     let h = &input.headline;
     HeadlineView {
         accounts: thousands(ds.accounts.len() as u64),
@@ -506,6 +510,8 @@ fn headline(ds: &Dataset, input: &ReportInput, by_account: &PostsByAccount) -> H
         inauthentic_accounts: thousands(ia),
         organic_clusters: oc,
         organic_accounts: thousands(oa),
+        undetermined_clusters: uc,
+        undetermined_accounts: thousands(ua),
     }
 }
 
@@ -653,6 +659,7 @@ fn network_picture(
 fn short_verdict(v: Verdict) -> &'static str {
     match v {
         Verdict::Inauthentic => "inauthentic",
+        Verdict::CoordinatedUndetermined => "undetermined",
         Verdict::CoordinatedOrganic => "organic",
         Verdict::None => "no verdict",
     }
@@ -687,7 +694,7 @@ fn delay_distribution(
     cluster_of: &HashMap<AccountId, u32>,
     verdict_of: &HashMap<u32, Verdict>,
 ) -> Result<String, ReportError> {
-    let mut counts = [[0u64; 10]; 3];
+    let mut counts = [[0u64; 10]; 4];
     for e in &input.edges {
         let same = match (cluster_of.get(&e.a), cluster_of.get(&e.b)) {
             (Some(x), Some(y)) if x == y => verdict_of.get(x).copied(),
@@ -696,14 +703,20 @@ fn delay_distribution(
         let group = match same {
             Some(Verdict::Inauthentic) => 0,
             Some(Verdict::CoordinatedOrganic) => 1,
-            _ => 2,
+            Some(Verdict::CoordinatedUndetermined) => 2,
+            _ => 3,
         };
         counts[group][delays::bin(e.median_dt_s)] += 1;
     }
     let series = [
         ("inside inauthentic networks", PALETTE[2], counts[0]),
         ("inside coordinated-organic clusters", PALETTE[0], counts[1]),
-        ("other significant links", GREY, counts[2]),
+        (
+            "inside coordinated clusters of undetermined authenticity",
+            PALETTE[1],
+            counts[2],
+        ),
+        ("other significant links", GREY, counts[3]),
     ]
     .into_iter()
     .map(|(name, colour, counts)| Series {

@@ -171,6 +171,63 @@ pub fn date_string(t: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// What a repost reposted, as a key two reposts of the same post share: the reposted post's id,
+/// or, when the source gives none (the FiveThirtyEight IRA file), the repost's text (the engine's
+/// `repost` layer matches such reposts on identical content too). `None` for other posts.
+pub fn repost_target(ds: &Dataset, i: usize) -> Option<lockstep_model::Sym> {
+    let p = &ds.posts;
+    if p.kind[i] != lockstep_model::PostKind::Repost {
+        return None;
+    }
+    if !p.repost_of[i].is_none() {
+        Some(p.repost_of[i])
+    } else if !p.text[i].is_none() {
+        Some(p.text[i])
+    } else {
+        None
+    }
+}
+
+/// The author each repost amplifies: the source's reposted author, else the author of the
+/// earliest original (non-repost) post in the data with the repost's text. `None` per post when
+/// unknown or not a repost.
+pub fn repost_authors(ds: &Dataset) -> Vec<Option<AccountId>> {
+    let p = &ds.posts;
+    let need_text = (0..p.len()).any(|i| {
+        p.kind[i] == lockstep_model::PostKind::Repost
+            && p.repost_of_account[i].is_none()
+            && !p.text[i].is_none()
+    });
+    let mut first_by_text: hashbrown::HashMap<lockstep_model::Sym, (i64, AccountId)> =
+        hashbrown::HashMap::new();
+    if need_text {
+        for i in 0..p.len() {
+            if p.kind[i] == lockstep_model::PostKind::Repost || p.text[i].is_none() {
+                continue;
+            }
+            let e = first_by_text
+                .entry(p.text[i])
+                .or_insert((p.time[i], p.account[i]));
+            if (p.time[i], p.account[i]) < *e {
+                *e = (p.time[i], p.account[i]);
+            }
+        }
+    }
+    (0..p.len())
+        .map(|i| {
+            if p.kind[i] != lockstep_model::PostKind::Repost {
+                return None;
+            }
+            p.repost_of_account[i].or_else(|| {
+                first_by_text
+                    .get(&p.text[i])
+                    .filter(|(t, _)| *t <= p.time[i])
+                    .map(|&(_, a)| a)
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

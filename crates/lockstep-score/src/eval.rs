@@ -35,7 +35,8 @@ pub enum EvalError {
 /// One predicted account.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Prediction {
-    /// `inauthentic`, `coordinated_organic` or `none`.
+    /// A [`lockstep_model::Verdict`] file name (`inauthentic`, `coordinated_undetermined`,
+    /// `coordinated_organic` or `none`).
     pub verdict: String,
     /// `core`, `amplifier` or empty.
     pub role: String,
@@ -107,12 +108,16 @@ pub fn read_predictions(path: &Path) -> Result<HashMap<String, Prediction>, Eval
                 .ok_or_else(|| InputError::new(path, line, field, "missing value"))
         };
         let v = get(verdict, "verdict")?;
-        if !matches!(v, "inauthentic" | "coordinated_organic" | "none") {
+        if v.is_empty() || lockstep_model::Verdict::parse(v).is_none() {
+            let names: Vec<&str> = lockstep_model::Verdict::ALL
+                .iter()
+                .map(|v| v.as_str())
+                .collect();
             return Err(InputError::new(
                 path,
                 line,
                 "verdict",
-                format!("expected inauthentic, coordinated_organic or none, got '{v}'"),
+                format!("expected one of {}, got '{v}'", names.join(", ")),
             )
             .into());
         }
@@ -627,7 +632,7 @@ mod tests {
             e.as_deref(),
             Some(
                 format!(
-                    "{}:3: verdict: expected inauthentic, coordinated_organic or none, got 'maybe'",
+                    "{}:3: verdict: expected one of inauthentic, coordinated_undetermined, coordinated_organic, none, got 'maybe'",
                     bad.display()
                 )
                 .as_str()

@@ -10,70 +10,51 @@
 //!   signals; a cluster member's score is `sigmoid(l * z_c + (1 - l) * z_a)` with `l =
 //!   Weights::cluster_share`.
 //!
-//! A cluster is `inauthentic` when its score reaches the threshold, else `coordinated_organic`. A
-//! member of an inauthentic cluster is `inauthentic` when its blended score reaches the threshold,
-//! else `coordinated_organic`. A member of an organic cluster stays `coordinated_organic` unless at
-//! least half of its significant amplification goes to inauthentic clusters and its blended score
-//! reaches the threshold: profile-level evidence alone never flips a member of an organic
-//! cluster, because new protesters look like new fake accounts. An account in no cluster is
-//! `none`, unless its own score reaches the threshold **and** it is tied to the inauthentic
-//! clusters: most of its significant amplification goes to them, or, in the raw reposts
-//! ([`crate::repost_ties`]), most of its reposts amplify their members or most reposts of its
-//! posts come from their members (an unclustered amplifier or core that boosting spread too thin
-//! for pair statistics left out of every cluster).
+//! **Cluster verdicts.** A cluster is `inauthentic` when its score reaches the threshold; else
+//! `coordinated_organic` when its members show **positive evidence of authenticity** (at least
+//! [`OrganicRule::min_signals`] of the signals that speak for authenticity, measured on enough
+//! members and low: see [`Signal::speaks_for_authenticity`]); else `coordinated_undetermined`
+//! ("coordinated; authenticity not established"): coordination with evidence neither way is not
+//! called authentic.
+//!
+//! **Account verdicts.**
+//! 1. *A cluster carries its members.* A member of an inauthentic cluster is `inauthentic` when
+//!    its blended score reaches the threshold, and otherwise too unless its **own** evidence says
+//!    organic (the same rule as for clusters, on its own signals); the
+//!    evidence then says so ("own evidence says organic: ..."), and a member that reaches the
+//!    verdict only through its cluster carries the evidence `judged_through_cluster`. Operations
+//!    run cells of low-activity amplifiers whose own signals are too thin for any verdict; their
+//!    membership in the cluster is the evidence.
+//! 2. A member of a cluster that is not inauthentic keeps the cluster's verdict, unless at least
+//!    half of its significant amplification goes to inauthentic clusters and its blended score
+//!    reaches the threshold (an infiltrated amplifier): profile-level evidence alone never flips a
+//!    member of an organic cluster, because new protesters look like new fake accounts.
+//! 3. An account in no cluster is `none`, unless its own score reaches the threshold **and** it
+//!    is tied to the inauthentic clusters: most of its significant amplification goes to them, or,
+//!    in the raw reposts ([`crate::repost_ties`]), most of its reposts amplify their members or
+//!    most reposts of its posts come from their members (an unclustered amplifier or core that
+//!    boosting spread too thin for pair statistics left out of every cluster).
+//!
+//! 4. *Membership test* ([`crate::membership`]): an account in no cluster whose few reposts land in
+//!    an inauthentic cluster's bursts far more often than the base rate explains (binomial test,
+//!    Bonferroni over the accounts tested) joins that cluster as `inauthentic`, with the p-value in
+//!    its evidence (`cluster_membership`), unless its own evidence says organic.
+//!
+//! An account's score is `sigmoid(l * z_c + (1 - l) * z_a)` as above; a member carried by rule 1
+//! is reported with its cluster's score when that is higher, so score and verdict agree.
 
 use crate::attribution::{self, Attribution};
 use crate::context::{Context, Groups};
 use crate::evidence::Evidence;
 use crate::input::CoordinationInput;
-use crate::params::{ScoreParams, logit, sigmoid};
+use crate::membership;
+use crate::params::{OrganicRule, ScoreParams, logit, sigmoid};
 use crate::repost_ties::{Tie, repost_ties};
 use crate::signals::{self, Signal, SignalMatrix};
 use lockstep_model::{AccountId, Dataset, PostKind};
 use serde::Serialize;
 
-/// A verdict.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Verdict {
-    /// Coordinated, with the marks of fake, automated or centrally run accounts.
-    Inauthentic,
-    /// Coordinated, but the accounts look like real people acting together.
-    CoordinatedOrganic,
-    /// Not in a coordinated cluster.
-    None,
-}
-
-impl Verdict {
-    /// The name used in files.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Inauthentic => "inauthentic",
-            Verdict::CoordinatedOrganic => "coordinated_organic",
-            Verdict::None => "none",
-        }
-    }
-}
-
-/// The role of an inauthentic account.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// Produces the content others amplify (authors, "personas").
-    Core,
-    /// Mostly reposts and boosts others' content.
-    Amplifier,
-}
-
-impl Role {
-    /// The name used in files.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Core => "core",
-            Role::Amplifier => "amplifier",
-        }
-    }
-}
+pub use lockstep_model::{Role, Verdict};
 
 /// The result for one account.
 #[derive(Clone, Debug, Serialize)]
@@ -184,6 +165,50 @@ fn amp_share(a: &Amp) -> f64 {
     }
 }
 
+/// The signals that speak for authenticity (see [`OrganicRule`]) and came out low over `members`
+/// (group `g`, or one account when `g` is `None`): `(signal, strength)`. Organic when at least
+/// `rule.min_signals` are returned.
+fn authenticity_evidence(
+    sig: &SignalMatrix,
+    rule: &OrganicRule,
+    g: Option<usize>,
+    members: &[AccountId],
+) -> Vec<(Signal, f64)> {
+    let mut out = Vec::new();
+    if members.is_empty() {
+        return out;
+    }
+    for s in Signal::ALL
+        .into_iter()
+        .filter(|s| s.speaks_for_authenticity())
+    {
+        let applicable = members
+            .iter()
+            .filter(|&&a| sig.strength(s, a).is_some())
+            .count();
+        if (applicable as f64) < rule.min_coverage * members.len() as f64 || applicable == 0 {
+            continue;
+        }
+        let v = match g {
+            Some(g) => sig.group_strength(s, g, members),
+            None => sig.strength(s, members[0]),
+        };
+        if let Some(v) = v
+            && v <= rule.max_strength
+        {
+            out.push((s, v));
+        }
+    }
+    out
+}
+
+fn names(ev: &[(Signal, f64)]) -> String {
+    ev.iter()
+        .map(|(s, v)| format!("{} {v:.2}", s.name()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Scores every cluster and account (DESIGN §8). See the module docs for the model.
 pub fn score(ds: &Dataset, coord: &CoordinationInput, params: &ScoreParams) -> Scored {
     let n = ds.accounts.len();
@@ -250,6 +275,26 @@ pub fn score_with_signals(
         inauth = (0..g_n).map(|g| eligible[g] && z_group[g] >= thr).collect();
         amp = amplification(coord, groups, &inauth, n);
     }
+    // Cluster verdicts: inauthentic, organic on positive evidence, else undetermined.
+    let group_organic: Vec<Vec<(Signal, f64)>> = groups
+        .members
+        .iter()
+        .enumerate()
+        .map(|(g, m)| authenticity_evidence(&sig, &params.organic, Some(g), m))
+        .collect();
+    let group_verdict: Vec<Verdict> = (0..g_n)
+        .map(|g| {
+            if !eligible[g] {
+                Verdict::None
+            } else if inauth[g] {
+                Verdict::Inauthentic
+            } else if group_organic[g].len() >= params.organic.min_signals.max(1) {
+                Verdict::CoordinatedOrganic
+            } else {
+                Verdict::CoordinatedUndetermined
+            }
+        })
+        .collect();
     // Accounts.
     let account_z = |a: AccountId| -> f64 {
         let mut z = w.bias;
@@ -271,25 +316,77 @@ pub fn score_with_signals(
     } else {
         vec![Tie::default(); n]
     };
+    // Membership test for accounts left out of every cluster.
+    let inauth_eligible: Vec<bool> = (0..g_n).map(|g| eligible[g] && inauth[g]).collect();
+    let joins = membership::test_membership(ctx.ds, groups, &inauth_eligible);
+    let mut joined: Vec<Option<u32>> = vec![None; n];
     let posts = &ctx.ds.posts;
     let mut accounts: Vec<AccountScore> = Vec::with_capacity(n);
     for (i, amp_i) in amp.iter().enumerate() {
         let a = AccountId(i as u32);
         let za = account_z(a);
         let g = groups.group_of(a).filter(|&g| eligible[g as usize]);
+        let mut carried: Option<Evidence> = None;
         let (verdict, z) = match g {
             Some(g) => {
-                let z = w.cluster_share * z_group[g as usize] + (1.0 - w.cluster_share) * za;
-                // In an organic cluster, profile-level evidence alone never flips a member (new
-                // protesters look like new fake accounts); only amplifying an inauthentic
-                // cluster does (an infiltrated amplifier).
-                let cluster_inauthentic = inauth[g as usize];
-                let v = if z >= thr && (cluster_inauthentic || amp_share(amp_i) >= 0.5) {
-                    Verdict::Inauthentic
+                let gi = g as usize;
+                let z = w.cluster_share * z_group[gi] + (1.0 - w.cluster_share) * za;
+                if inauth[gi] {
+                    // Rule 1: the cluster carries its members unless their own evidence says
+                    // organic.
+                    let own = authenticity_evidence(&sig, &params.organic, None, &[a]);
+                    if z < thr && own.len() >= params.organic.min_signals.max(1) {
+                        carried = Some(Evidence {
+                            signal: "own_evidence_organic",
+                            strength: 1.0,
+                            value: own.len() as f64,
+                            text: format!(
+                                "member of an inauthentic cluster whose own evidence says organic ({})",
+                                names(&own)
+                            ),
+                        });
+                        (Verdict::CoordinatedOrganic, z)
+                    } else {
+                        if z < thr {
+                            carried = Some(Evidence {
+                                signal: "judged_through_cluster",
+                                strength: sigmoid(z_group[gi]),
+                                value: groups.ids[gi] as f64,
+                                text: format!(
+                                    "judged through cluster {}: its own evidence (score {:.2}) is too thin to decide, and none of it says organic",
+                                    groups.ids[gi],
+                                    sigmoid(z)
+                                ),
+                            });
+                        }
+                        (Verdict::Inauthentic, z.max(z_group[gi]))
+                    }
+                } else if z >= thr && amp_share(amp_i) >= 0.5 {
+                    // Rule 2: an infiltrated amplifier; profile-level evidence alone never flips
+                    // a member of a cluster that is not inauthentic.
+                    (Verdict::Inauthentic, z)
                 } else {
-                    Verdict::CoordinatedOrganic
-                };
-                (v, z)
+                    (group_verdict[gi], z)
+                }
+            }
+            None if joins[i].is_some()
+                && authenticity_evidence(&sig, &params.organic, None, &[a]).len()
+                    < params.organic.min_signals.max(1) =>
+            {
+                // Rule 4: the membership test joined it to an inauthentic cluster.
+                if let Some(j) = &joins[i] {
+                    let gi = j.group as usize;
+                    carried = Some(Evidence {
+                        signal: "cluster_membership",
+                        strength: (1.0 - j.p_value).clamp(0.0, 1.0),
+                        value: j.p_value,
+                        text: j.describe(groups.ids[gi]),
+                    });
+                    joined[i] = Some(groups.ids[gi]);
+                    (Verdict::Inauthentic, za.max(z_group[gi]))
+                } else {
+                    (Verdict::None, za)
+                }
             }
             None => {
                 let tie = &ties[i];
@@ -359,27 +456,45 @@ pub fn score_with_signals(
                 ),
             });
         }
+        evidence.extend(carried);
         evidence.sort_by(|x, y| y.strength.total_cmp(&x.strength));
         accounts.push(AccountScore {
             verdict,
             role,
             score: sigmoid(z),
             coordination: coord.strength_of(a),
-            cluster: coord.cluster_of(a),
+            cluster: coord.cluster_of(a).or(joined[i]),
             evidence,
         });
     }
     // Clusters.
     let mut clusters = Vec::with_capacity(g_n);
     for (g, members) in groups.members.iter().enumerate() {
-        let verdict = if !eligible[g] {
-            Verdict::None
-        } else if z_group[g] >= thr {
-            Verdict::Inauthentic
-        } else {
-            Verdict::CoordinatedOrganic
-        };
+        let verdict = group_verdict[g];
         let mut evidence: Vec<Evidence> = Vec::new();
+        match verdict {
+            Verdict::CoordinatedOrganic => evidence.push(Evidence {
+                signal: "authenticity",
+                strength: 0.0,
+                value: group_organic[g].len() as f64,
+                text: format!(
+                    "positive evidence of authenticity: {} low over most members",
+                    names(&group_organic[g])
+                ),
+            }),
+            Verdict::CoordinatedUndetermined => evidence.push(Evidence {
+                signal: "authenticity",
+                strength: 0.0,
+                value: group_organic[g].len() as f64,
+                text: format!(
+                    "authenticity not established: {} of the {} signals that could show it measured low (needs {})",
+                    group_organic[g].len(),
+                    Signal::ALL.iter().filter(|s| s.speaks_for_authenticity()).count(),
+                    params.organic.min_signals
+                ),
+            }),
+            _ => {}
+        }
         for &(s, v) in &group_signals[g] {
             if v < 0.2 {
                 continue;
@@ -428,7 +543,7 @@ pub fn score_with_signals(
             match accounts[a.idx()].role {
                 Some(Role::Core) => cores += 1,
                 Some(Role::Amplifier) => amplifiers += 1,
-                None => {}
+                Some(Role::None) | None => {}
             }
         }
         clusters.push(ClusterScore {

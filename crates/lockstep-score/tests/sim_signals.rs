@@ -197,6 +197,10 @@ fn small_hk_world_signals_and_verdicts() {
     let movement = scored
         .cluster(1)
         .unwrap_or_else(|| panic!("no movement cluster"));
+    println!(
+        "movement evidence: {}",
+        lockstep_score::evidence_string(&movement.evidence)
+    );
     assert_eq!(core.verdict, Verdict::Inauthentic);
     assert_eq!(core.attribution.utc_offset, Some(8));
     assert_eq!(movement.verdict, Verdict::CoordinatedOrganic);

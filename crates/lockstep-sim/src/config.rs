@@ -93,6 +93,11 @@ pub struct SimConfig {
     pub pages: bool,
     /// Write `ads.csv`.
     pub ads: bool,
+    /// Empty the profile and client columns in the archive output (`users.csv` and the user
+    /// columns of `tweets.csv`: display and screen name, location, description, URL, follower and
+    /// following counts, creation date, account language, `tweet_client_name`), as in the
+    /// many collections that carry no profile metadata. The world itself is unchanged.
+    pub no_profiles: bool,
 }
 
 impl Default for SimConfig {
@@ -154,6 +159,7 @@ impl Default for SimConfig {
             logins: false,
             pages: false,
             ads: false,
+            no_profiles: false,
         }
     }
 }

@@ -617,13 +617,35 @@ impl UserCells {
     }
 }
 
-/// Writes the rows of one account as CSV records.
+/// Writes the rows of one account as CSV records; `no_profiles` empties the profile and client
+/// columns (see [`crate::SimConfig::no_profiles`]).
 pub fn write_rows<W: std::io::Write>(
     wr: &mut csv::Writer<W>,
     a: &Account,
     rows: &[Row],
+    no_profiles: bool,
 ) -> csv::Result<()> {
     let u = UserCells::of(a);
+    let keep = |s: &str| -> String {
+        if no_profiles {
+            String::new()
+        } else {
+            s.to_string()
+        }
+    };
+    let (display, screen, location, description, url) = (
+        keep(&a.display_name),
+        keep(&a.screen_name),
+        keep(&a.location),
+        keep(&a.description),
+        keep(&a.url),
+    );
+    let (followers, following, created, account_lang) = (
+        keep(&u.followers),
+        keep(&u.following),
+        keep(&u.created),
+        keep(a.account_lang),
+    );
     let mut buf = String::new();
     let opt = |x: Option<u64>| x.map(|v| v.to_string()).unwrap_or_default();
     for row in rows {
@@ -643,19 +665,19 @@ pub fn write_rows<W: std::io::Write>(
         let rec: [&str; 30] = [
             &row.id.to_string(),
             &u.userid,
-            &a.display_name,
-            &a.screen_name,
-            &a.location,
-            &a.description,
-            &a.url,
-            &u.followers,
-            &u.following,
-            &u.created,
-            a.account_lang,
+            &display,
+            &screen,
+            &location,
+            &description,
+            &url,
+            &followers,
+            &following,
+            &created,
+            &account_lang,
             row.lang,
             &row.text,
             &time,
-            row.client,
+            if no_profiles { "" } else { row.client },
             &opt(row.reply.map(|x| x.0)),
             &opt(row.reply.map(|x| x.1)),
             &opt(row.quoted),
@@ -703,7 +725,7 @@ pub fn write_tweets<W: std::io::Write>(w: &World, out: &mut W) -> csv::Result<(u
                     .has_headers(false)
                     .quote_style(csv::QuoteStyle::Always)
                     .from_writer(Vec::with_capacity(rows.len() * 320));
-                write_rows(&mut bw, &w.accounts[i], &rows)?;
+                write_rows(&mut bw, &w.accounts[i], &rows, w.cfg.no_profiles)?;
                 let bytes = bw
                     .into_inner()
                     .map_err(|e| csv::Error::from(e.into_error()))?;

@@ -167,18 +167,23 @@ pub fn simulate(cfg: &SimConfig, out_dir: &Path) -> Result<SimSummary, SimError>
     let mut accounts_by_label = [0u64; 4];
     for a in &w.accounts {
         let u = emit::UserCells::of(a);
-        wr.write_record([
-            u.userid.as_str(),
-            &a.display_name,
-            &a.screen_name,
-            &a.location,
-            &a.description,
-            &a.url,
-            &u.followers,
-            &u.following,
-            &u.created,
-            a.account_lang,
-        ])
+        if cfg.no_profiles {
+            let e = "";
+            wr.write_record([u.userid.as_str(), e, e, e, e, e, e, e, e, e])
+        } else {
+            wr.write_record([
+                u.userid.as_str(),
+                &a.display_name,
+                &a.screen_name,
+                &a.location,
+                &a.description,
+                &a.url,
+                &u.followers,
+                &u.following,
+                &u.created,
+                a.account_lang,
+            ])
+        }
         .map_err(csv_err(&p))?;
         accounts_by_label[a.kind.label() as usize] += 1;
     }

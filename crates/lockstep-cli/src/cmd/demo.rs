@@ -38,6 +38,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         logins: true,
         pages: true,
         ads: true,
+        no_profiles: false,
     };
     super::simulate::write_world(&sim)?;
     run_pipeline(&world, &args.out, args.force)?;

@@ -37,6 +37,11 @@ pub struct Args {
     /// Also write ads.csv (ad submissions, some from state-controlled media).
     #[arg(long)]
     pub ads: bool,
+    /// Empty the profile and client columns (names, location, bio, URL, follower counts,
+    /// creation date, account language, tweet_client_name), as in collections without profile
+    /// metadata; the labels and the behaviour are unchanged.
+    #[arg(long)]
+    pub no_profiles: bool,
 }
 
 impl Args {
@@ -49,6 +54,7 @@ impl Args {
         cfg.logins = self.logins;
         cfg.pages = self.pages;
         cfg.ads = self.ads;
+        cfg.no_profiles = self.no_profiles;
         Ok(cfg)
     }
 }

@@ -303,6 +303,9 @@ pub fn markdown(s: &DisclosureSummary) -> String {
         let what = match n.verdict.as_str() {
             "inauthentic" => "engaged in coordinated inauthentic behaviour",
             "coordinated_organic" => "acted in a coordinated way but appears authentic",
+            "coordinated_undetermined" => {
+                "acted in a coordinated way; whether its accounts are authentic was not established"
+            }
             _ => "was coordinated; no verdict was reached",
         };
         let mut assets = vec![plural(n.accounts, "account", "accounts")];

@@ -5,7 +5,9 @@
 //! profile or too few posts) and a measured **value**; cluster-level signals (creation bursts,
 //! client concentration, shared schedules) also yield a per-group strength and an evidence text.
 
+pub mod activity_clock;
 pub mod client_concentration;
+pub mod closed_engagement;
 pub mod copy_paste;
 pub mod creation_burst;
 pub mod default_profile;
@@ -52,11 +54,15 @@ pub enum Signal {
     StateMedia,
     /// Logins from hosting / VPN networks.
     LoginIp,
+    /// No sleep, or sleeping in a time zone at odds with the claimed location.
+    ActivityClock,
+    /// Engagement received almost only from inside the cluster.
+    ClosedEngagement,
 }
 
 impl Signal {
     /// Number of signals.
-    pub const COUNT: usize = 12;
+    pub const COUNT: usize = 14;
 
     /// Every signal, in weight order.
     pub const ALL: [Signal; Signal::COUNT] = [
@@ -72,6 +78,8 @@ impl Signal {
         Signal::LanguageMix,
         Signal::StateMedia,
         Signal::LoginIp,
+        Signal::ActivityClock,
+        Signal::ClosedEngagement,
     ];
 
     /// The snake_case name used in evidence and files.
@@ -89,6 +97,8 @@ impl Signal {
             Signal::LanguageMix => "language_mix",
             Signal::StateMedia => "state_media",
             Signal::LoginIp => "login_ip",
+            Signal::ActivityClock => "activity_clock",
+            Signal::ClosedEngagement => "closed_engagement",
         }
     }
 
@@ -109,7 +119,21 @@ impl Signal {
             Signal::LanguageMix => 1.0,
             Signal::StateMedia => 1.5,
             Signal::LoginIp => 2.5,
+            Signal::ActivityClock => 2.5,
+            // Reported, not scored: it cannot yet tell fandoms from operations (docs/scoring.md).
+            Signal::ClosedEngagement => 0.0,
         }
+    }
+
+    /// True for the signals whose *low* reading speaks for authenticity (what an operation must
+    /// fake and a real person has for free): see [`crate::params::OrganicRule`].
+    pub fn speaks_for_authenticity(self) -> bool {
+        // Not the handle or the follower shape: a chosen handle is free, and followers are
+        // bought or grown (the IRA's personas had both, with tens of thousands of followers).
+        matches!(
+            self,
+            Signal::CreationBurst | Signal::DefaultProfile | Signal::ClientConcentration
+        )
     }
 
     /// Parses a signal name.
@@ -261,6 +285,8 @@ pub fn describe(
         Signal::LanguageMix => language_mix::describe(ctx, a, value),
         Signal::StateMedia => state_media::describe(ctx, a, value, params),
         Signal::LoginIp => login_ip::describe(ctx, a, value, params),
+        Signal::ActivityClock => activity_clock::describe(ctx, params, a),
+        Signal::ClosedEngagement => closed_engagement::describe(value, aux),
     }
 }
 
@@ -302,6 +328,8 @@ pub fn compute_one(s: Signal, ctx: &Context<'_>, params: &ScoreParams) -> Signal
         Signal::LanguageMix => language_mix::compute(ctx),
         Signal::StateMedia => state_media::compute(ctx, params),
         Signal::LoginIp => login_ip::compute(ctx, params),
+        Signal::ActivityClock => activity_clock::compute(ctx, params),
+        Signal::ClosedEngagement => closed_engagement::compute(ctx),
     }
 }
 
