@@ -27,6 +27,7 @@ fn big_investigation(dir: &Path) {
             coordination_score: Some(0.5),
             inauthenticity_score: Some(0.5),
             evidence: "sync=0.5",
+            operation_id: None,
         }),
     )
     .unwrap();
@@ -44,6 +45,7 @@ fn big_investigation(dir: &Path) {
                 .iter()
                 .map(|_| String::new())
                 .collect(),
+            operation_id: None,
         })
         .collect();
     write_clusters(&dir.join("clusters.csv"), &clusters).unwrap();

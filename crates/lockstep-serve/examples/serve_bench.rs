@@ -43,6 +43,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             coordination_score: Some(0.8),
             inauthenticity_score: Some(0.7),
             evidence,
+            operation_id: None,
         }),
     )?;
     let rows: Vec<ClusterRow> = (0..clusters as u32)
@@ -59,6 +60,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .iter()
                 .map(|_| "1".to_string())
                 .collect(),
+            operation_id: None,
         })
         .collect();
     write_clusters(&inv.join("clusters.csv"), &rows)?;

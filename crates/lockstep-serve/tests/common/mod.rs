@@ -28,6 +28,7 @@ pub fn write_investigation(dir: &Path) {
             coordination_score: Some(0.9),
             inauthenticity_score: Some(0.8),
             evidence: "sync=0.9",
+            operation_id: c.map(|_| 0),
         });
     }
     write_accounts(&dir.join("accounts.csv"), accounts).unwrap();
@@ -50,6 +51,7 @@ pub fn write_investigation(dir: &Path) {
                 }
             })
             .collect(),
+        operation_id: Some(0),
     };
     write_clusters(&dir.join("clusters.csv"), &[cluster(0, 5), cluster(1, 3)]).unwrap();
     write_edges(
