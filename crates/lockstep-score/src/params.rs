@@ -4,7 +4,7 @@
 use crate::ip::IpDatabase;
 use crate::registry::StateMediaRegistry;
 use crate::signals::Signal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Coefficients of the logistic scoring model `score = 1 / (1 + exp(-z))`,
 /// `z = bias + sum_i weight_i * strength_i (+ coordination and network terms)`.
@@ -12,7 +12,8 @@ use serde::Serialize;
 /// Each signal strength is in [0, 1]; a weight is the log-odds a fully firing signal adds. The
 /// bias (-5) is chosen so that no single signal alone reaches the 0.5 threshold (the largest weight
 /// is 3): a verdict rests on at least two strong or three moderate kinds of evidence.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Weights {
     /// Log-odds with no evidence at all.
     pub bias: f64,
@@ -50,7 +51,11 @@ impl Weights {
 }
 
 /// Everything [`crate::score`] and [`crate::expand`] need besides the data.
-#[derive(Clone, Debug)]
+///
+/// In `run.toml` / `--config` as `[score.params]`; the registry and the IP database are loaded
+/// data, chosen by `score.registry` / `score.ip_db`, and not serialised.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct ScoreParams {
     /// The model's coefficients.
     pub weights: Weights,
@@ -59,8 +64,10 @@ pub struct ScoreParams {
     /// Smallest cluster that gets a verdict other than `none`.
     pub min_cluster_size: usize,
     /// Registry of state-controlled media (domains, handles, countries).
+    #[serde(skip)]
     pub registry: StateMediaRegistry,
     /// Offline IP data for the login signals; `None` when no database is available.
+    #[serde(skip)]
     pub ip: Option<IpDatabase>,
     /// Creation-burst window in days (members created within this span of each other).
     pub burst_window_days: f64,
