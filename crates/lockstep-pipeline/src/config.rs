@@ -394,3 +394,77 @@ impl InvestigateConfig {
         s
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_written_tree_reads_back_equal() {
+        let mut cfg = InvestigateConfig::default();
+        cfg.ingest.inputs = vec!["a.csv".into()];
+        cfg.ingest.lenient = true;
+        cfg.engine.windows = vec!["repost=90".into()];
+        cfg.engine.layers = Some(vec![Layer::Repost, Layer::Url]);
+        cfg.cluster.resolution = 0.75;
+        cfg.score.params.threshold = 0.6;
+        cfg.score.registry = Some("reg.toml".into());
+        cfg.report.layout_seed = 3;
+        let text = toml::to_string_pretty(&cfg).unwrap();
+        let back = InvestigateConfig::from_toml(&text, "t").unwrap();
+        assert_eq!(back, cfg);
+        assert_eq!(back.score.params.threshold, 0.6);
+        // With run.toml's record keys.
+        let run = format!(
+            "lockstep_version = \"0.1.0\"\n{text}\n[effective_windows]\n\"repost:burst\" = 90\n"
+        );
+        assert_eq!(InvestigateConfig::from_toml(&run, "run.toml").unwrap(), cfg);
+    }
+
+    #[test]
+    fn a_file_names_only_what_it_changes() {
+        let cfg = InvestigateConfig::from_toml("[cluster]\nresolution = 2.0\n", "t").unwrap();
+        assert_eq!(cfg.cluster.resolution, 2.0);
+        assert_eq!(cfg.cluster.seed, 42);
+        assert_eq!(cfg.engine, EngineConfig::default());
+        assert_eq!(cfg.stats.fdr, 0.01);
+    }
+
+    #[test]
+    fn unknown_keys_are_named() {
+        for (text, key) in [
+            ("[cluster]\nresolutoin = 2.0\n", "resolutoin"),
+            ("fdr = 0.1\n", "fdr"),
+            ("[score.params.weights]\nbais = 1.0\n", "bais"),
+            ("[engine.similar]\nthreshhold = 0.5\n", "threshhold"),
+            ("lockstep_version = \"x\"\n[stats]\nfdrr = 0.1\n", "fdrr"),
+        ] {
+            let e = InvestigateConfig::from_toml(text, "cfg.toml")
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(key) && e.contains("cfg.toml"), "{text}: {e}");
+        }
+    }
+
+    #[test]
+    fn validation_names_the_setting() {
+        let bad = |f: &dyn Fn(&mut InvestigateConfig)| {
+            let mut cfg = InvestigateConfig::default();
+            f(&mut cfg);
+            cfg.validate().unwrap_err().to_string()
+        };
+        assert!(bad(&|c| c.stats.fdr = 0.0).starts_with("stats.fdr"));
+        assert!(bad(&|c| c.cluster.resolution = -1.0).starts_with("cluster.resolution"));
+        assert!(bad(&|c| c.engine.windows = vec!["nope".into()]).starts_with("engine.windows"));
+        assert!(bad(&|c| c.score.params.threshold = 1.0).starts_with("score.params.threshold"));
+        let e = bad(&|c| {
+            c.engine.semantics = Semantics::Coortweet;
+            c.engine.layers = Some(vec![Layer::Url]);
+        });
+        assert!(e.contains("--layers url") && e.contains("coortweet"), "{e}");
+        let mut ok = InvestigateConfig::default();
+        ok.engine.windows = vec!["repost=90".into()];
+        ok.validate().unwrap();
+        assert_eq!(ok.compat_window(), 90);
+    }
+}
