@@ -403,3 +403,185 @@ fn profile_only_input_says_so_and_scores_the_profiles() {
     let edges = std::fs::read_to_string(out.path().join("edges.csv")).unwrap();
     assert_eq!(edges.lines().count(), 1);
 }
+
+/// A small simulated world (tweets.csv, users.csv) in `dir`.
+fn small_world(dir: &std::path::Path) -> Vec<PathBuf> {
+    let world = dir.join("world");
+    Command::cargo_bin("lockstep")
+        .unwrap()
+        .args([
+            "simulate",
+            "--accounts",
+            "1500",
+            "--posts",
+            "20000",
+            "--out",
+        ])
+        .arg(&world)
+        .assert()
+        .success();
+    vec![world.join("tweets.csv"), world.join("users.csv")]
+}
+
+/// Issue 14: one configuration tree. A run's run.toml given back with `--config` (and no other
+/// argument but `--out`) repeats the run exactly: every output byte-identical, run.toml itself
+/// included; settings that run.toml used not to record (lenient, limits, Leiden resolution) are
+/// in it.
+#[test]
+fn run_toml_repeats_the_run_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = small_world(dir.path());
+    let first = dir.path().join("first");
+    Command::cargo_bin("lockstep")
+        .unwrap()
+        .arg("investigate")
+        .args(&inputs)
+        .args([
+            "--resolution",
+            "0.8",
+            "--fdr",
+            "0.02",
+            "--seed",
+            "7",
+            "--lenient",
+            "--max-record-bytes",
+            "1000000",
+            "--window",
+            "repost=90",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&first)
+        .assert()
+        .success();
+    let run = std::fs::read_to_string(first.join("run.toml")).unwrap();
+    for setting in [
+        "resolution = 0.8",
+        "fdr = 0.02",
+        "seed = 7",
+        "lenient = true",
+        "max_record_bytes = 1000000",
+        "\"repost=90\"",
+        "layout_seed = 7",
+        "[score.params]",
+    ] {
+        assert!(
+            run.contains(setting),
+            "{setting} missing from run.toml:\n{run}"
+        );
+    }
+    let again = dir.path().join("again");
+    Command::cargo_bin("lockstep")
+        .unwrap()
+        .arg("investigate")
+        .arg("--config")
+        .arg(first.join("run.toml"))
+        .args(["--quiet", "--out"])
+        .arg(&again)
+        .assert()
+        .success();
+    for f in [
+        "accounts.csv",
+        "clusters.csv",
+        "edges.csv",
+        "edges.parquet",
+        "network.gexf",
+        "network.graphml",
+        "report.html",
+        "run.toml",
+    ] {
+        let a = std::fs::read(first.join(f)).unwrap();
+        let b = std::fs::read(again.join(f)).unwrap();
+        assert!(a == b, "{f} differs between the run and its repetition");
+    }
+    // The clusters are not the defaults' (the settings took effect).
+    let default = dir.path().join("default");
+    Command::cargo_bin("lockstep")
+        .unwrap()
+        .arg("investigate")
+        .args(&inputs)
+        .args(["--quiet", "--out"])
+        .arg(&default)
+        .assert()
+        .success();
+    assert_ne!(
+        std::fs::read(first.join("edges.csv")).unwrap(),
+        std::fs::read(default.join("edges.csv")).unwrap()
+    );
+
+    // A flag given with --config overrides the file; the rest is the file's.
+    let over = dir.path().join("over");
+    Command::cargo_bin("lockstep")
+        .unwrap()
+        .arg("investigate")
+        .arg("--config")
+        .arg(first.join("run.toml"))
+        .args(["--fdr", "0.05", "--quiet", "--out"])
+        .arg(&over)
+        .assert()
+        .success();
+    let run_over = std::fs::read_to_string(over.join("run.toml")).unwrap();
+    assert_eq!(run_over, run.replace("fdr = 0.02", "fdr = 0.05"));
+}
+
+/// Issue 14: a key the configuration tree does not know is an error naming it (a misspelt
+/// setting never silently falls back to the default), and so is a value out of range.
+#[test]
+fn config_file_unknown_key_and_bad_value_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = data_dir().join("coortweet/russian_coord_tweets.csv");
+    let cfg = dir.path().join("cfg.toml");
+    std::fs::write(&cfg, "[cluster]\nresolutoin = 2.0\n").unwrap();
+    let a = Command::cargo_bin("lockstep")
+        .unwrap()
+        .arg("investigate")
+        .arg(&input)
+        .arg("--config")
+        .arg(&cfg)
+        .arg("--out")
+        .arg(dir.path().join("o1"))
+        .assert()
+        .failure();
+    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    assert!(
+        err.contains("resolutoin") && err.contains("cfg.toml"),
+        "{err}"
+    );
+    std::fs::write(&cfg, "[stats]\nfdr = 1.5\n").unwrap();
+    let a = Command::cargo_bin("lockstep")
+        .unwrap()
+        .arg("investigate")
+        .arg(&input)
+        .arg("--config")
+        .arg(&cfg)
+        .arg("--out")
+        .arg(dir.path().join("o2"))
+        .assert()
+        .failure();
+    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    assert!(err.contains("stats.fdr") && err.contains("1.5"), "{err}");
+    assert!(!dir.path().join("o1").exists() && !dir.path().join("o2").exists());
+}
+
+/// Issue 14: `--semantics coortweet --layers url` used to ignore `--layers` without a word
+/// (CooRnet-style link sharing cannot be reproduced); now it is refused with the reason.
+#[test]
+fn compat_semantics_refuse_layers() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = data_dir().join("coortweet/russian_coord_tweets.csv");
+    for semantics in ["coortweet", "qut"] {
+        let a = Command::cargo_bin("lockstep")
+            .unwrap()
+            .args(["investigate", "--semantics", semantics, "--layers", "url"])
+            .arg(&input)
+            .arg("--out")
+            .arg(dir.path().join(semantics))
+            .assert()
+            .failure();
+        let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+        assert!(
+            err.contains("--layers url") && err.contains(semantics),
+            "{semantics}: {err}"
+        );
+    }
+}

@@ -37,6 +37,7 @@ use rayon::prelude::*;
 /// actions all inside one window, or a popular tag used steadily inside a multi-hour drip window);
 /// on a capped target each action is paired with its 16 nearest following actions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct SkewParams {
     /// Targets whose in-window action pairs exceed this are capped.
     pub max_pairs_per_target: u64,

@@ -95,26 +95,14 @@ impl CommunityDetector for ConnectedComponents {
 
     fn detect(&self, g: &CoordinationGraph) -> Result<Vec<u32>, GraphError> {
         let n = g.node_count();
-        let mut parent: Vec<u32> = (0..n as u32).collect();
-        fn find(p: &mut [u32], mut x: u32) -> u32 {
-            while p[x as usize] != x {
-                p[x as usize] = p[p[x as usize] as usize];
-                x = p[x as usize];
-            }
-            x
-        }
+        let mut uf = lockstep_model::UnionFind::new(n);
         for &(i, j, _) in &g.edges {
             if i as usize >= n || j as usize >= n {
                 return Err(GraphError::BadEdge(i, j, n));
             }
-            let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
-            if ri != rj {
-                parent[ri.max(rj) as usize] = ri.min(rj);
-            }
+            uf.union(i, j);
         }
-        let roots: Vec<usize> = (0..n as u32)
-            .map(|i| find(&mut parent, i) as usize)
-            .collect();
+        let roots: Vec<usize> = (0..n as u32).map(|i| uf.find(i) as usize).collect();
         Ok(relabel(&roots))
     }
 }
@@ -132,6 +120,7 @@ fn relabel(raw: &[usize]) -> Vec<u32> {
 
 /// Parameters of the clustering step.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct ClusterParams {
     /// Leiden resolution.
     pub resolution: f64,

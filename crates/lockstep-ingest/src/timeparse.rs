@@ -6,6 +6,9 @@
 //! data is decided in one place, [`plausible`], which every reader applies to every timestamp
 //! it keeps (post times, account creation dates, login and ad times).
 
+// The calendar has one home, lockstep-model; re-exported for this crate's callers.
+pub use lockstep_model::time::{civil_from_days, days_from_civil};
+
 /// Earliest plausible timestamp: 1990-01-01T00:00:00Z (before any social platform; catches
 /// `0000-01-01`, zero and negative epochs and seconds-vs-milliseconds mix-ups).
 pub const PLAUSIBLE_FROM: i64 = 631_152_000;
@@ -25,31 +28,6 @@ pub fn plausible(t: i64) -> Result<i64, String> {
             format_utc(t)
         ))
     }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let m = m as i64;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i64 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// `(year, month, day)` of a day count since 1970-01-01.
-pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
 /// Formats UTC seconds as `YYYY-MM-DD HH:MM:SS`.

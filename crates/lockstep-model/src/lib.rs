@@ -17,6 +17,7 @@ pub mod ids;
 pub mod interner;
 pub mod list;
 pub mod time;
+pub mod union_find;
 pub mod verdict;
 
 pub use confidence::{Confidence, origin_sentence};
@@ -28,5 +29,6 @@ pub use error::{InputError, ModelError};
 pub use ids::{AccountId, PostId, Sym};
 pub use interner::Interner;
 pub use list::ListColumn;
-pub use time::{Resolution, snowflake_to_unix_ms};
+pub use time::{Resolution, civil_from_days, days_from_civil, snowflake_to_unix_ms};
+pub use union_find::UnionFind;
 pub use verdict::{Role, Verdict};

@@ -15,7 +15,7 @@
 use lockstep_engine::compat::coortweet::{Shares, coordinated_network, detect_groups};
 use lockstep_engine::{Layer, Scale};
 use lockstep_model::{Dataset, DatasetBuilder, PostKind, PostRecord, Resolution, SourceInfo};
-use lockstep_pipeline::{InvestigateParams, investigate};
+use lockstep_pipeline::{InvestigateConfig, investigate};
 use std::io::Write;
 use std::time::Instant;
 
@@ -229,18 +229,18 @@ fn main() {
         t.elapsed().as_secs_f64(),
         ds.heap_bytes() as f64 / 1048576.0
     );
-    let mut params = InvestigateParams::default();
+    let mut params = InvestigateConfig::default();
     if no_drip {
-        params.scales = vec![Scale::Burst];
+        params.engine.scales = vec![Scale::Burst];
     }
     if let Some(l) = get("--layers") {
-        params.layers = Some(l.split(',').filter_map(Layer::parse).collect());
+        params.engine.layers = Some(l.split(',').filter_map(Layer::parse).collect());
     }
     if let Some(n) = get("--skew-max-pairs").and_then(|s| s.parse().ok()) {
-        params.skew.max_pairs_per_target = n;
+        params.engine.skew.max_pairs_per_target = n;
     }
     if let Some(n) = get("--skew-neighbours").and_then(|s| s.parse().ok()) {
-        params.skew.neighbours = n;
+        params.engine.skew.neighbours = n;
     }
     let t = Instant::now();
     let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));

@@ -89,7 +89,7 @@ fn detect_on(
         .map_err(|e| PipelineError::Stage("statistics", e.to_string()))?;
     // The documented minimum-weight rule (docs/outputs.md): after significance, a pair enters
     // the graph only with a layer edge of weight >= --min-weight.
-    let min_weight = inv.params.min_weight;
+    let min_weight = inv.config.engine.min_weight;
     let below_min_weight = sig.retain_min_weight(layers, min_weight);
 
     // Kept edges: every layer edge of a significant pair, with its own layer p-value and the

@@ -95,7 +95,7 @@ pub struct Summary {
     /// Accounts in clusters.
     pub accounts_in_clusters: u64,
     /// All parameters.
-    pub parameters: crate::InvestigateParams,
+    pub parameters: crate::InvestigateConfig,
     /// Effective windows, `layer:scale -> seconds`.
     pub windows: BTreeMap<String, i64>,
     /// Stage timings in seconds.
@@ -150,7 +150,7 @@ pub struct VerdictCounts {
 struct RunToml<'a> {
     lockstep_version: &'a str,
     #[serde(flatten)]
-    params: &'a crate::InvestigateParams,
+    config: &'a crate::InvestigateConfig,
     effective_windows: &'a BTreeMap<String, i64>,
 }
 
@@ -300,7 +300,8 @@ pub fn write_outputs(
     // report.html: the self-contained report (default semantics, where verdicts exist).
     if let Some(det) = &inv.detection {
         let title = inv
-            .params
+            .config
+            .ingest
             .inputs
             .first()
             .map(|p| format!("Lockstep investigation: {}", p.display()))
@@ -357,14 +358,15 @@ pub fn write_outputs(
         kept_per_run[k.run as usize] += 1;
     }
     let inputs = inv
-        .params
+        .config
+        .ingest
         .inputs
         .iter()
         .map(|p| digest_file(p))
         .collect::<Result<Vec<_>, _>>()?;
     let summary = Summary {
         version: env!("CARGO_PKG_VERSION").to_string(),
-        semantics: inv.params.semantics,
+        semantics: inv.config.engine.semantics,
         inputs,
         ingest: IngestFileSummary::of(ds),
         posts: ds.posts.len() as u64,
@@ -389,7 +391,7 @@ pub fn write_outputs(
         edges_kept: inv.kept.len() as u64,
         clusters: inv.clusters.len() as u64,
         accounts_in_clusters: inv.clusters.iter().map(|c| c.members.len() as u64).sum(),
-        parameters: inv.params.clone(),
+        parameters: inv.config.clone(),
         windows: windows.clone(),
         timings: inv.timings.iter().cloned().collect(),
         notes: inv.notes.clone(),
@@ -429,7 +431,7 @@ pub fn write_outputs(
         &out.join("run.toml"),
         &RunToml {
             lockstep_version: env!("CARGO_PKG_VERSION"),
-            params: &inv.params,
+            config: &inv.config,
             effective_windows: &windows,
         },
     )?;

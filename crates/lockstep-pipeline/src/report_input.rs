@@ -56,7 +56,7 @@ pub(crate) fn report_input(inv: &Investigation, det: &Detection, title: &str) ->
     // Accounts in clusters, in graph-node order so that layout positions line up.
     let mut accounts = Vec::new();
     let mut positions = Vec::new();
-    let layout = lockstep_graph::layout(&det.graph, 7);
+    let layout = lockstep_graph::layout(&det.graph, inv.config.report.layout_seed);
     for (i, &a) in det.graph.nodes.iter().enumerate() {
         let s = &det.scored.accounts[a.idx()];
         accounts.push(AccountResult {
@@ -147,7 +147,7 @@ fn origin_label(at: &lockstep_score::Attribution) -> String {
 }
 
 fn parameters(inv: &Investigation) -> Vec<(String, String)> {
-    let p = &inv.params;
+    let p = &inv.config.engine;
     let mut out = vec![
         (
             "semantics".to_string(),

@@ -165,10 +165,10 @@ pub(crate) fn apply(
     score: &ScoreParams,
     inv: &mut Investigation,
 ) -> Option<SeedExpansion> {
-    if inv.params.seeds.is_empty() {
+    if inv.config.score.seeds.is_empty() {
         return None;
     }
-    let (resolved, unknown) = resolve_seeds(ds, &inv.params.seeds);
+    let (resolved, unknown) = resolve_seeds(ds, &inv.config.score.seeds);
     let det = inv.detection.as_mut()?;
     let judged: Vec<bool> = det
         .scored
@@ -216,7 +216,7 @@ pub(crate) fn apply(
     }
     inv.accounts = crate::detect::account_outcomes(&det.scored);
     let exp = SeedExpansion {
-        given: inv.params.seeds.len(),
+        given: inv.config.score.seeds.len(),
         resolved,
         unknown,
         ranked,

@@ -3,7 +3,7 @@
 //! resolution are refused.
 
 use lockstep_model::{Dataset, DatasetBuilder, PostRecord, Resolution, SourceInfo};
-use lockstep_pipeline::{InvestigateParams, investigate, write_outputs};
+use lockstep_pipeline::{EngineConfig, InvestigateConfig, ScoreConfig, investigate, write_outputs};
 
 fn dataset(resolution: Resolution) -> Dataset {
     let mut b = DatasetBuilder::new();
@@ -79,7 +79,7 @@ fn dataset(resolution: Resolution) -> Dataset {
 #[test]
 fn finds_the_trio_and_writes_every_file() {
     let ds = dataset(Resolution::Second);
-    let params = InvestigateParams::default();
+    let params = InvestigateConfig::default();
     let inv = investigate(&ds, &params).unwrap();
     assert_eq!(inv.clusters.len(), 1);
     let names: Vec<&str> = inv.clusters[0]
@@ -119,7 +119,7 @@ fn finds_the_trio_and_writes_every_file() {
         let p: f64 = x[7].parse().unwrap();
         let q: f64 = x[8].parse().unwrap();
         assert!((0.0..=1.0).contains(&p), "p {p}");
-        assert!(q <= params.fdr, "q {q} above the FDR");
+        assert!(q <= params.stats.fdr, "q {q} above the FDR");
     }
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("summary.json")).unwrap())
@@ -135,16 +135,20 @@ fn finds_the_trio_and_writes_every_file() {
 #[test]
 fn window_below_resolution_is_refused() {
     let ds = dataset(Resolution::Minute);
-    let params = InvestigateParams::default()
-        .with_windows(&["repost=10".to_string()])
-        .unwrap();
+    let params = InvestigateConfig {
+        engine: EngineConfig {
+            windows: vec!["repost=10".to_string()],
+            ..Default::default()
+        },
+        ..Default::default()
+    };
     let err = investigate(&ds, &params).unwrap_err().to_string();
     assert!(
         err.contains("below the data's time resolution of 60 s"),
         "{err}"
     );
     // Defaults adapt to the resolution instead.
-    assert!(investigate(&ds, &InvestigateParams::default()).is_ok());
+    assert!(investigate(&ds, &InvestigateConfig::default()).is_ok());
 }
 
 /// Issue 14: with `--seeds`, the verdicts the report reads (`detection.scored`) and the rows of
@@ -153,8 +157,11 @@ fn window_below_resolution_is_refused() {
 #[test]
 fn seeds_change_the_one_set_of_verdicts() {
     let ds = dataset(Resolution::Second);
-    let params = InvestigateParams {
-        seeds: vec!["user7".into()],
+    let params = InvestigateConfig {
+        score: ScoreConfig {
+            seeds: vec!["user7".into()],
+            ..Default::default()
+        },
         ..Default::default()
     };
     let inv = investigate(&ds, &params).unwrap_or_else(|e| panic!("{e}"));
@@ -182,7 +189,7 @@ fn seeds_change_the_one_set_of_verdicts() {
 #[test]
 fn coinciding_windows_run_one_scale() {
     let ds = dataset(Resolution::Day);
-    let inv = investigate(&ds, &InvestigateParams::default()).unwrap();
+    let inv = investigate(&ds, &InvestigateConfig::default()).unwrap();
     let runs_of = |layer: &str| -> Vec<(lockstep_engine::Scale, i64)> {
         inv.runs
             .iter()
@@ -214,9 +221,13 @@ fn coinciding_windows_run_one_scale() {
         inv.notes
     );
     // Explicitly different windows keep both scales.
-    let params = InvestigateParams::default()
-        .with_windows(&["repost:drip=172800".to_string()])
-        .unwrap();
+    let params = InvestigateConfig {
+        engine: EngineConfig {
+            windows: vec!["repost:drip=172800".to_string()],
+            ..Default::default()
+        },
+        ..Default::default()
+    };
     let inv = investigate(&ds, &params).unwrap();
     let scales: Vec<_> = inv
         .runs
@@ -226,7 +237,7 @@ fn coinciding_windows_run_one_scale() {
         .collect();
     assert_eq!(scales, vec![86_400, 172_800]);
     // Second resolution: both scales, as before.
-    let inv = investigate(&dataset(Resolution::Second), &InvestigateParams::default()).unwrap();
+    let inv = investigate(&dataset(Resolution::Second), &InvestigateConfig::default()).unwrap();
     assert_eq!(
         inv.runs
             .iter()

@@ -1,33 +1,8 @@
 //! Calendar arithmetic on UTC seconds, enough for report labels and archive timestamps without a
 //! date-time dependency (Howard Hinnant's `civil_from_days`).
 
-/// Seconds per day.
-pub const DAY: i64 = 86_400;
-
-/// `(year, month 1-12, day 1-31)` of a count of days since 1970-01-01.
-pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
-
-/// Days since 1970-01-01 of a calendar date (inverse of [`civil_from_days`]).
-pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let m = i64::from(m);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
+// The calendar has one home, lockstep-model; re-exported for this crate's callers.
+pub use lockstep_model::time::{DAY, civil_from_days, days_from_civil};
 
 /// `YYYY-MM-DD` of UTC seconds.
 pub fn format_date(t: i64) -> String {

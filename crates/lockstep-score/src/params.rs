@@ -129,6 +129,9 @@ impl Default for OrganicRule {
 }
 
 /// Everything [`crate::score`] and [`crate::expand`] need besides the data.
+///
+/// In `run.toml` / `--config` as `[score.params]`; the registry and the IP database are loaded
+/// data, chosen by `score.registry` / `score.ip_db`, and not serialised.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ScoreParams {

@@ -1,38 +1,14 @@
 //! Calendar arithmetic, archive time formats and Twitter snowflake ids.
 
+// The calendar has one home, lockstep-model; re-exported for this crate's callers.
+pub use lockstep_model::time::{DAY, civil_from_days, days_from_civil};
+
 use std::fmt::Write as _;
 
-/// Seconds in a day.
-pub const DAY: i64 = 86_400;
 /// Seconds in an hour.
 pub const HOUR: i64 = 3_600;
 /// Twitter's snowflake epoch in Unix milliseconds.
 pub const TWEPOCH_MS: i64 = 1_288_834_974_657;
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = m as i64;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i64 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The date `(year, month, day)` of a day number since 1970-01-01.
-pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
 
 /// Unix seconds at 00:00 UTC of `YYYY-MM-DD`, or `None` if the text is not such a date.
 pub fn parse_date(s: &str) -> Option<i64> {

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// Parameters of the statistics stage.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct StatsParams {
     /// Analytical null model (a `Permutation` model is run by the caller with
     /// [`crate::permutation::permutation_pvalues`] and passed to [`significance_with`]).

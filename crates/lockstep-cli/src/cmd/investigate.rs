@@ -8,17 +8,25 @@ use indicatif::{ProgressBar, ProgressStyle};
 use lockstep_engine::compat::coortweet::Shares;
 use lockstep_engine::{Layer, Scale};
 use lockstep_outdir::{Inputs, StageOptions, StagedDir};
-use lockstep_pipeline::{InvestigateParams, Progress, Semantics, investigate_with, write_outputs};
+use lockstep_pipeline::{InvestigateConfig, Progress, Semantics, investigate_with, write_outputs};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Instant;
 
-/// Arguments of `lockstep investigate`.
+/// Arguments of `lockstep investigate`. Every setting of the run lands in one
+/// [`InvestigateConfig`] (built by [`config_from_args`]: the `--config` file, then the flags given
+/// over it, validated once), which the run writes whole as `run.toml`.
 #[derive(clap::Args, Debug, Clone)]
 pub struct Args {
     /// Input files (one dataset; formats are detected from the header unless --format is given).
-    #[arg(required_unless_present = "explain_params")]
+    /// May come from --config instead.
+    #[arg(required_unless_present_any = ["explain_params", "config"])]
     pub inputs: Vec<PathBuf>,
+    /// A configuration file (TOML, the shape of run.toml: sections ingest, engine, stats,
+    /// cluster, score, report). A run's run.toml given back repeats the run exactly; flags given
+    /// on the command line override the file; an unknown key is an error.
+    #[arg(long, value_name = "TOML")]
+    pub config: Option<PathBuf>,
     /// Output directory. Written whole or not at all: the run writes into a staging directory
     /// beside it and replaces DIR only when it succeeded (docs/reliability.md).
     #[arg(long, default_value = "lockstep-out")]
@@ -31,61 +39,71 @@ pub struct Args {
     #[arg(long)]
     pub format: Option<String>,
     /// Co-action window: SECONDS (burst window of every layer), LAYER=SECONDS or
-    /// LAYER:SCALE=SECONDS (scale burst|drip; 0 switches it off). Repeatable.
+    /// LAYER:SCALE=SECONDS (scale burst|drip; 0 switches it off). Repeatable; replaces the
+    /// config file's `engine.windows`.
     #[arg(long = "window")]
     pub windows: Vec<String>,
     /// Semantics: lockstep (default), coortweet (CooRTweet 2.1) or qut (coordination-network-toolkit 1.5.2).
-    #[arg(long, default_value = "lockstep")]
-    pub semantics: String,
-    /// Layers to run, comma-separated (default: every layer the data supports).
+    #[arg(long)]
+    pub semantics: Option<String>,
+    /// Layers to run, comma-separated (default: every layer the data supports; default semantics
+    /// only).
     #[arg(long, value_delimiter = ',')]
     pub layers: Vec<String>,
-    /// Scales to run, comma-separated (burst, drip).
-    #[arg(long, value_delimiter = ',', default_value = "burst,drip")]
+    /// Scales to run, comma-separated (burst, drip; default both).
+    #[arg(long, value_delimiter = ',')]
     pub scales: Vec<String>,
     /// Minimum weight for an edge to enter the graph (default 2; for --semantics qut it is the
     /// toolkit's --min_edge_weight, whose command-line default is also 2).
     #[arg(long)]
     pub min_weight: Option<u32>,
-    /// CooRTweet's min_participation.
-    #[arg(long, default_value_t = 2)]
-    pub min_participation: u32,
-    /// CooRTweet's edge_weight quantile for weight_threshold.
-    #[arg(long, default_value_t = 0.5)]
-    pub edge_weight: f64,
+    /// CooRTweet's min_participation (default 2).
+    #[arg(long)]
+    pub min_participation: Option<u32>,
+    /// CooRTweet's edge_weight quantile for weight_threshold (default 0.5).
+    #[arg(long)]
+    pub edge_weight: Option<f64>,
     /// Nominal false discovery rate of the coordination graph's edges (Benjamini-Hochberg over
-    /// all account pairs).
-    #[arg(long, default_value_t = 0.01)]
-    pub fdr: f64,
-    /// Random seed of the community detection (Leiden) and the network layout.
-    #[arg(long, default_value_t = 42)]
-    pub seed: u64,
+    /// all account pairs; default 0.01).
+    #[arg(long)]
+    pub fdr: Option<f64>,
+    /// Random seed of the community detection (Leiden; default 42). The report's layout seed
+    /// is `report.layout_seed` in --config.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Leiden resolution (default 1; higher gives smaller communities).
+    #[arg(long, value_name = "GAMMA")]
+    pub resolution: Option<f64>,
     /// Known operators to expand from: a file with one account id or screen name per line (CSV
     /// lines use their first field; a header and `#` comments are skipped). Seeds become
     /// inauthentic, accounts linked to them are ranked in expansion.csv and the linked ones marked.
     #[arg(long, value_name = "FILE")]
     pub seeds: Option<PathBuf>,
     /// similar_text layer: Jaccard similarity of shingle sets at or above which two texts are
-    /// near-duplicates (docs/similar_text.md).
-    #[arg(long, default_value_t = 0.7, value_name = "J")]
-    pub similarity: f64,
+    /// near-duplicates (default 0.7; docs/similar_text.md).
+    #[arg(long, value_name = "J")]
+    pub similarity: Option<f64>,
     /// similar_text layer: shingle size, N (word and character n-grams) or WORDS,CHARS (word
-    /// n-grams for space-separated scripts, character n-grams for CJK, Thai and similar).
-    #[arg(long, default_value = "2", value_name = "N|W,C")]
-    pub shingle: String,
-    /// similar_text layer: MinHash LSH banding BANDSxROWS (signature length BANDS*ROWS); see the
-    /// recall curve with --explain-params.
-    #[arg(long, default_value = "25x5", value_name = "BxR")]
-    pub lsh: String,
+    /// n-grams for space-separated scripts, character n-grams for CJK, Thai and similar;
+    /// default 2).
+    #[arg(long, value_name = "N|W,C")]
+    pub shingle: Option<String>,
+    /// similar_text layer: MinHash LSH banding BANDSxROWS (signature length BANDS*ROWS; default
+    /// 25x5); see the recall curve with --explain-params.
+    #[arg(long, value_name = "BxR")]
+    pub lsh: Option<String>,
     /// Print the chosen parameters (similar_text parameters with the banding's expected recall
     /// curve, the window of every layer and scale) and exit; needs no input files.
     #[arg(long)]
     pub explain_params: bool,
-    /// IP database placing login IPs in countries: `auto` (Debian's tor-geoipdb when installed),
-    /// `none`, a MaxMind `FILE.mmdb`, or Tor-format ranges `FILE` / `FILE,FILE6`. What was used
-    /// is said in summary.json's notes.
-    #[arg(long, default_value = "auto", value_name = "auto|none|FILE")]
-    pub ip_db: String,
+    /// IP database placing login IPs in countries: `auto` (default: Debian's tor-geoipdb when
+    /// installed), `none`, a MaxMind `FILE.mmdb`, or Tor-format ranges `FILE` / `FILE,FILE6`.
+    /// What was used is said in summary.json's notes.
+    #[arg(long, value_name = "auto|none|FILE")]
+    pub ip_db: Option<String>,
+    /// State-media registry (TOML, the shape of data/state_media.toml) replacing the built-in one.
+    #[arg(long, value_name = "TOML")]
+    pub registry: Option<PathBuf>,
     /// Skip bad input rows (counted by reason, reported on stderr and in summary.json) instead
     /// of stopping at the first.
     #[arg(long)]
@@ -98,44 +116,58 @@ pub struct Args {
     /// and `lockstep inspect --mapping`).
     #[arg(long, value_name = "TOML")]
     pub mapping: Option<PathBuf>,
-    /// Resource limits on the inputs.
-    #[command(flatten)]
-    pub limits: super::input::Limits,
+    /// Longest record accepted (one CSV row, JSON line or JSON array element), in bytes; a
+    /// longer one stops the read with an error naming the file and line, also with --lenient
+    /// (0: no limit; default 64 MiB).
+    #[arg(long, value_name = "BYTES")]
+    pub max_record_bytes: Option<u64>,
+    /// Largest decompressed/compressed ratio of a .gz / .zst input (or of a Parquet column
+    /// chunk), beyond the first 64 MiB of each; more stops the read as a likely decompression
+    /// bomb (0: no limit; default 1000).
+    #[arg(long, value_name = "N")]
+    pub max_compression_ratio: Option<u64>,
     /// No progress bars or table (for scripts).
     #[arg(long, short)]
     pub quiet: bool,
 }
 
-/// Runs `lockstep investigate`.
-pub fn run(args: Args) -> anyhow::Result<()> {
-    let semantics = Semantics::parse(&args.semantics).with_context(|| {
-        format!(
-            "unknown --semantics `{}` (expected lockstep, coortweet or qut)",
-            args.semantics
-        )
-    })?;
-    let mut params = InvestigateParams {
-        inputs: args.inputs.clone(),
-        format: args.format.clone(),
-        semantics,
-        min_participation: args.min_participation,
-        edge_weight: args.edge_weight,
-        min_weight: args.min_weight.unwrap_or(2),
-        fdr: args.fdr,
-        seed: args.seed,
-        ip_db: lockstep_pipeline::IpDbChoice::parse(&args.ip_db),
-        ..Default::default()
+/// The run's configuration: the `--config` file (or the defaults), then every flag given on the
+/// command line over it, validated once.
+pub fn config_from_args(args: &Args) -> anyhow::Result<InvestigateConfig> {
+    let mut cfg = match &args.config {
+        Some(p) => InvestigateConfig::from_path(p).context("reading --config")?,
+        None => InvestigateConfig::default(),
+    };
+    let ingest = &mut cfg.ingest;
+    if !args.inputs.is_empty() {
+        ingest.inputs = args.inputs.clone();
     }
-    .with_windows(&args.windows)?;
-    if !(args.fdr > 0.0 && args.fdr < 1.0) {
-        anyhow::bail!("--fdr {}: expected a rate between 0 and 1", args.fdr);
+    if args.format.is_some() {
+        ingest.format = args.format.clone();
     }
-    if let Some(path) = &args.seeds {
-        params.seeds = lockstep_pipeline::read_seed_file(path)
-            .with_context(|| format!("reading --seeds {}", path.display()))?;
-        if params.seeds.is_empty() {
-            anyhow::bail!("--seeds {}: the file names no account", path.display());
-        }
+    if args.lenient {
+        ingest.lenient = true;
+    }
+    if args.quarantine.is_some() {
+        ingest.quarantine = args.quarantine.clone();
+    }
+    if args.mapping.is_some() {
+        ingest.mapping = args.mapping.clone();
+    }
+    if let Some(n) = args.max_record_bytes {
+        ingest.max_record_bytes = n;
+    }
+    if let Some(n) = args.max_compression_ratio {
+        ingest.max_compression_ratio = n;
+    }
+    let engine = &mut cfg.engine;
+    if let Some(s) = &args.semantics {
+        engine.semantics = Semantics::parse(s).with_context(|| {
+            format!("unknown --semantics `{s}` (expected lockstep, coortweet or qut)")
+        })?;
+    }
+    if !args.windows.is_empty() {
+        engine.windows = args.windows.clone();
     }
     if !args.layers.is_empty() {
         let mut l = Vec::new();
@@ -147,30 +179,114 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 )
             })?);
         }
-        params.layers = Some(l);
+        engine.layers = Some(l);
     }
-    params.scales = args
-        .scales
-        .iter()
-        .map(|s| {
-            Scale::parse(s.trim()).with_context(|| format!("unknown scale `{s}` (burst, drip)"))
-        })
-        .collect::<anyhow::Result<_>>()?;
-    params.similar = similar_params(&args)?;
+    if !args.scales.is_empty() {
+        engine.scales = args
+            .scales
+            .iter()
+            .map(|s| {
+                Scale::parse(s.trim()).with_context(|| format!("unknown scale `{s}` (burst, drip)"))
+            })
+            .collect::<anyhow::Result<_>>()?;
+    }
+    if let Some(n) = args.min_weight {
+        engine.min_weight = n;
+    }
+    if let Some(n) = args.min_participation {
+        engine.min_participation = n;
+    }
+    if let Some(q) = args.edge_weight {
+        engine.edge_weight = q;
+    }
+    let similar = &mut engine.similar;
+    if let Some(j) = args.similarity {
+        similar.threshold = j;
+    }
+    if let Some(s) = &args.shingle {
+        (similar.word_ngram, similar.char_ngram) =
+            lockstep_engine::text::SimilarParams::parse_shingle(s)
+                .map_err(|e| anyhow::anyhow!("--shingle: {e}"))?;
+    }
+    if let Some(s) = &args.lsh {
+        (similar.bands, similar.rows) = lockstep_engine::text::SimilarParams::parse_lsh(s)
+            .map_err(|e| anyhow::anyhow!("--lsh: {e}"))?;
+    }
+    if let Some(fdr) = args.fdr {
+        cfg.stats.fdr = fdr;
+    }
+    if let Some(seed) = args.seed {
+        cfg.cluster.seed = seed;
+    }
+    if let Some(r) = args.resolution {
+        cfg.cluster.resolution = r;
+    }
+    if let Some(s) = &args.ip_db {
+        cfg.score.ip_db = lockstep_pipeline::IpDbChoice::parse(s);
+    }
+    if args.registry.is_some() {
+        cfg.score.registry = args.registry.clone();
+    }
+    if let Some(path) = &args.seeds {
+        cfg.score.seeds = lockstep_pipeline::read_seed_file(path)
+            .with_context(|| format!("reading --seeds {}", path.display()))?;
+        if cfg.score.seeds.is_empty() {
+            anyhow::bail!("--seeds {}: the file names no account", path.display());
+        }
+    }
+    cfg.validate()
+        .map_err(|e| anyhow::anyhow!("{}", flag_names(&e)))?;
+    Ok(cfg)
+}
+
+/// A validation error, with the flag that sets the key when there is one.
+fn flag_names(e: &lockstep_pipeline::ConfigError) -> String {
+    let lockstep_pipeline::ConfigError::Invalid { key, .. } = e else {
+        return e.to_string();
+    };
+    let flag = match *key {
+        "stats.fdr" => Some("--fdr"),
+        "cluster.resolution" => Some("--resolution"),
+        "engine.edge_weight" => Some("--edge-weight"),
+        "engine.similar" => Some("--similarity/--shingle/--lsh"),
+        "engine.layers" => Some("--layers"),
+        "engine.scales" => Some("--scales"),
+        _ => None,
+    };
+    match flag {
+        Some(f) => format!("{f} ({e})"),
+        None => e.to_string(),
+    }
+}
+
+/// Runs `lockstep investigate`.
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let cfg = config_from_args(&args)?;
     if args.explain_params {
-        print!("{}", params.explain());
+        print!("{}", cfg.explain());
         return Ok(());
     }
+    if cfg.ingest.inputs.is_empty() {
+        anyhow::bail!("no input files: give INPUT... or a --config whose ingest.inputs names them");
+    }
+    let semantics = cfg.engine.semantics;
 
     // Where the outputs go is checked before any work: never onto an input, never mixed with
     // another run's files.
-    let mut inputs = Inputs::new(&args.inputs);
-    for p in args.seeds.iter().chain(&args.mapping) {
+    let ingest = &cfg.ingest;
+    let mut inputs = Inputs::new(&ingest.inputs);
+    for p in args
+        .seeds
+        .iter()
+        .chain(&args.config)
+        .chain(&ingest.mapping)
+        .chain(&cfg.score.registry)
+    {
         inputs.add(p);
     }
     // The quarantine is written beside the run, not in it: inside --out it would be replaced
     // with the directory.
-    if let Some(q) = &args.quarantine
+    if let Some(q) = &ingest.quarantine
         && lockstep_outdir::resolve(q).starts_with(lockstep_outdir::resolve(&args.out))
     {
         anyhow::bail!(
@@ -183,7 +299,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .context("choosing the output directory")?;
 
     let show = !args.quiet;
-    let mapping = match &args.mapping {
+    let mapping = match &ingest.mapping {
         Some(p) => Some(
             lockstep_ingest::Mapping::from_path(p)
                 .with_context(|| format!("reading --mapping {}", p.display()))?,
@@ -193,22 +309,22 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let t0 = Instant::now();
     let spinner = bar(show, "read", 0);
     let opts = lockstep_ingest::ReadOptions {
-        format: match &args.format {
+        format: match &ingest.format {
             Some(f) => Some(
                 f.parse()
                     .map_err(|e| anyhow::anyhow!("--format `{f}`: {e:?}"))?,
             ),
             None => None,
         },
-        lenient: args.lenient,
-        quarantine: args.quarantine.clone(),
+        lenient: ingest.lenient,
+        quarantine: ingest.quarantine.clone(),
         mapping,
         progress: show,
-        max_record_bytes: args.limits.max_record_bytes,
-        max_compression_ratio: args.limits.max_compression_ratio,
+        max_record_bytes: ingest.max_record_bytes,
+        max_compression_ratio: ingest.max_compression_ratio,
         par_block_bytes: None,
     };
-    let ingested = lockstep_ingest::read_paths(&args.inputs, &opts);
+    let ingested = lockstep_ingest::read_paths(&ingest.inputs, &opts);
     spinner.finish_and_clear();
     let ingested = ingested.context("reading the inputs")?;
     // What was read, kept and skipped: on stderr before anything else runs (also with --quiet
@@ -216,7 +332,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     for line in super::input::accounting(&ingested.report, args.quiet) {
         eprintln!("{line}");
     }
-    if let Some(q) = &args.quarantine
+    if let Some(q) = &ingest.quarantine
         && show
         && ingested.report.rows_rejected() > 0
     {
@@ -227,7 +343,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         );
     }
     let ds = ingested.dataset;
-    if let Some(m) = lockstep_pipeline::profile_only_message(&ds, &args.inputs) {
+    if let Some(m) = lockstep_pipeline::profile_only_message(&ds, &ingest.inputs) {
         if ds.accounts.is_empty() {
             anyhow::bail!("{}", crate::term::printable(&m));
         }
@@ -236,8 +352,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let read_s = t0.elapsed().as_secs_f64();
     // CooRTweet keeps rows whose content id repeats; a Dataset does not. Read the share rows
     // directly from a CooRTweet CSV so the compatibility mode is exact.
-    let shares = if semantics == Semantics::Coortweet && args.inputs.len() == 1 {
-        let p = &args.inputs[0];
+    let shares = if semantics == Semantics::Coortweet && ingest.inputs.len() == 1 {
+        let p = &ingest.inputs[0];
         if p.extension().is_some_and(|e| e == "csv") {
             Shares::read_csv(p).ok()
         } else {
@@ -250,7 +366,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         show,
         bar: Mutex::new(None),
     };
-    let mut inv = investigate_with(&ds, &params, shares, &progress)?;
+    let mut inv = investigate_with(&ds, &cfg, shares, &progress)?;
     inv.timings.insert(0, ("read".into(), read_s));
     let t = Instant::now();
     let summary = write_outputs(&inv, &ds, staged.path())
@@ -275,51 +391,34 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 pub fn investigate_paths(inputs: &[PathBuf], out: &Path, force: bool) -> anyhow::Result<()> {
     run(Args {
         inputs: inputs.to_vec(),
+        config: None,
         out: out.to_path_buf(),
         force,
         format: None,
         windows: Vec::new(),
-        semantics: "lockstep".into(),
+        semantics: None,
         layers: Vec::new(),
-        scales: vec!["burst".into(), "drip".into()],
+        scales: Vec::new(),
         min_weight: None,
-        min_participation: 2,
-        edge_weight: 0.5,
-        fdr: 0.01,
-        seed: 42,
+        min_participation: None,
+        edge_weight: None,
+        fdr: None,
+        seed: None,
+        resolution: None,
         seeds: None,
-        similarity: 0.7,
-        shingle: "2".into(),
-        lsh: "25x5".into(),
+        similarity: None,
+        shingle: None,
+        lsh: None,
         explain_params: false,
-        ip_db: "auto".into(),
+        ip_db: None,
+        registry: None,
         lenient: false,
         quarantine: None,
         mapping: None,
-        limits: super::input::Limits::default(),
+        max_record_bytes: None,
+        max_compression_ratio: None,
         quiet: false,
     })
-}
-
-/// The `similar_text` parameters from `--similarity`, `--shingle` and `--lsh`, checked.
-fn similar_params(args: &Args) -> anyhow::Result<lockstep_engine::text::SimilarParams> {
-    use lockstep_engine::text::SimilarParams;
-    let (word_ngram, char_ngram) = SimilarParams::parse_shingle(&args.shingle)
-        .map_err(|e| anyhow::anyhow!("--shingle: {e}"))?;
-    let (bands, rows) =
-        SimilarParams::parse_lsh(&args.lsh).map_err(|e| anyhow::anyhow!("--lsh: {e}"))?;
-    let p = SimilarParams {
-        threshold: args.similarity,
-        word_ngram,
-        char_ngram,
-        bands,
-        rows,
-        ..Default::default()
-    };
-    p.validate().map_err(|e| {
-        anyhow::anyhow!("similar_text parameters (--similarity/--shingle/--lsh): {e}")
-    })?;
-    Ok(p)
 }
 
 fn bar(show: bool, stage: &str, len: u64) -> ProgressBar {

@@ -28,6 +28,7 @@ use super::minhash::{MinHasher, jaccard_at_least};
 use super::params::SimilarParams;
 use super::sets::ShingleSets;
 use hashbrown::HashSet;
+use lockstep_model::UnionFind;
 use rayon::prelude::*;
 
 /// Marker for "no group".
@@ -121,52 +122,6 @@ fn band_candidates(
             })
         })
         .collect()
-}
-
-/// Union-find with path halving.
-struct UnionFind {
-    parent: Vec<u32>,
-}
-
-impl UnionFind {
-    fn new(n: usize) -> Self {
-        UnionFind {
-            parent: (0..n as u32).collect(),
-        }
-    }
-
-    /// Root without modification (usable from many threads).
-    fn root(&self, mut x: u32) -> u32 {
-        while self.parent[x as usize] != x {
-            x = self.parent[x as usize];
-        }
-        x
-    }
-
-    fn find(&mut self, mut x: u32) -> u32 {
-        while self.parent[x as usize] != x {
-            let g = self.parent[self.parent[x as usize] as usize];
-            self.parent[x as usize] = g;
-            x = g;
-        }
-        x
-    }
-
-    fn union(&mut self, a: u32, b: u32) {
-        let (ra, rb) = (self.find(a), self.find(b));
-        if ra != rb {
-            // Smaller index becomes the root: deterministic representatives.
-            let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
-            self.parent[hi as usize] = lo;
-        }
-    }
-
-    fn flatten(&mut self) {
-        for i in 0..self.parent.len() {
-            let r = self.find(i as u32);
-            self.parent[i] = r;
-        }
-    }
 }
 
 /// Verifies the pairs of one bucket for grouping, with a bucket-local union-find so that a family
@@ -377,12 +332,12 @@ pub fn group_buckets(
     // Dense group ids for components of size >= 2, in order of their smallest member.
     let mut size = vec![0u32; n];
     for i in 0..n {
-        size[uf.parent[i] as usize] += 1;
+        size[uf.parent(i as u32) as usize] += 1;
     }
     let mut gid = vec![NO_GROUP; n];
     let mut next = 0u32;
     for i in 0..n {
-        let r = uf.parent[i] as usize;
+        let r = uf.parent(i as u32) as usize;
         if size[r] >= 2 {
             if gid[r] == NO_GROUP {
                 gid[r] = next;
@@ -396,7 +351,7 @@ pub fn group_buckets(
     stats.chained_members = (0..n)
         .into_par_iter()
         .filter(|&i| {
-            let r = uf.parent[i] as usize;
+            let r = uf.parent(i as u32) as usize;
             r != i && size[r] >= 2 && !verify(i as u32, r as u32)
         })
         .count() as u64;

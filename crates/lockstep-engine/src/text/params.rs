@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 /// Parameters of near-duplicate detection. The defaults are documented in `docs/similar_text.md`.
 /// Serialisable so that `run.toml` records them (missing fields take their defaults).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct SimilarParams {
     /// Jaccard similarity (on shingle sets) at or above which two texts are near-duplicates.
     /// Default 0.7 (`--similarity`).
