@@ -10,8 +10,10 @@
 pub mod error;
 pub mod fold;
 pub mod input;
+pub mod judged;
 pub mod landing;
 pub mod registry;
+pub mod report;
 pub mod screen;
 
 pub use error::{AdsError, FieldProblem, RegistryError};

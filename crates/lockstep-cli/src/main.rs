@@ -31,6 +31,10 @@ enum Command {
     Eval(cmd::eval::Args),
     /// Write a privacy-hashed transparency dataset for selected networks.
     Disclose(cmd::disclose::Args),
+    /// Screen ads against the registry of state-controlled media; report their spend.
+    Ads(cmd::ads::Args),
+    /// Validate the registry of state-controlled media.
+    Registry(cmd::registry::Args),
 }
 
 /// Restores the default action of `SIGPIPE` (end the process quietly), as command-line tools
@@ -58,6 +62,8 @@ fn main() -> std::process::ExitCode {
         Command::Investigate(a) => cmd::investigate::run(*a),
         Command::Eval(a) => cmd::eval::run(a),
         Command::Disclose(a) => cmd::disclose::run(a),
+        Command::Ads(a) => cmd::ads::run(a),
+        Command::Registry(a) => cmd::registry::run(a),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -1,9 +1,12 @@
 //! One module per subcommand.
 
+pub mod ads;
+pub mod ads_report;
 pub mod demo;
 pub mod disclose;
 pub mod eval;
 pub mod input;
 pub mod inspect;
 pub mod investigate;
+pub mod registry;
 pub mod simulate;
