@@ -12,6 +12,7 @@ pub mod fold;
 pub mod input;
 pub mod judged;
 pub mod landing;
+pub mod pages;
 pub mod registry;
 pub mod report;
 pub mod screen;

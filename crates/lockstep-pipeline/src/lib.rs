@@ -9,6 +9,7 @@
 mod detect;
 mod ipdb;
 mod outputs;
+pub mod pages;
 mod params;
 mod report_input;
 mod seeds;

@@ -104,6 +104,9 @@ pub struct Summary {
     /// Expansion from `--seeds` (absent without seeds).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expansion: Option<crate::ExpansionSummary>,
+    /// Pages and Groups judged from their admins, per network (absent without page_admins).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<lockstep_ads::pages::PagesSummary>,
 }
 
 /// `run.toml`: every parameter, to rerun exactly.
@@ -303,6 +306,7 @@ pub fn write_outputs(
         timings: inv.timings.iter().cloned().collect(),
         notes: inv.notes.clone(),
         expansion: inv.expansion.as_ref().map(|e| e.summary()),
+        pages: crate::pages::write_pages(inv, ds, out)?,
     };
     write_json(&out.join("summary.json"), &summary)?;
     write_toml(
