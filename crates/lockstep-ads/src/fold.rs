@@ -146,7 +146,7 @@ fn fold_word(w: &str) -> String {
     let has_cyr = w.chars().any(is_cyrillic);
     let has_greek = w.chars().any(is_greek);
     let mut out = String::with_capacity(w.len());
-    if (has_latin && (has_cyr || has_greek)) || (has_greek && !has_cyr) || (has_cyr && has_greek) {
+    if has_greek || (has_latin && has_cyr) {
         // A homoglyph game: fold every non-ASCII letter to its Latin look-alike.
         for c in w.chars() {
             push_lookalike(c, &mut out);

@@ -350,7 +350,8 @@ mod tests {
 
     #[test]
     fn bad_fields_get_reasons() {
-        let cases: [(&str, fn(&mut AdRow), &str); 7] = [
+        type Case = (&'static str, fn(&mut AdRow), &'static str);
+        let cases: [Case; 7] = [
             ("advertiser", |r| r.advertiser = " .. ".into(), "empty name"),
             ("landing_url", |r| r.landing_url = "http://".into(), "URL"),
             ("spend", |r| r.spend = "12,5O".into(), "non-numeric"),
