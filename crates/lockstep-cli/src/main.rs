@@ -40,6 +40,10 @@ enum Command {
     Audit(cmd::audit::Args),
     /// Users of the case store (analyst, reviewer, admin).
     User(cmd::user::Args),
+    /// Screen ads against the registry of state-controlled media; report their spend.
+    Ads(cmd::ads::Args),
+    /// Validate the registry of state-controlled media.
+    Registry(cmd::registry::Args),
 }
 
 /// Restores the default action of `SIGPIPE` (end the process quietly), as command-line tools
@@ -71,6 +75,8 @@ fn main() -> std::process::ExitCode {
         Command::Case(a) => cmd::case::run(a),
         Command::Audit(a) => cmd::audit::run(a),
         Command::User(a) => cmd::user::run(a),
+        Command::Ads(a) => cmd::ads::run(a),
+        Command::Registry(a) => cmd::registry::run(a),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -16,6 +16,7 @@ mod detect;
 mod ipdb;
 pub mod operations;
 mod outputs;
+pub mod pages;
 mod report_input;
 mod seeds;
 

@@ -109,6 +109,9 @@ pub struct Summary {
     /// Expansion from `--seeds` (absent without seeds).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expansion: Option<crate::ExpansionSummary>,
+    /// Pages and Groups judged from their admins, per network (absent without page_admins).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<lockstep_ads::pages::PagesSummary>,
 }
 
 /// One operation in `summary.json` (the rows of `operations.csv`, with the origin in words).
@@ -425,6 +428,7 @@ pub fn write_outputs(
             })
             .collect(),
         expansion: inv.expansion.as_ref().map(|e| e.summary()),
+        pages: crate::pages::write_pages(inv, ds, out)?,
     };
     write_json(&out.join("summary.json"), &summary)?;
     write_toml(

@@ -42,6 +42,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     };
     super::simulate::write_world(&sim)?;
     run_pipeline(&world, &args.out, args.force)?;
+    screen_ads_and_pages(&world, &args.out, args.force)?;
     println!("world and ground truth: {}", world.display());
     println!("labels: {}", world.join("labels.csv").display());
     Ok(())
@@ -86,5 +87,57 @@ fn run_pipeline(world: &Path, out: &Path, force: bool) -> anyhow::Result<()> {
     })?;
     println!("results: {}", results.display());
     println!("report:  {}", results.join("report.html").display());
+    Ok(())
+}
+
+/// The ads and pages part of the demo: screens the world's ads against the registry with the
+/// investigation's verdicts (OUT/ads), and prints the page verdicts of OUT/investigation/pages.csv
+/// with a Meta-style takedown line.
+fn screen_ads_and_pages(world: &Path, out: &Path, force: bool) -> anyhow::Result<()> {
+    let investigation = out.join("investigation");
+    let ads = world.join("ads.csv");
+    if ads.exists() {
+        super::ads::run(super::ads::Args {
+            command: super::ads::Command::Screen(super::ads::ScreenArgs {
+                ads,
+                out: out.join("ads"),
+                registry: None,
+                investigation: Some(investigation.clone()),
+                lenient: false,
+                force,
+            }),
+        })?;
+    }
+    let pages = investigation.join("pages.csv");
+    if !pages.exists() {
+        return Ok(());
+    }
+    let mut rd =
+        csv::Reader::from_path(&pages).with_context(|| format!("reading {}", pages.display()))?;
+    let (mut p, mut g, mut judged) = (0, 0, 0);
+    for rec in rd.records() {
+        let rec = rec.with_context(|| format!("reading {}", pages.display()))?;
+        judged += 1;
+        if rec.get(3) == Some("inauthentic") {
+            if rec.get(2) == Some("group") {
+                g += 1;
+            } else {
+                p += 1;
+            }
+        }
+    }
+    let mut rd = csv::Reader::from_path(investigation.join("accounts.csv"))?;
+    let h = rd.headers()?.clone();
+    let v = h.iter().position(|c| c == "verdict");
+    let mut k = 0;
+    for rec in rd.records() {
+        if v.and_then(|v| rec.as_ref().ok()?.get(v).map(|x| x == "inauthentic")) == Some(true) {
+            k += 1;
+        }
+    }
+    println!(
+        "pages: {judged} judged; removed in Meta's terms: {p} Pages, {g} Groups, {k} accounts ({})",
+        pages.display()
+    );
     Ok(())
 }

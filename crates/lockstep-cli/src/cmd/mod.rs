@@ -1,5 +1,7 @@
 //! One module per subcommand.
 
+pub mod ads;
+pub mod ads_report;
 pub mod audit;
 pub mod case;
 pub mod demo;
@@ -8,6 +10,7 @@ pub mod eval;
 pub mod input;
 pub mod inspect;
 pub mod investigate;
+pub mod registry;
 pub mod serve;
 pub mod simulate;
 pub mod store;

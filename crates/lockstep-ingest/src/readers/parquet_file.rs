@@ -152,6 +152,30 @@ pub(crate) fn read(
     Ok(())
 }
 
+/// Reads every row of a Parquet file as a JSON object, with the same guards as [`read`] (footer
+/// checked first, decoder errors and panics turned into an error naming the file and row):
+/// for tables other than posts (the ad screen's `ads.parquet`). `f` gets the 1-based row number.
+pub fn json_rows(
+    path: &Path,
+    max_ratio: u64,
+    mut f: impl FnMut(u64, serde_json::Value) -> Result<(), IngestError>,
+) -> Result<(), IngestError> {
+    let file = std::fs::File::open(path).map_err(|e| IngestError::io(path, e))?;
+    let file_len = file.metadata().map_err(|e| IngestError::io(path, e))?.len();
+    let reader = guarded(path, 0, || SerializedFileReader::new(file))?;
+    check_metadata(path, reader.metadata(), file_len, max_ratio)?;
+    let mut rows = guarded(path, 0, || reader.get_row_iter(None))?;
+    let mut line = 0u64;
+    loop {
+        line += 1;
+        let Some(row) = guarded(path, line, || rows.next().transpose())? else {
+            return Ok(());
+        };
+        let v = guarded(path, line, || Ok(row.to_json_value()))?;
+        f(line, v)?;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
