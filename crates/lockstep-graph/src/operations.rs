@@ -15,8 +15,8 @@
 //! significance test, so a tie is several independent significant findings, not one. Operations
 //! are the connected components of the ties; a cluster with no tie is an operation of its own.
 //! A `compatible` predicate can refuse a tie (the pipeline refuses ties between clusters whose
-//! attributions name different countries with at least medium confidence: an amplification
-//! service rented by two states is two operations, not one).
+//! attributions name different countries, each with high confidence: an amplification service
+//! rented by two states is two operations, not one).
 
 use crate::graph::CoordinationGraph;
 use hashbrown::HashMap;

@@ -71,11 +71,13 @@ pub(crate) fn find_operations(
         det.clusters.membership.get(a.idx()).copied().flatten()
     });
     // An amplification service rented by two states is two operations: refuse a tie between
-    // clusters whose attributions name different countries with at least medium confidence.
+    // clusters whose attributions name different countries, each with high confidence. Medium is
+    // not enough: an amplifier cell logging in through VPN exits abroad gets a medium-confidence
+    // origin in the exits' country (seen on simulated worlds: Chinese-run cells placed in Japan).
     let origin = |c: u32| {
         det.scored.cluster(c).and_then(|s| {
             let a = &s.attribution;
-            (matches!(a.confidence_label, "high" | "medium"))
+            (a.confidence_label == "high")
                 .then(|| a.origin.clone())
                 .flatten()
         })
