@@ -12,6 +12,12 @@
 //!    lies outside the persona's (two hours of slack for night owls and early risers), read only
 //!    when the trough is deep (at most 10% of posts: the account clearly sleeps somewhere).
 //!
+//! The *no sleep* reading does not count for an account that posts mostly (at least half its posts)
+//! through an automation client (`client_concentration::is_automation`): a scheduler posts round
+//! the clock whoever runs it, benign announcement bots included, and the automation itself is
+//! already `client_concentration`'s evidence; counting it twice flagged benign bots on the
+//! independent generator's organic-only world.
+//!
 //! The strength is the larger of the two; the value is the trough's share of posts and the
 //! auxiliary number the offset the trough implies. Accounts with fewer than
 //! `ScoreParams::clock_min_posts` posts are not judged.
@@ -213,7 +219,18 @@ pub fn measure(ctx: &Context<'_>, params: &ScoreParams, a: AccountId) -> Option<
     }
     let (start, share) = sleep_trough(&day)?;
     let offset = trough_offset(start);
-    let no_sleep = ((share - NO_SLEEP_FROM) / NO_SLEEP_RAMP).clamp(0.0, 1.0);
+    let automated = posts
+        .iter()
+        .filter(|&&p| {
+            let c = ctx.ds.posts.client[p as usize];
+            !c.is_none() && super::client_concentration::is_automation(ctx.ds.str(c))
+        })
+        .count();
+    let no_sleep = if 2 * automated >= posts.len() {
+        0.0
+    } else {
+        ((share - NO_SLEEP_FROM) / NO_SLEEP_RAMP).clamp(0.0, 1.0)
+    };
     let zone = persona_zone(ctx.ds.str(ctx.ds.accounts.location[a.idx()]));
     let wrong_zone = match zone {
         Some(z) if share <= DEEP_TROUGH => {
