@@ -60,6 +60,10 @@ pub(crate) fn report_input(inv: &Investigation, det: &Detection, title: &str) ->
     for (i, &a) in det.graph.nodes.iter().enumerate() {
         let s = &det.scored.accounts[a.idx()];
         accounts.push(AccountResult {
+            through_cluster: s
+                .evidence
+                .iter()
+                .any(|e| e.signal == "judged_through_cluster"),
             account: a,
             cluster: inv.cluster_of[a.idx()],
             verdict: Verdict::parse(s.verdict.as_str()).unwrap_or_default(),

@@ -85,6 +85,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let members: Vec<AccountId> = (0..40).map(|k| AccountId(c * 40 + k)).collect();
         for (k, &a) in members.iter().enumerate() {
             accounts.push(AccountResult {
+                through_cluster: false,
                 account: a,
                 cluster: Some(c),
                 verdict: Verdict::Inauthentic,

@@ -80,6 +80,10 @@ pub struct AccountResult {
     pub verdict: Verdict,
     /// Its role.
     pub role: Role,
+    /// Judged inauthentic through its cluster: its own evidence was too thin to decide and none
+    /// of it said organic (docs/scoring.md §3).
+    #[serde(default)]
+    pub through_cluster: bool,
 }
 
 /// One significant coordination edge.

@@ -98,6 +98,12 @@ pub fn render_report(ds: &Dataset, input: &ReportInput) -> Result<String, Report
     }
     let mut cluster_of: HashMap<AccountId, u32> = HashMap::new();
     let mut role_of: HashMap<AccountId, Role> = HashMap::new();
+    let through_cluster: HashSet<AccountId> = input
+        .accounts
+        .iter()
+        .filter(|a| a.through_cluster)
+        .map(|a| a.account)
+        .collect();
     for c in &input.clusters {
         for &m in &c.members {
             cluster_of.insert(m, c.id);
@@ -132,6 +138,7 @@ pub fn render_report(ds: &Dataset, input: &ReportInput) -> Result<String, Report
             &by_account,
             &role_of,
             &cluster_of,
+            &through_cluster,
             &reposts_of,
             &terms,
             bins.as_ref().zip(all_counts.as_deref()),
@@ -392,6 +399,8 @@ struct Section {
     cells: Vec<CellRow>,
     /// Show the members' cluster column (operations: several cells).
     show_cluster: bool,
+    /// Show the "judged" column (some members judged through their cluster).
+    show_judged: bool,
     timeline_svg: Option<String>,
     heatmap_svg: Option<String>,
     creation_svg: Option<String>,
@@ -430,6 +439,8 @@ struct MemberRow {
     display_name: String,
     cluster: String,
     role: &'static str,
+    /// `through its cluster` when its own evidence was too thin (docs/scoring.md §3).
+    judged: &'static str,
     followers: String,
     followers_n: i64,
     created: String,
@@ -740,6 +751,7 @@ fn unit_section(
     by_account: &PostsByAccount,
     role_of: &HashMap<AccountId, Role>,
     cluster_of: &HashMap<AccountId, u32>,
+    through_cluster: &HashSet<AccountId>,
     reposts_of: &RepostCounts,
     terms: &crate::terms::TermCounts,
     bins: Option<(&TimeBins, &[u64])>,
@@ -873,7 +885,7 @@ fn unit_section(
     let member_rows = members
         .iter()
         .take(listed)
-        .map(|&m| member_row(ds, m, by_account, role_of, cluster_of))
+        .map(|&m| member_row(ds, m, by_account, role_of, cluster_of, through_cluster))
         .collect();
 
     let n = u.members.len();
@@ -926,6 +938,7 @@ fn unit_section(
         evidence: u.evidence.clone(),
         attribution: u.attribution.clone(),
         show_cluster: u.cells.len() > 1,
+        show_judged: u.members.iter().any(|m| through_cluster.contains(m)),
         cells: u
             .cells
             .iter()
@@ -955,6 +968,7 @@ fn member_row(
     by_account: &PostsByAccount,
     role_of: &HashMap<AccountId, Role>,
     cluster_of: &HashMap<AccountId, u32>,
+    through_cluster: &HashSet<AccountId>,
 ) -> MemberRow {
     let a = &ds.accounts;
     let name = |s: Sym| ds.str(s).to_string();
@@ -973,6 +987,11 @@ fn member_row(
             .map(|c| c.to_string())
             .unwrap_or_default(),
         role: role_of.get(&m).map(|r| r.as_str()).unwrap_or(""),
+        judged: if through_cluster.contains(&m) {
+            "through its cluster"
+        } else {
+            ""
+        },
         followers: a.followers[m.idx()]
             .map(thousands)
             .unwrap_or_else(|| "–".into()),
@@ -1128,6 +1147,27 @@ pub(crate) fn domain(url: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn operations_lead_and_members_judged_through_their_cluster_are_marked() {
+        let mut sample = crate::sample::sample();
+        let html = render_report(&sample.dataset, &sample.input).unwrap();
+        assert!(
+            !html.contains("through its cluster"),
+            "no member flagged yet"
+        );
+        // The operation's section comes before any cluster's.
+        let op = html.find("id=\"operation-0\"").expect("operation section");
+        let net = html.find("id=\"network-2\"").expect("cluster section");
+        assert!(op < net);
+        let first = sample.input.operations[0].members[0];
+        for a in &mut sample.input.accounts {
+            a.through_cluster = a.account == first;
+        }
+        let html = render_report(&sample.dataset, &sample.input).unwrap();
+        assert!(html.contains("<th>Judged</th>"), "column shown");
+        assert_eq!(html.matches("<td>through its cluster</td>").count(), 1);
+    }
 
     #[test]
     fn helpers() {

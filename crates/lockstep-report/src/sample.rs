@@ -246,6 +246,7 @@ pub fn sample() -> Sample {
     let mut accounts = Vec::new();
     for (k, &a) in op.iter().enumerate() {
         accounts.push(AccountResult {
+            through_cluster: false,
             account: a,
             cluster: Some(1),
             verdict: Verdict::Inauthentic,
@@ -254,6 +255,7 @@ pub fn sample() -> Sample {
     }
     for &a in &fans {
         accounts.push(AccountResult {
+            through_cluster: false,
             account: a,
             cluster: Some(2),
             verdict: Verdict::CoordinatedOrganic,

@@ -127,6 +127,7 @@ pub fn report_input(
             {
                 members.push(b);
                 accounts.push(AccountResult {
+                    through_cluster: false,
                     account: b,
                     cluster: Some(id),
                     verdict: net.verdict,
