@@ -152,8 +152,10 @@ impl AdsReport {
         let mut s = String::new();
         let _ = write!(
             s,
-            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title>\n<style>\n{CSS}</style></head><body><main>\n<h1>{}</h1>\n<p class=\"sub\">Ads screened against the registry of state-controlled media (Lockstep ads screen). State-media ads are the rejected ones; spend is summed per currency, never converted.</p>\n<div class=\"cards\"><div class=\"card\"><div class=\"n\">{}</div><div class=\"l\">ads screened</div></div><div class=\"card alert\"><div class=\"n\">{}</div><div class=\"l\">state-media ads rejected</div></div><div class=\"card\"><div class=\"n\">{}</div><div class=\"l\">sent to review</div></div></div>\n<h2>State-media ads by {}</h2>\n<table><tr>",
+            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title>\n<style>\n{}{}</style></head><body><main>\n<h1>{}</h1>\n<p class=\"sub\">Ads screened against the registry of state-controlled media (Lockstep ads screen). State-media ads are the rejected ones; spend is summed per currency, never converted.</p>\n<div class=\"cards\"><div class=\"card\"><div class=\"n\">{}</div><div class=\"l\">ads screened</div></div><div class=\"card alert\"><div class=\"n\">{}</div><div class=\"l\">state-media ads rejected</div></div><div class=\"card\"><div class=\"n\">{}</div><div class=\"l\">sent to review</div></div></div>\n<h2>State-media ads by {}</h2>\n<table><tr>",
             esc(title),
+            lockstep_report::BASE_CSS,
+            BAR_CSS,
             esc(title),
             self.screened,
             self.rejected,
@@ -193,51 +195,8 @@ fn esc(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// The report crate's palette and layout (crates/lockstep-report/templates/report.html).
-const CSS: &str = r#"
-:root { --ink: #1d2330; --muted: #5b6475; --line: #d9dde5; --bg: #f6f7f9; --bad: #c0392b; --ok: #2e6da4; }
-* { box-sizing: border-box; }
-body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; color: var(--ink); background: var(--bg); line-height: 1.45; }
-main { max-width: 1000px; margin: 0 auto; padding: 24px 28px 60px; background: #fff; }
-h1 { font-size: 1.7rem; margin: 0 0 4px; }
-h2 { font-size: 1.3rem; margin: 36px 0 10px; padding-bottom: 4px; border-bottom: 2px solid var(--line); }
-h3 { font-size: 1.05rem; margin: 20px 0 6px; }
-p.sub { color: var(--muted); margin: 0 0 18px; }
-nav { font-size: .9rem; margin: 12px 0 4px; }
-nav a { margin-right: 14px; color: var(--ok); text-decoration: none; }
-.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 10px; margin: 14px 0; }
-.card { border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; }
-.card .n { font-size: 1.45rem; font-weight: 650; display: block; }
-.card .l { color: var(--muted); font-size: .85rem; }
-.card.alert { border-color: var(--bad); }
-.card.alert .n { color: var(--bad); }
-table { border-collapse: collapse; width: 100%; font-size: .88rem; margin: 8px 0 14px; }
-th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
-td { overflow-wrap: anywhere; } /* 64-hex pseudonyms and long URLs wrap instead of widening the page */
-th { background: var(--bg); font-weight: 600; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-.swatch { display: inline-block; width: 11px; height: 11px; border-radius: 50%; margin-right: 6px; vertical-align: -1px; }
-.verdict { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: .8rem; font-weight: 600; }
-.verdict.inauthentic { background: #fbe3e1; color: var(--bad); }
-.verdict.coordinated_organic { background: #e1ecf7; color: var(--ok); }
-.verdict.none { background: #eee; color: var(--muted); }
-figure { margin: 14px 0; }
-figure svg { width: 100%; height: auto; display: block; border: 1px solid var(--line); }
-figcaption { color: var(--muted); font-size: .85rem; margin-top: 4px; }
-section.cluster { border-top: 4px solid var(--c); margin-top: 40px; }
-ul.evidence li { margin: 3px 0; }
-.attribution { background: var(--bg); border-left: 4px solid var(--c, var(--ok)); padding: 8px 12px; }
-.small { font-size: .82rem; color: var(--muted); }
-@media print {
-  body { background: #fff; }
-  main { max-width: none; padding: 0; }
-  nav { display: none; }
-  h2 { break-after: avoid; }
-  figure, table, .cards { break-inside: avoid; }
-  section.cluster { break-before: page; }
-td.num, th.num { text-align: right; }
-.bar { display: inline-block; height: 9px; background: var(--bad); vertical-align: middle; }
-"#;
+/// The ads report's own rule on top of the shared stylesheet ([`lockstep_report::BASE_CSS`]).
+const BAR_CSS: &str = ".bar { display: inline-block; height: 9px; background: var(--bad); vertical-align: middle; }\n";
 
 #[cfg(test)]
 mod tests {

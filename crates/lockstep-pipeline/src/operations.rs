@@ -89,10 +89,6 @@ pub(crate) fn find_operations(
     let (accepted, groups) = group_operations(&sizes, &eligible, &ties, params, compatible);
 
     let n = ds.accounts.len();
-    let mut posts_of = vec![0u64; n];
-    for a in &ds.posts.account {
-        posts_of[a.idx()] += 1;
-    }
     let membership: Vec<Option<u32>> = {
         let mut m = vec![None; n];
         for (g, clusters) in groups.iter().enumerate() {
@@ -138,7 +134,7 @@ pub(crate) fn find_operations(
                 .collect();
             members.sort_unstable();
             members.dedup();
-            let posts = members.iter().map(|a| posts_of[a.idx()]).sum();
+            let posts = members.iter().map(|&a| ctx.posts_of(a).len() as u64).sum();
             let ties: Vec<ClusterTie> = accepted
                 .iter()
                 .copied()

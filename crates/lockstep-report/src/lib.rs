@@ -19,6 +19,10 @@ pub use input::{
 };
 pub use render::render_report;
 
+/// The shared stylesheet of Lockstep's HTML outputs (`templates/base.css`): the report, the
+/// disclosure's report and the ads spend report look alike from one file.
+pub const BASE_CSS: &str = include_str!("../templates/base.css");
+
 use thiserror::Error;
 
 /// Errors while building the report.
