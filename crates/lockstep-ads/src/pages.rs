@@ -213,11 +213,7 @@ impl PagesSummary {
                 .values()
                 .fold((0, 0), |(p, g), e| (p + e.pages, g + e.groups)),
         };
-        format!(
-            "{p} {}, {g} {}",
-            if p == 1 { "Page" } else { "Pages" },
-            if g == 1 { "Group" } else { "Groups" }
-        )
+        lockstep_model::pages_groups_phrase(p, g)
     }
 }
 

@@ -31,4 +31,4 @@ pub use interner::Interner;
 pub use list::ListColumn;
 pub use time::{Resolution, civil_from_days, days_from_civil, snowflake_to_unix_ms};
 pub use union_find::UnionFind;
-pub use verdict::{Role, Verdict};
+pub use verdict::{Role, Verdict, pages_groups_phrase};

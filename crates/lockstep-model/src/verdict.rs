@@ -148,3 +148,23 @@ mod tests {
         }
     }
 }
+
+/// A takedown's Pages and Groups in Meta's words: `"4 Pages, 1 Group"` (docs/pages.md). One home
+/// for the wording of the demo, the report and the disclosure summary.
+pub fn pages_groups_phrase(pages: usize, groups: usize) -> String {
+    format!(
+        "{pages} {}, {groups} {}",
+        if pages == 1 { "Page" } else { "Pages" },
+        if groups == 1 { "Group" } else { "Groups" }
+    )
+}
+
+#[cfg(test)]
+mod phrase_tests {
+    #[test]
+    fn pages_groups_phrase_counts_in_words() {
+        assert_eq!(super::pages_groups_phrase(7, 3), "7 Pages, 3 Groups");
+        assert_eq!(super::pages_groups_phrase(1, 1), "1 Page, 1 Group");
+        assert_eq!(super::pages_groups_phrase(0, 2), "0 Pages, 2 Groups");
+    }
+}

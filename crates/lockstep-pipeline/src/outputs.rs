@@ -300,6 +300,12 @@ pub fn write_outputs(
         write_operations(&out.join("operations.csv"), &rows)?;
     }
 
+    // pages.csv: Pages and Groups judged from their admins (docs/pages.md).
+    let pages = crate::pages::judge_pages(inv, ds);
+    if let Some(pages) = &pages {
+        crate::pages::write_pages(pages, out)?;
+    }
+
     // report.html: the self-contained report (default semantics, where verdicts exist).
     if let Some(det) = &inv.detection {
         let title = inv
@@ -310,7 +316,12 @@ pub fn write_outputs(
             .map(|p| format!("Lockstep investigation: {}", p.display()))
             .unwrap_or_else(|| "Lockstep investigation".to_string());
         // No timing goes into the report: the same inputs give the same bytes (docs/report.md).
-        let input = crate::report_input::report_input(inv, det, &title);
+        let input = crate::report_input::report_input(
+            inv,
+            det,
+            &title,
+            pages.as_deref().unwrap_or_default(),
+        );
         let html = lockstep_report::render_report(ds, &input)
             .map_err(|e| PipelineError::Stage("report", e.to_string()))?;
         let p = out.join("report.html");
@@ -428,7 +439,7 @@ pub fn write_outputs(
             })
             .collect(),
         expansion: inv.expansion.as_ref().map(|e| e.summary()),
-        pages: crate::pages::write_pages(inv, ds, out)?,
+        pages: pages.as_deref().map(lockstep_ads::pages::PagesSummary::of),
     };
     write_json(&out.join("summary.json"), &summary)?;
     write_toml(

@@ -3,19 +3,13 @@
 //! `summary.json`.
 
 use crate::{Investigation, PipelineError};
-use lockstep_ads::pages::{Admin, PageInput, PagesSummary, judge, write_csv};
+use lockstep_ads::pages::{Admin, PageInput, PageVerdict, judge, write_csv};
 use lockstep_model::Dataset;
 use std::path::Path;
 
-/// Judges the dataset's pages and writes `out/pages.csv`; `None` when the input has no pages.
-pub fn write_pages(
-    inv: &Investigation,
-    ds: &Dataset,
-    out: &Path,
-) -> Result<Option<PagesSummary>, PipelineError> {
-    let Some(pa) = &ds.page_admins else {
-        return Ok(None);
-    };
+/// Judges the dataset's pages from their admins' verdicts; `None` when the input has no pages.
+pub fn judge_pages(inv: &Investigation, ds: &Dataset) -> Option<Vec<PageVerdict>> {
+    let pa = ds.page_admins.as_ref()?;
     let mut pages: Vec<PageInput> = Vec::new();
     let mut index: std::collections::HashMap<&str, usize> = Default::default();
     for i in 0..pa.page.len() {
@@ -36,15 +30,18 @@ pub fn write_pages(
             cluster: inv.cluster_of.get(a).copied().flatten(),
         });
     }
-    let verdicts = judge(&pages, &lockstep_ads::StateMediaRegistry::builtin());
+    Some(judge(&pages, &lockstep_ads::StateMediaRegistry::builtin()))
+}
+
+/// Writes `out/pages.csv`.
+pub fn write_pages(verdicts: &[PageVerdict], out: &Path) -> Result<(), PipelineError> {
     let path = out.join("pages.csv");
     let f = std::fs::File::create(&path).map_err(|source| PipelineError::Io {
         path: path.display().to_string(),
         source,
     })?;
-    write_csv(&verdicts, std::io::BufWriter::new(f)).map_err(|e| PipelineError::Io {
+    write_csv(verdicts, std::io::BufWriter::new(f)).map_err(|e| PipelineError::Io {
         path: path.display().to_string(),
         source: std::io::Error::other(e),
-    })?;
-    Ok(Some(PagesSummary::of(&verdicts)))
+    })
 }

@@ -3,7 +3,8 @@
 use crate::Investigation;
 use crate::detect::Detection;
 use lockstep_report::{
-    AccountResult, ClusterReport, EdgeResult, Headline, OperationReport, ReportInput, Role, Verdict,
+    AccountResult, ClusterReport, EdgeResult, Headline, OperationReport, PageReport, ReportInput,
+    Role, Verdict,
 };
 
 /// Most edges drawn in the network picture and the delay chart (strongest first); more would make
@@ -11,7 +12,12 @@ use lockstep_report::{
 const MAX_REPORT_EDGES: usize = 20_000;
 
 /// The report input for `inv`. Positions come from the graph stage's force layout.
-pub(crate) fn report_input(inv: &Investigation, det: &Detection, title: &str) -> ReportInput {
+pub(crate) fn report_input(
+    inv: &Investigation,
+    det: &Detection,
+    title: &str,
+    pages: &[lockstep_ads::pages::PageVerdict],
+) -> ReportInput {
     let clusters = det
         .clusters
         .members
@@ -139,6 +145,20 @@ pub(crate) fn report_input(inv: &Investigation, det: &Detection, title: &str) ->
         edges: edges.into_iter().map(|(_, e)| e).collect(),
         positions: Some(positions),
         parameters: parameters(inv),
+        pages: pages
+            .iter()
+            .map(|p| PageReport {
+                page_id: p.page_id.clone(),
+                name: p.page_name.clone(),
+                kind: p.page_kind.clone(),
+                verdict: p.verdict.to_string(),
+                network: p.network,
+                admins: p.admins,
+                inauthentic_admins: p.inauthentic_admins,
+                posing_as_news: p.posing_as_news.iter().map(|s| s.to_string()).collect(),
+                evidence: p.evidence.clone(),
+            })
+            .collect(),
     }
 }
 

@@ -69,6 +69,29 @@ pub struct OperationReport {
     pub evidence: Vec<String>,
 }
 
+/// One Page or Group judged from its admins (docs/pages.md), as the report shows it.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct PageReport {
+    /// Page id as in `pages.csv`.
+    pub page_id: String,
+    /// Its name.
+    pub name: String,
+    /// `page` or `group`.
+    pub kind: String,
+    /// `inauthentic`, `suspicious` or `none`.
+    pub verdict: String,
+    /// The cluster most of its inauthentic admins belong to.
+    pub network: Option<u32>,
+    /// Admins in the data.
+    pub admins: usize,
+    /// Admins judged inauthentic.
+    pub inauthentic_admins: usize,
+    /// Posing-as-news signals that fired (`news_like_name`, ...).
+    pub posing_as_news: Vec<String>,
+    /// The verdict's evidence in words.
+    pub evidence: String,
+}
+
 /// One account's result.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct AccountResult {
@@ -118,6 +141,8 @@ pub struct ReportInput {
     pub accounts: Vec<AccountResult>,
     /// Significant edges.
     pub edges: Vec<EdgeResult>,
+    /// Pages and Groups judged from their admins (empty when the input has none).
+    pub pages: Vec<PageReport>,
     /// Network-picture positions, parallel to `accounts`; `None` computes a force layout.
     pub positions: Option<Vec<(f32, f32)>>,
     /// Parameters to list in the appendix (`name`, `value`).

@@ -15,7 +15,8 @@ pub mod terms;
 pub mod time;
 
 pub use input::{
-    AccountResult, ClusterReport, EdgeResult, Headline, OperationReport, ReportInput, Role, Verdict,
+    AccountResult, ClusterReport, EdgeResult, Headline, OperationReport, PageReport, ReportInput,
+    Role, Verdict,
 };
 pub use render::render_report;
 

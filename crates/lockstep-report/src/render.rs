@@ -9,7 +9,7 @@ use crate::charts::histogram::{creation_bins, creation_histogram};
 use crate::charts::network::{Node, network};
 use crate::charts::timeline::{TimeBins, timeline};
 use crate::charts::{GREY, PALETTE, cluster_colour, hex};
-use crate::input::{ClusterReport, ReportInput, Role, Verdict};
+use crate::input::{ClusterReport, PageReport, ReportInput, Role, Verdict};
 use crate::layout::force_layout;
 use crate::time::{format_date, format_minute};
 use hashbrown::{HashMap, HashSet};
@@ -34,6 +34,8 @@ const MAX_EDGES: usize = 12_000;
 const MEMBERS_LISTED_FIRST: usize = 1_500;
 /// ...and in every other section's.
 const MEMBERS_LISTED: usize = 300;
+/// Most rows of the Pages and Groups table (the rest are in pages.csv).
+const MAX_PAGE_ROWS: usize = 500;
 /// Example posts shown per kind and section.
 const EXAMPLES: usize = 5;
 
@@ -59,6 +61,8 @@ struct Unit {
     median_delay_s: Option<f64>,
     /// For an operation: `(cluster id, role, accounts)`.
     cells: Vec<(u32, String, usize)>,
+    /// Its clusters (an operation's cells, or the one cluster).
+    clusters: Vec<u32>,
 }
 
 /// Renders the whole report as one self-contained HTML document (inline CSS, SVG and a small
@@ -145,6 +149,27 @@ pub fn render_report(ds: &Dataset, input: &ReportInput) -> Result<String, Report
             bins.as_ref().zip(all_counts.as_deref()),
         )?);
     }
+    // Pages and Groups: in the section of the finding that holds their network, and in one table.
+    let mut pages: Vec<&PageReport> = input.pages.iter().filter(|p| p.verdict != "none").collect();
+    pages.sort_by(|a, b| {
+        b.inauthentic_admins
+            .cmp(&a.inauthentic_admins)
+            .then(a.name.cmp(&b.name))
+    });
+    for (u, section) in units.iter().zip(sections.iter_mut()) {
+        let mine: Vec<&PageReport> = pages
+            .iter()
+            .copied()
+            .filter(|p| p.network.is_some_and(|n| u.clusters.contains(&n)))
+            .collect();
+        let inauthentic = mine.iter().filter(|p| p.verdict == "inauthentic");
+        let groups = inauthentic.clone().filter(|p| p.kind == "group").count();
+        let n = inauthentic.count();
+        if n > 0 {
+            section.pages_phrase = lockstep_model::pages_groups_phrase(n - groups, groups);
+        }
+        section.pages = mine.into_iter().map(page_row).collect();
+    }
     let table: Vec<UnitRow> = units
         .iter()
         .enumerate()
@@ -181,6 +206,13 @@ pub fn render_report(ds: &Dataset, input: &ReportInput) -> Result<String, Report
         sections,
         parameters: input.parameters.clone(),
         sources,
+        pages_judged: input.pages.len(),
+        pages_clear: input.pages.len() - pages.len(),
+        pages: pages
+            .into_iter()
+            .take(MAX_PAGE_ROWS)
+            .map(page_row)
+            .collect(),
     };
     let mut env = minijinja::Environment::new();
     env.add_template("report.html", TEMPLATE)?;
@@ -226,6 +258,7 @@ fn units(input: &ReportInput) -> Vec<Unit> {
             origin: o.origin_label.clone(),
             utc_offset_hours: o.utc_offset_hours,
             median_delay_s: delays.get(delays.len() / 2).copied(),
+            clusters: o.cells.iter().map(|c| c.0).collect(),
             cells,
         });
     }
@@ -255,6 +288,7 @@ fn units(input: &ReportInput) -> Vec<Unit> {
             utc_offset_hours: c.utc_offset_hours,
             median_delay_s: c.median_delay_s,
             cells: Vec::new(),
+            clusters: vec![c.id],
         });
     }
     out
@@ -348,6 +382,11 @@ struct Context {
     more_units: usize,
     parameters: Vec<(String, String)>,
     sources: Vec<SourceRow>,
+    /// Pages and Groups with inauthentic or suspicious admins, most inauthentic admins first.
+    pages: Vec<PageRow>,
+    /// Pages and Groups judged in all, and those with no admin judged inauthentic.
+    pages_judged: usize,
+    pages_clear: usize,
 }
 
 #[derive(Serialize)]
@@ -416,6 +455,23 @@ struct Section {
     targets: Vec<String>,
     members: Vec<MemberRow>,
     more_members: usize,
+    /// Pages and Groups run by its accounts (their network is one of its clusters).
+    pages: Vec<PageRow>,
+    /// "4 Pages and 4 Groups", empty without pages.
+    pages_phrase: String,
+}
+
+#[derive(Clone, Serialize)]
+struct PageRow {
+    name: String,
+    kind: &'static str,
+    verdict: String,
+    /// CSS class of the verdict pill.
+    verdict_code: &'static str,
+    network: String,
+    admins: String,
+    posing_as_news: String,
+    evidence: String,
 }
 
 #[derive(Serialize)]
@@ -962,7 +1018,29 @@ fn unit_section(
         targets,
         members: member_rows,
         more_members,
+        pages: Vec::new(),
+        pages_phrase: String::new(),
     })
+}
+
+/// A page's row: verdict pill, network and admins in words.
+fn page_row(p: &PageReport) -> PageRow {
+    PageRow {
+        name: p.name.clone(),
+        kind: if p.kind == "group" { "Group" } else { "Page" },
+        verdict: p.verdict.clone(),
+        verdict_code: match p.verdict.as_str() {
+            "inauthentic" => "inauthentic",
+            "suspicious" => "coordinated_undetermined",
+            _ => "coordinated_organic",
+        },
+        network: p
+            .network
+            .map_or_else(|| "none".to_string(), |n| format!("Network {n}")),
+        admins: format!("{} of {}", p.inauthentic_admins, p.admins),
+        posing_as_news: p.posing_as_news.join(", "),
+        evidence: p.evidence.clone(),
+    }
 }
 
 fn member_row(
@@ -1170,6 +1248,31 @@ mod tests {
         let html = render_report(&sample.dataset, &sample.input).unwrap();
         assert!(html.contains("<th>Judged</th>"), "column shown");
         assert_eq!(html.matches("<td>through its cluster</td>").count(), 1);
+    }
+
+    #[test]
+    fn pages_are_listed_in_the_table_and_in_the_section_of_their_network() {
+        let mut sample = crate::sample::sample();
+        let html = render_report(&sample.dataset, &sample.input).unwrap();
+        assert!(
+            html.contains("<a href=\"#pages\">Pages and Groups</a>"),
+            "nav link"
+        );
+        // The news-posing page in the table and in operation 0 (its network 1 is a cell); the
+        // genuine fan group only counted.
+        assert_eq!(html.matches("<td>Hong Kong Truth Daily</td>").count(), 2);
+        assert!(!html.contains("Canto-pop fans"));
+        assert!(html.contains("the other 1 had none"));
+        let op = html.find("id=\"operation-0\"").unwrap();
+        let run = html
+            .find("Its accounts run 1 Page, 0 Groups judged inauthentic")
+            .unwrap();
+        assert!(run > op);
+        // Without pages in the input, no pages heading at all.
+        sample.input.pages.clear();
+        let html = render_report(&sample.dataset, &sample.input).unwrap();
+        assert!(!html.contains("id=\"pages\""));
+        assert!(!html.contains("Pages and Groups it runs"));
     }
 
     #[test]

@@ -8,7 +8,8 @@
 //! tests can search the raw bytes of a disclosure for them.
 
 use crate::input::{
-    AccountResult, ClusterReport, EdgeResult, Headline, OperationReport, ReportInput, Role, Verdict,
+    AccountResult, ClusterReport, EdgeResult, Headline, OperationReport, PageReport, ReportInput,
+    Role, Verdict,
 };
 use lockstep_model::{
     AccountId, Dataset, DatasetBuilder, PostRecord, Profile, Resolution, SourceInfo,
@@ -348,6 +349,32 @@ pub fn sample() -> Sample {
         edges,
         positions: None,
         parameters: vec![("fdr".into(), "0.01".into()), ("window".into(), "repost 60 s / 6 h".into())],
+        // A news-posing Page run by the operation's core, as in Facebook's 2019 takedown, and a
+        // fan group whose admins are genuine.
+        pages: vec![
+            PageReport {
+                page_id: "p1".into(),
+                name: "Hong Kong Truth Daily".into(),
+                kind: "page".into(),
+                verdict: "inauthentic".into(),
+                network: Some(1),
+                admins: 2,
+                inauthentic_admins: 2,
+                posing_as_news: vec!["news_like_name".into(), "no_genuine_outlet".into(), "admins_in_network".into()],
+                evidence: "2 of 2 admins judged inauthentic (network 1)".into(),
+            },
+            PageReport {
+                page_id: "g1".into(),
+                name: "Canto-pop fans".into(),
+                kind: "group".into(),
+                verdict: "none".into(),
+                network: None,
+                admins: 3,
+                inauthentic_admins: 0,
+                posing_as_news: Vec::new(),
+                evidence: "no admin judged inauthentic".into(),
+            },
+        ],
     };
     Sample { dataset, input }
 }

@@ -181,6 +181,8 @@ pub fn report_input(
         accounts,
         edges,
         positions: None,
+        // Pages are not part of the archive schema the disclosure follows; summary.md names them.
+        pages: Vec::new(),
         parameters: vec![
             (
                 "pseudonymised below".into(),
