@@ -13,7 +13,7 @@ use crate::input::{ClusterReport, PageReport, ReportInput, Role, Verdict};
 use crate::layout::force_layout;
 use crate::time::{format_date, format_minute};
 use hashbrown::{HashMap, HashSet};
-use lockstep_model::{AccountId, Dataset, Sym};
+use lockstep_model::{AccountId, Dataset, PostsByAccount, Sym};
 use plotters::style::RGBColor;
 use serde::Serialize;
 
@@ -310,36 +310,6 @@ fn verdict_rank(v: Verdict) -> u8 {
         Verdict::CoordinatedUndetermined => 1,
         Verdict::CoordinatedOrganic => 2,
         Verdict::None => 3,
-    }
-}
-
-/// Post indices grouped by author (counting sort: two flat vectors).
-struct PostsByAccount {
-    offsets: Vec<u32>,
-    posts: Vec<u32>,
-}
-
-impl PostsByAccount {
-    fn new(ds: &Dataset) -> Self {
-        let n = ds.accounts.len();
-        let mut offsets = vec![0u32; n + 1];
-        for a in &ds.posts.account {
-            offsets[a.idx() + 1] += 1;
-        }
-        for i in 0..n {
-            offsets[i + 1] += offsets[i];
-        }
-        let mut fill = offsets.clone();
-        let mut posts = vec![0u32; ds.posts.len()];
-        for (p, a) in ds.posts.account.iter().enumerate() {
-            posts[fill[a.idx()] as usize] = p as u32;
-            fill[a.idx()] += 1;
-        }
-        PostsByAccount { offsets, posts }
-    }
-
-    fn of(&self, a: AccountId) -> &[u32] {
-        &self.posts[self.offsets[a.idx()] as usize..self.offsets[a.idx() + 1] as usize]
     }
 }
 

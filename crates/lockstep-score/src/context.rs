@@ -71,8 +71,7 @@ pub struct Context<'a> {
     pub ds: &'a Dataset,
     /// The groups compared by cluster-level signals.
     pub groups: &'a Groups,
-    offsets: Vec<u32>,
-    posts: Vec<u32>,
+    posts: lockstep_model::PostsByAccount,
     /// Earliest and latest post time, when there are posts.
     pub time_range: Option<(i64, i64)>,
     /// Which profile text fields the sources carry at all: `[description, location, profile URL,
@@ -88,30 +87,10 @@ pub struct Context<'a> {
 impl<'a> Context<'a> {
     /// Builds the index: one counting sort of posts by account, then a time sort per account.
     pub fn new(ds: &'a Dataset, groups: &'a Groups) -> Context<'a> {
-        let n = ds.accounts.len();
-        let mut offsets = vec![0u32; n + 1];
-        for a in &ds.posts.account {
-            offsets[a.idx() + 1] += 1;
-        }
-        for i in 0..n {
-            offsets[i + 1] += offsets[i];
-        }
-        let mut fill = offsets.clone();
-        let mut posts = vec![0u32; ds.posts.len()];
-        for (p, a) in ds.posts.account.iter().enumerate() {
-            posts[fill[a.idx()] as usize] = p as u32;
-            fill[a.idx()] += 1;
-        }
-        let times = &ds.posts.time;
-        for i in 0..n {
-            let s = &mut posts[offsets[i] as usize..offsets[i + 1] as usize];
-            s.sort_unstable_by_key(|&p| (times[p as usize], p));
-        }
         Context {
             ds,
             groups,
-            offsets,
-            posts,
+            posts: lockstep_model::PostsByAccount::by_time(ds),
             time_range: ds.time_range(),
             profile_fields: profile_fields(ds),
             login_stats: std::sync::OnceLock::new(),
@@ -125,7 +104,7 @@ impl<'a> Context<'a> {
 
     /// The posts of account `a` (row indices into `ds.posts`), in time order.
     pub fn posts_of(&self, a: AccountId) -> &[u32] {
-        &self.posts[self.offsets[a.idx()] as usize..self.offsets[a.idx() + 1] as usize]
+        self.posts.of(a)
     }
 }
 
