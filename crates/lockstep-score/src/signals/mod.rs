@@ -15,6 +15,7 @@ pub mod follower_shape;
 pub mod handle_pattern;
 pub mod language_mix;
 pub mod login_ip;
+pub mod reaction_time;
 pub mod repurposed;
 pub mod schedule;
 pub mod state_media;
@@ -148,6 +149,7 @@ register_signals! {
     LoginIp => login_ip,
     ActivityClock => activity_clock,
     ClosedEngagement => closed_engagement,
+    ReactionTime => reaction_time,
 }
 
 impl Signal {
