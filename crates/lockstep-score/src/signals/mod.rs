@@ -15,6 +15,7 @@ pub mod follower_shape;
 pub mod handle_pattern;
 pub mod language_mix;
 pub mod login_ip;
+pub mod many_personas;
 pub mod reaction_time;
 pub mod repurposed;
 pub mod schedule;
@@ -150,6 +151,7 @@ register_signals! {
     ActivityClock => activity_clock,
     ClosedEngagement => closed_engagement,
     ReactionTime => reaction_time,
+    ManyPersonas => many_personas,
 }
 
 impl Signal {
