@@ -5,8 +5,9 @@
 //! hashtag profile (lower-cased hashtag counts, at least [`MIN_TAGS`] uses) and its dominant post
 //! language (at least 70% of its posts with a language). Two members present unrelated personas
 //! when their hashtag profiles barely overlap (cosine below [`MAX_TAG_COSINE`]) or their dominant
-//! languages differ. Their schedule is the hour-of-week profile of their posts (168 UTC bins, at
-//! least [`MIN_POSTS`] posts); it is shared when the cosine of the two profiles is at least
+//! languages differ. Their schedule is the hour-of-day profile of their posts (24 UTC bins, each
+//! the posts of that hour and its two neighbours, so that a few dozen posts give a stable shape;
+//! at least [`MIN_POSTS`] posts); it is shared when the cosine of the two profiles is at least
 //! [`MIN_SCHEDULE_COSINE`]. Account value: the share of its readable cluster mates (at most
 //! [`MAX_MATES`], evenly sampled) that are an unrelated persona on a shared schedule; cluster
 //! value: the same share over all readable member pairs. Strength: `(share - 0.15) / 0.25`,
@@ -18,21 +19,21 @@
 //! 2019; Linvill & Warren, "Troll Factories", 2020); Chinese and Iranian networks ran personas in
 //! several languages pushing the same links (Twitter and Stanford Internet Observatory reports,
 //! 2019-2020). The personas share nothing a real community shares — not their hashtags, not their
-//! language — but they post in the same hours of the same week and amplify the same targets,
+//! language — but they post in the same hours and amplify the same targets,
 //! which is how they came to be clustered at all. A genuine movement's members share its hashtags
-//! and language; genuine people with unrelated interests rarely keep the same weekly schedule.
+//! and language; genuine people with unrelated interests rarely keep the same daily clock inside one coordinated group.
 //!
 //! **False-positive risks.** Multilingual communities coordinating on one cause (a diaspora
 //! posting in two languages): their languages differ but they usually share the cause's
-//! hashtags, and their schedules follow their different time zones. Global fandoms voting in
-//! award campaigns (members in several languages, active around the same broadcast): the weekly
-//! schedule then follows one event, which is why the schedule must hold over the whole week, not a
-//! few hours. News outlets of one publisher with different beats. The signal weighs less than a
+//! hashtags, and their clocks follow their different time zones. Global fandoms voting in
+//! award campaigns (members in several languages): their clocks differ by their time zones
+//! unless they live in one. Unrelated people in one time zone share a rough daily rhythm, which is
+//! why the persona test comes first: they must also have been clustered together. News outlets of one publisher with different beats. The signal weighs less than a
 //! clock or a creation burst and cannot decide alone.
 //!
 //! **Evidence.** Cluster: "212 of 1,035 member pairs present unrelated personas (no shared
-//! hashtags or another language) on one weekly schedule (hour-of-week cosine >= 0.8)"; account:
-//! "14 of 40 cluster mates present an unrelated persona on its weekly schedule".
+//! hashtags or another language) on one daily clock (hour-of-day cosine >= 0.9)"; account:
+//! "14 of 40 cluster mates present an unrelated persona on its daily clock".
 
 use super::SignalColumn;
 use crate::context::{Context, hour_of_week};
@@ -40,12 +41,12 @@ use lockstep_model::{AccountId, Sym};
 
 /// Minimum hashtag uses for a hashtag profile.
 pub const MIN_TAGS: u32 = 5;
-/// Minimum posts for a weekly schedule.
+/// Minimum posts for a daily clock.
 pub const MIN_POSTS: usize = 30;
 /// Hashtag profiles below this cosine are unrelated.
 pub const MAX_TAG_COSINE: f64 = 0.1;
-/// Weekly schedules at or above this cosine are shared.
-pub const MIN_SCHEDULE_COSINE: f64 = 0.8;
+/// Daily clocks at or above this cosine are shared.
+pub const MIN_SCHEDULE_COSINE: f64 = 0.9;
 /// Mates compared per account (and members per cluster), evenly sampled.
 pub const MAX_MATES: usize = 200;
 /// Minimum readable members for a cluster statement.
@@ -67,8 +68,8 @@ pub struct Persona {
     tags: Vec<(u64, f64)>,
     /// Dominant post language, when one holds 70%+.
     language: Option<Sym>,
-    /// Hour-of-week profile, unit length.
-    week: Vec<f64>,
+    /// Smoothed hour-of-day profile, unit length.
+    clock: Vec<f64>,
 }
 
 /// Reads a member's persona; `None` when it has too few posts for a schedule.
@@ -79,14 +80,14 @@ pub fn persona(ctx: &Context<'_>, a: AccountId) -> Option<Persona> {
     if posts.len() < MIN_POSTS {
         return None;
     }
-    let mut week = vec![0.0f64; 168];
+    let mut hours = [0.0f64; 24];
     let mut tags: hashbrown::HashMap<u64, f64> = hashbrown::HashMap::new();
     let mut langs: hashbrown::HashMap<Sym, u32> = hashbrown::HashMap::new();
     let mut n_tags = 0u32;
     let mut n_lang = 0u32;
     for &i in posts {
         let i = i as usize;
-        week[hour_of_week(p.time[i], 0)] += 1.0;
+        hours[hour_of_week(p.time[i], 0) % 24] += 1.0;
         for &h in p.hashtags.get(i) {
             let key = xxhash_rust::xxh3::xxh3_64(ds.str(h).to_lowercase().as_bytes());
             *tags.entry(key).or_default() += 1.0;
@@ -111,13 +112,17 @@ pub fn persona(ctx: &Context<'_>, a: AccountId) -> Option<Persona> {
     let norm = tags.iter().map(|t| t.1 * t.1).sum::<f64>().sqrt();
     tags.iter_mut()
         .for_each(|t| t.1 /= norm.max(f64::MIN_POSITIVE));
-    let norm = week.iter().map(|x| x * x).sum::<f64>().sqrt();
-    week.iter_mut()
+    let mut clock: Vec<f64> = (0..24)
+        .map(|h| hours[(h + 23) % 24] + hours[h] + hours[(h + 1) % 24])
+        .collect();
+    let norm = clock.iter().map(|x| x * x).sum::<f64>().sqrt();
+    clock
+        .iter_mut()
         .for_each(|x| *x /= norm.max(f64::MIN_POSITIVE));
     Some(Persona {
         tags,
         language,
-        week,
+        clock,
     })
 }
 
@@ -138,7 +143,7 @@ fn sparse_cosine(a: &[(u64, f64)], b: &[(u64, f64)]) -> f64 {
     dot
 }
 
-/// True when `x` and `y` present unrelated personas on one weekly schedule.
+/// True when `x` and `y` present unrelated personas on one daily clock.
 pub fn one_operator(x: &Persona, y: &Persona) -> bool {
     let unrelated_tags = !x.tags.is_empty()
         && !y.tags.is_empty()
@@ -147,7 +152,7 @@ pub fn one_operator(x: &Persona, y: &Persona) -> bool {
     if !(unrelated_tags || other_language) {
         return false;
     }
-    let schedule: f64 = x.week.iter().zip(&y.week).map(|(a, b)| a * b).sum();
+    let schedule: f64 = x.clock.iter().zip(&y.clock).map(|(a, b)| a * b).sum();
     schedule >= MIN_SCHEDULE_COSINE
 }
 
@@ -201,7 +206,7 @@ pub fn compute(ctx: &Context<'_>) -> SignalColumn {
         let share = hits as f64 / pairs as f64;
         col.group_strength[g] = strength(share) as f32;
         col.group_text[g] = format!(
-            "{:.0}% of {} compared member pairs present unrelated personas (hashtag profiles with cosine < {MAX_TAG_COSINE} or another language) on one weekly schedule (hour-of-week cosine >= {MIN_SCHEDULE_COSINE})",
+            "{:.0}% of {} compared member pairs present unrelated personas (hashtag profiles with cosine < {MAX_TAG_COSINE} or another language) on one daily clock (hour-of-day cosine >= {MIN_SCHEDULE_COSINE})",
             100.0 * share,
             pairs
         );
@@ -212,7 +217,7 @@ pub fn compute(ctx: &Context<'_>) -> SignalColumn {
 /// Evidence sentence.
 pub fn describe(value: f64, aux: f64) -> String {
     format!(
-        "{:.0} of {:.0} cluster mates present an unrelated persona (other hashtags or language) on its weekly schedule",
+        "{:.0} of {:.0} cluster mates present an unrelated persona (other hashtags or language) on its daily clock",
         (value * aux).round(),
         aux
     )
@@ -223,7 +228,7 @@ pub struct Def;
 
 impl super::SignalDef for Def {
     const SUMMARY: &'static str =
-        "Cluster mates presenting unrelated personas on one operator's weekly schedule.";
+        "Cluster mates presenting unrelated personas on one operator's daily clock.";
     const DEFAULT_WEIGHT: f64 = 1.5;
 
     fn compute(
