@@ -70,3 +70,23 @@ fn term_and_rule_tables_match_the_defaults() {
         .collect();
     assert_eq!(listed.get(1).copied().unwrap_or(""), in_code.join(", "));
 }
+
+#[test]
+fn every_signal_file_is_registered_and_every_signal_has_its_file() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/signals");
+    let mut files: Vec<String> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{dir}: {e}"))
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter_map(|f| f.strip_suffix(".rs").map(str::to_string))
+        .filter(|f| f != "mod")
+        .collect();
+    files.sort();
+    let mut names: Vec<String> = Signal::ALL.iter().map(|s| s.name().to_string()).collect();
+    names.sort();
+    assert_eq!(files, names, "files in src/signals vs register_signals!");
+    for s in Signal::ALL {
+        assert!(!s.summary().is_empty(), "{} has no summary", s.name());
+        assert_eq!(Signal::parse(s.name()), Some(s));
+    }
+}

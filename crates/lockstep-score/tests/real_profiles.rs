@@ -47,7 +47,7 @@ fn parse_date(s: &str) -> Option<i64> {
 
 fn firing_share(ds: &Dataset, groups: &Groups, s: Signal, accounts: &[usize]) -> (f64, usize) {
     let ctx = Context::new(ds, groups);
-    let col = signals::compute_one(s, &ctx, &ScoreParams::default());
+    let col = s.compute(&ctx, &ScoreParams::default());
     let judged: Vec<f32> = accounts
         .iter()
         .map(|&i| col.strength[i])

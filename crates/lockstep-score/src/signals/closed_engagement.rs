@@ -117,6 +117,32 @@ pub fn describe(value: f64, aux: f64) -> String {
     )
 }
 
+/// This signal's registration (see [`super::SignalDef`]).
+pub struct Def;
+
+impl super::SignalDef for Def {
+    const SUMMARY: &'static str = "Engagement received almost only from inside the cluster.";
+    // Reported, not scored: it cannot yet tell fandoms from operations (docs/scoring.md).
+    const DEFAULT_WEIGHT: f64 = 0.0;
+
+    fn compute(
+        ctx: &crate::context::Context<'_>,
+        _params: &crate::params::ScoreParams,
+    ) -> super::SignalColumn {
+        compute(ctx)
+    }
+
+    fn describe(
+        _ctx: &crate::context::Context<'_>,
+        _params: &crate::params::ScoreParams,
+        _a: lockstep_model::AccountId,
+        value: f64,
+        aux: f64,
+    ) -> String {
+        describe(value, aux)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -149,6 +149,31 @@ pub fn describe(ctx: &Context<'_>, a: AccountId, _value: f64, params: &ScorePara
     parts.join("; ")
 }
 
+/// This signal's registration (see [`super::SignalDef`]).
+pub struct Def;
+
+impl super::SignalDef for Def {
+    const SUMMARY: &'static str = "Logins from hosting / VPN networks.";
+    const DEFAULT_WEIGHT: f64 = 2.5;
+
+    fn compute(
+        ctx: &crate::context::Context<'_>,
+        params: &crate::params::ScoreParams,
+    ) -> super::SignalColumn {
+        compute(ctx, params)
+    }
+
+    fn describe(
+        ctx: &crate::context::Context<'_>,
+        params: &crate::params::ScoreParams,
+        a: lockstep_model::AccountId,
+        value: f64,
+        _aux: f64,
+    ) -> String {
+        describe(ctx, a, value, params)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,6 +15,8 @@ pub mod follower_shape;
 pub mod handle_pattern;
 pub mod language_mix;
 pub mod login_ip;
+pub mod many_personas;
+pub mod reaction_time;
 pub mod repurposed;
 pub mod schedule;
 pub mod state_media;
@@ -26,116 +28,133 @@ use crate::params::ScoreParams;
 use lockstep_model::AccountId;
 use serde::Serialize;
 
-/// The signals, in the order of [`crate::Weights::signal`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Signal {
-    /// Members created within days of each other, far above the background rate.
-    CreationBurst,
-    /// Generated handles (name + digits, random strings).
-    HandlePattern,
-    /// Empty or default profile fields.
-    DefaultProfile,
-    /// Few followers, or following far more than followed.
-    FollowerShape,
-    /// Long dormancy then reactivation, often with a language switch.
-    Repurposed,
-    /// Office hours on weekdays in one time zone.
-    Schedule,
-    /// Near-constant gaps between posts.
-    TimingRegularity,
-    /// Members sharing a client/app rare elsewhere.
-    ClientConcentration,
-    /// Own posts whose text other accounts also posted.
-    CopyPaste,
-    /// Post languages at odds with the profile language.
-    LanguageMix,
-    /// Links to and reposts of state-controlled media.
-    StateMedia,
-    /// Logins from hosting / VPN networks.
-    LoginIp,
-    /// No sleep, or sleeping in a time zone at odds with the claimed location.
-    ActivityClock,
-    /// Engagement received almost only from inside the cluster.
-    ClosedEngagement,
+/// What every signal file provides: its summary, hand-set weight and whether its low reading
+/// speaks for authenticity, and how it computes its column and words its evidence. A signal is
+/// one file with a `pub struct Def` implementing this trait, its `pub mod` line and one line in
+/// `register_signals!` below; the [`Signal`] enum, its tables and the dispatch are generated.
+pub trait SignalDef {
+    /// One line: what a firing signal means (shown in `Signal` docs and reports).
+    const SUMMARY: &'static str;
+    /// The hand-set weight (log-odds added by a fully firing signal); `docs/scoring.md` gives
+    /// the reasoning (checked by `tests/docs_tables.rs`).
+    const DEFAULT_WEIGHT: f64;
+    /// True when a *low* reading on most members is positive evidence of authenticity (what an
+    /// operation must fake and a real person has for free): see [`crate::params::OrganicRule`].
+    const SPEAKS_FOR_AUTHENTICITY: bool = false;
+    /// The signal over all accounts and groups.
+    fn compute(ctx: &Context<'_>, params: &ScoreParams) -> SignalColumn;
+    /// The evidence sentence for account `a` with measured `value` and `aux`.
+    fn describe(
+        ctx: &Context<'_>,
+        params: &ScoreParams,
+        a: AccountId,
+        value: f64,
+        aux: f64,
+    ) -> String;
+}
+
+/// Generates [`Signal`] with its tables and dispatch from one line per signal:
+/// `Variant => module,` (the module name is the signal's snake_case name). The modules are declared
+/// above, outside the macro, so that rustfmt reaches their files; a test checks that every file in
+/// this directory is registered.
+macro_rules! register_signals {
+    ($($variant:ident => $module:ident,)+) => {
+        /// The signals, in the order of [`crate::Weights::signal`] (one per file; see
+        /// [`SignalDef`]).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum Signal {
+            $(
+                #[doc = concat!("`", stringify!($module), "`: see [`", stringify!($module), "`].")]
+                $variant,
+            )+
+        }
+
+        impl Signal {
+            /// Number of signals.
+            pub const COUNT: usize = [$(stringify!($variant),)+].len();
+
+            /// Every signal, in weight order.
+            pub const ALL: [Signal; Signal::COUNT] = [$(Signal::$variant,)+];
+
+            /// The snake_case name used in evidence and files (the module's name).
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Signal::$variant => stringify!($module),)+
+                }
+            }
+
+            /// One line: what a firing signal means.
+            pub fn summary(self) -> &'static str {
+                match self {
+                    $(Signal::$variant => <$module::Def as SignalDef>::SUMMARY,)+
+                }
+            }
+
+            /// The hand-set weight (log-odds added by a fully firing signal); `docs/scoring.md`
+            /// gives the reasoning. Signals that real operations show most reliably and organic
+            /// communities rarely show weigh most.
+            pub fn default_weight(self) -> f64 {
+                match self {
+                    $(Signal::$variant => <$module::Def as SignalDef>::DEFAULT_WEIGHT,)+
+                }
+            }
+
+            /// True for the signals whose *low* reading speaks for authenticity: see
+            /// [`SignalDef::SPEAKS_FOR_AUTHENTICITY`].
+            pub fn speaks_for_authenticity(self) -> bool {
+                match self {
+                    $(Signal::$variant => <$module::Def as SignalDef>::SPEAKS_FOR_AUTHENTICITY,)+
+                }
+            }
+
+            /// Computes this signal.
+            pub fn compute(self, ctx: &Context<'_>, params: &ScoreParams) -> SignalColumn {
+                match self {
+                    $(Signal::$variant => <$module::Def as SignalDef>::compute(ctx, params),)+
+                }
+            }
+
+            /// The evidence sentence of this signal for account `a`.
+            pub fn describe(
+                self,
+                ctx: &Context<'_>,
+                params: &ScoreParams,
+                a: AccountId,
+                value: f64,
+                aux: f64,
+            ) -> String {
+                match self {
+                    $(Signal::$variant => {
+                        <$module::Def as SignalDef>::describe(ctx, params, a, value, aux)
+                    })+
+                }
+            }
+        }
+    };
+}
+
+// One line per signal, in weight order (the order of `weights.signal` in files).
+register_signals! {
+    CreationBurst => creation_burst,
+    HandlePattern => handle_pattern,
+    DefaultProfile => default_profile,
+    FollowerShape => follower_shape,
+    Repurposed => repurposed,
+    Schedule => schedule,
+    TimingRegularity => timing_regularity,
+    ClientConcentration => client_concentration,
+    CopyPaste => copy_paste,
+    LanguageMix => language_mix,
+    StateMedia => state_media,
+    LoginIp => login_ip,
+    ActivityClock => activity_clock,
+    ClosedEngagement => closed_engagement,
+    ReactionTime => reaction_time,
+    ManyPersonas => many_personas,
 }
 
 impl Signal {
-    /// Number of signals.
-    pub const COUNT: usize = 14;
-
-    /// Every signal, in weight order.
-    pub const ALL: [Signal; Signal::COUNT] = [
-        Signal::CreationBurst,
-        Signal::HandlePattern,
-        Signal::DefaultProfile,
-        Signal::FollowerShape,
-        Signal::Repurposed,
-        Signal::Schedule,
-        Signal::TimingRegularity,
-        Signal::ClientConcentration,
-        Signal::CopyPaste,
-        Signal::LanguageMix,
-        Signal::StateMedia,
-        Signal::LoginIp,
-        Signal::ActivityClock,
-        Signal::ClosedEngagement,
-    ];
-
-    /// The snake_case name used in evidence and files.
-    pub fn name(self) -> &'static str {
-        match self {
-            Signal::CreationBurst => "creation_burst",
-            Signal::HandlePattern => "handle_pattern",
-            Signal::DefaultProfile => "default_profile",
-            Signal::FollowerShape => "follower_shape",
-            Signal::Repurposed => "repurposed",
-            Signal::Schedule => "schedule",
-            Signal::TimingRegularity => "timing_regularity",
-            Signal::ClientConcentration => "client_concentration",
-            Signal::CopyPaste => "copy_paste",
-            Signal::LanguageMix => "language_mix",
-            Signal::StateMedia => "state_media",
-            Signal::LoginIp => "login_ip",
-            Signal::ActivityClock => "activity_clock",
-            Signal::ClosedEngagement => "closed_engagement",
-        }
-    }
-
-    /// The hand-set weight (log-odds added by a fully firing signal); `docs/scoring.md` gives
-    /// the reasoning. Signals that real operations show most reliably and organic communities
-    /// rarely show weigh most.
-    pub fn default_weight(self) -> f64 {
-        match self {
-            Signal::CreationBurst => 3.0,
-            Signal::HandlePattern => 2.0,
-            Signal::DefaultProfile => 1.5,
-            Signal::FollowerShape => 1.5,
-            Signal::Repurposed => 2.0,
-            Signal::Schedule => 2.5,
-            Signal::TimingRegularity => 1.5,
-            Signal::ClientConcentration => 1.5,
-            Signal::CopyPaste => 1.0,
-            Signal::LanguageMix => 1.0,
-            Signal::StateMedia => 1.5,
-            Signal::LoginIp => 2.5,
-            Signal::ActivityClock => 2.5,
-            // Reported, not scored: it cannot yet tell fandoms from operations (docs/scoring.md).
-            Signal::ClosedEngagement => 0.0,
-        }
-    }
-
-    /// True for the signals whose *low* reading speaks for authenticity (what an operation must
-    /// fake and a real person has for free): see [`crate::params::OrganicRule`].
-    pub fn speaks_for_authenticity(self) -> bool {
-        // Not the handle or the follower shape: a chosen handle is free, and followers are
-        // bought or grown (the IRA's personas had both, with tens of thousands of followers).
-        matches!(
-            self,
-            Signal::CreationBurst | Signal::DefaultProfile | Signal::ClientConcentration
-        )
-    }
-
     /// Parses a signal name.
     pub fn parse(s: &str) -> Option<Signal> {
         Signal::ALL.into_iter().find(|x| x.name() == s)
@@ -256,37 +275,10 @@ impl SignalMatrix {
                 signal: s.name(),
                 strength: st as f64,
                 value,
-                text: describe(s, ctx, params, a, value, aux),
+                text: s.describe(ctx, params, a, value, aux),
             });
         }
         out
-    }
-}
-
-/// The evidence sentence of signal `s` for account `a` with measured `value` and `aux`.
-pub fn describe(
-    s: Signal,
-    ctx: &Context<'_>,
-    params: &ScoreParams,
-    a: AccountId,
-    value: f64,
-    aux: f64,
-) -> String {
-    match s {
-        Signal::CreationBurst => creation_burst::describe(ctx, a, value, params),
-        Signal::HandlePattern => handle_pattern::describe(ctx, a, value),
-        Signal::DefaultProfile => default_profile::describe(ctx, a, value),
-        Signal::FollowerShape => follower_shape::describe(ctx, a, value),
-        Signal::Repurposed => repurposed::describe(ctx, a, value),
-        Signal::Schedule => schedule::describe(ctx, a, value, aux),
-        Signal::TimingRegularity => timing_regularity::describe(ctx, a, value),
-        Signal::ClientConcentration => client_concentration::describe(ctx, a, value),
-        Signal::CopyPaste => copy_paste::describe(ctx, a, value),
-        Signal::LanguageMix => language_mix::describe(ctx, a, value),
-        Signal::StateMedia => state_media::describe(ctx, a, value, params),
-        Signal::LoginIp => login_ip::describe(ctx, a, value, params),
-        Signal::ActivityClock => activity_clock::describe(ctx, params, a),
-        Signal::ClosedEngagement => closed_engagement::describe(value, aux),
     }
 }
 
@@ -297,7 +289,7 @@ pub fn compute_all(ctx: &Context<'_>, params: &ScoreParams) -> SignalMatrix {
         use rayon::prelude::*;
         Signal::ALL
             .par_iter()
-            .map(|&s| (s, compute_one(s, ctx, params)))
+            .map(|&s| (s, s.compute(ctx, params)))
             .collect()
     };
     for (s, c) in computed {
@@ -310,26 +302,6 @@ pub fn compute_all(ctx: &Context<'_>, params: &ScoreParams) -> SignalMatrix {
             .into_iter()
             .map(|c| c.unwrap_or_else(|| SignalColumn::new(n, g)))
             .collect(),
-    }
-}
-
-/// Computes one signal.
-pub fn compute_one(s: Signal, ctx: &Context<'_>, params: &ScoreParams) -> SignalColumn {
-    match s {
-        Signal::CreationBurst => creation_burst::compute(ctx, params),
-        Signal::HandlePattern => handle_pattern::compute(ctx),
-        Signal::DefaultProfile => default_profile::compute(ctx),
-        Signal::FollowerShape => follower_shape::compute(ctx),
-        Signal::Repurposed => repurposed::compute(ctx),
-        Signal::Schedule => schedule::compute(ctx, params),
-        Signal::TimingRegularity => timing_regularity::compute(ctx, params),
-        Signal::ClientConcentration => client_concentration::compute(ctx),
-        Signal::CopyPaste => copy_paste::compute(ctx),
-        Signal::LanguageMix => language_mix::compute(ctx),
-        Signal::StateMedia => state_media::compute(ctx, params),
-        Signal::LoginIp => login_ip::compute(ctx, params),
-        Signal::ActivityClock => activity_clock::compute(ctx, params),
-        Signal::ClosedEngagement => closed_engagement::compute(ctx),
     }
 }
 
