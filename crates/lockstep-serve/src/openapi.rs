@@ -30,6 +30,24 @@ fn body_schema(method: &str, path: &str) -> Option<Value> {
         ("POST", "/api/v1/users") => {
             json!({"type": "object", "required": ["username", "role", "password"], "properties": {"username": {"type": "string"}, "role": {"type": "string", "enum": ["analyst", "reviewer", "admin"]}, "password": {"type": "string"}}})
         }
+        ("POST", "/api/v1/ads/screen") => {
+            let ad = json!({"type": "object",
+                "required": lockstep_ads::input::REQUIRED,
+                "properties": {
+                    "ad_id": {"type": ["string", "integer"]}, "advertiser": {"type": "string"},
+                    "payer": {"type": "string"}, "landing_url": {"type": "string"},
+                    "ad_text": {"type": "string"}, "spend": {"type": ["string", "number"]},
+                    "currency": {"type": "string", "description": "ISO 4217 code"},
+                    "submitted_at": {"type": "string"}, "userid": {"type": ["string", "integer", "null"]},
+                    "page_id": {"type": ["string", "integer", "null"]}}});
+            json!({"oneOf": [
+                ad.clone(),
+                {"type": "array", "items": ad.clone(), "minItems": 1, "maxItems": crate::ads::MAX_ADS_PER_REQUEST},
+                {"type": "object", "required": ["ads"], "properties": {
+                    "ads": {"type": "array", "items": ad, "minItems": 1, "maxItems": crate::ads::MAX_ADS_PER_REQUEST},
+                    "case_id": {"type": "integer", "description": "ads by accounts this case judged inauthentic go to review"}}}
+            ]})
+        }
         _ => return None,
     };
     Some(s)
