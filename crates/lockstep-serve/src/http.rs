@@ -478,6 +478,20 @@ fn route(app: &App, conn: &Connection, req: &Request) -> Result<Response> {
             require(&auth)?;
             Ok(Response::json(200, &queries::cases(conn)?))
         }
+        ("POST", ["api", "v1", "cases"])
+            if req
+                .header("content-type")
+                .is_some_and(|c| c.starts_with("application/x-tar")) =>
+        {
+            let u = require_write(&auth, req)?;
+            if !u.role.can_import() {
+                return Err(ServeError::Forbidden(
+                    "only analysts and admins import cases".into(),
+                ));
+            }
+            let imp = crate::import::import_archive(conn, &req.body, req.query("name"), u)?;
+            Ok(Response::json(201, &imp))
+        }
         ("POST", ["api", "v1", "cases"]) => {
             let u = require_write(&auth, req)?;
             #[derive(serde::Deserialize)]

@@ -427,3 +427,85 @@ fn duplicate(e: rusqlite::Error, path: &Path, line: u64, field: &str) -> ServeEr
         e => ServeError::Db(e),
     }
 }
+
+/// A directory removed when dropped (an unpacked upload).
+struct TempDir(PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Imports an uploaded investigation: `archive` is a tar of the investigation directory (its files
+/// at the top, or in one top-level directory), as `tar -cf inv.tar -C out .` or `tar -cf inv.tar
+/// out` write it. The archive is unpacked into a fresh private directory that is removed
+/// afterwards; only regular files and directories are accepted (a link, device or path leaving
+/// the directory is refused with 400 before anything is imported). Then as [`import_case`]: one
+/// transaction, named `name` or `upload`.
+pub fn import_archive(
+    conn: &Connection,
+    archive: &[u8],
+    name: Option<&str>,
+    actor: &crate::users::User,
+) -> Result<Imported> {
+    let mut nonce = [0u8; 12];
+    let dir_name = std::env::temp_dir();
+    getrandom::fill(&mut nonce).map_err(|e| ServeError::Io {
+        path: dir_name.clone(),
+        source: std::io::Error::other(e.to_string()),
+    })?;
+    let hex: String = nonce.iter().map(|b| format!("{b:02x}")).collect();
+    let dir = TempDir(dir_name.join(format!("lockstep-upload-{hex}")));
+    std::fs::create_dir(&dir.0).map_err(|source| ServeError::Io {
+        path: dir.0.clone(),
+        source,
+    })?;
+    let bad = |m: String| ServeError::BadRequest(format!("upload: {m}"));
+    let mut ar = tar::Archive::new(archive);
+    let entries = ar
+        .entries()
+        .map_err(|e| bad(format!("not a tar archive ({e})")))?;
+    for entry in entries {
+        let mut entry = entry.map_err(|e| bad(format!("not a tar archive ({e})")))?;
+        let kind = entry.header().entry_type();
+        let path = entry
+            .path()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        if !(kind.is_file() || kind.is_dir()) {
+            return Err(bad(format!(
+                "`{path}`: only regular files and directories are accepted"
+            )));
+        }
+        let inside = entry
+            .unpack_in(&dir.0)
+            .map_err(|e| bad(format!("`{path}`: {e}")))?;
+        if !inside {
+            return Err(bad(format!("`{path}`: leaves the archive's directory")));
+        }
+    }
+    // The investigation is the archive's top level, or its only top-level directory.
+    let manifest = lockstep_outdir::MANIFEST;
+    let root = if dir.0.join(manifest).is_file() {
+        dir.0.clone()
+    } else {
+        let subdirs: Vec<PathBuf> = std::fs::read_dir(&dir.0)
+            .map_err(|source| ServeError::Io {
+                path: dir.0.clone(),
+                source,
+            })?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_dir())
+            .collect();
+        match subdirs.as_slice() {
+            [one] if one.join(manifest).is_file() => one.clone(),
+            _ => {
+                return Err(bad(format!(
+                    "not an investigation: no {manifest} at the top of the archive or in its only directory"
+                )));
+            }
+        }
+    };
+    import_case(conn, &root, Some(name.unwrap_or("upload")), actor)
+}

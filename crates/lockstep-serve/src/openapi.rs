@@ -121,6 +121,12 @@ pub fn document() -> Value {
         if let Some(s) = body_schema(method, path) {
             op["requestBody"] = json!({"required": !path.ends_with("/approve") && !path.ends_with("/reject"), "content": {"application/json": {"schema": s}}});
         }
+        if (*method, *path) == ("POST", "/api/v1/cases") {
+            op["requestBody"]["content"]["application/x-tar"] = json!({"schema": {"type": "string", "format": "binary", "description": "an investigation directory as a tar archive (files at the top or in one directory); optional query parameter `name`"}});
+            if let Some(ps) = op["parameters"].as_array_mut() {
+                ps.push(json!({"name": "name", "in": "query", "required": false, "schema": {"type": "string"}, "description": "case name for an uploaded archive (default `upload`)"}));
+            }
+        }
         if *who == "anyone" {
             op["security"] = json!([]);
         }

@@ -602,3 +602,100 @@ fn ads_screen_endpoint() {
         assert_eq!(r.status, status, "{}: {r:?}", &body[..body.len().min(80)]);
     }
 }
+
+#[test]
+fn upload_import_is_one_case_or_nothing() {
+    let s = start();
+    let ana = login(&s, "ana");
+    let rev = login(&s, "rev");
+    let inv = s._tmp.path().join("inv");
+    let cases = || {
+        let c = db::open(&s.url).unwrap();
+        c.query_row("SELECT COUNT(*) FROM cases", [], |r| r.get::<_, i64>(0))
+            .unwrap()
+    };
+    let post = |who: &Caller, path: &str, body: &[u8]| {
+        request(
+            s.addr,
+            "POST",
+            path,
+            &[
+                ("Content-Type", "application/x-tar"),
+                ("Cookie", who.cookie.as_str()),
+                ("X-CSRF-Token", who.csrf.as_str()),
+            ],
+            body,
+        )
+    };
+    // The directory in one top-level folder, and its files at the top: both import.
+    let mut b = tar::Builder::new(Vec::new());
+    b.append_dir_all("inv", &inv).unwrap();
+    let in_folder = b.into_inner().unwrap();
+    let mut b = tar::Builder::new(Vec::new());
+    for f in std::fs::read_dir(&inv).unwrap() {
+        let f = f.unwrap();
+        b.append_path_with_name(f.path(), f.file_name()).unwrap();
+    }
+    let at_top = b.into_inner().unwrap();
+    let before = cases();
+    let r = post(&ana, "/api/v1/cases?name=uploaded", &in_folder);
+    assert_eq!(r.status, 201, "{r:?}");
+    assert_eq!(
+        (r.json()["accounts"].as_i64(), r.json()["pages"].as_i64()),
+        (Some(9), Some(3))
+    );
+    let r = post(&ana, "/api/v1/cases", &at_top);
+    assert_eq!(r.status, 201, "{r:?}");
+    assert_eq!(cases(), before + 2);
+    // Refused, nothing imported: not a tar, a symbolic link, no investigation inside, a
+    // reviewer, no CSRF token.
+    // A complete investigation plus one symbolic link: refused for the link alone.
+    let mut b = tar::Builder::new(Vec::new());
+    b.append_dir_all("inv", &inv).unwrap();
+    let mut h = tar::Header::new_gnu();
+    h.set_entry_type(tar::EntryType::Symlink);
+    h.set_size(0);
+    b.append_link(&mut h, "inv/notes.txt", "/etc/passwd")
+        .unwrap();
+    let link = b.into_inner().unwrap();
+    let mut b = tar::Builder::new(Vec::new());
+    b.append_path_with_name(inv.join("accounts.csv"), "accounts.csv")
+        .unwrap();
+    let no_manifest = b.into_inner().unwrap();
+    for (who, body, status) in [
+        (
+            &ana,
+            b"certainly not a tar archive, but long enough to be read as one header?".repeat(8),
+            400,
+        ),
+        (&ana, link, 400),
+        (&ana, no_manifest, 400),
+        (&rev, in_folder.clone(), 403),
+    ] {
+        let r = post(who, "/api/v1/cases", &body);
+        assert_eq!(r.status, status, "{r:?}");
+    }
+    let r = request(
+        s.addr,
+        "POST",
+        "/api/v1/cases",
+        &[
+            ("Content-Type", "application/x-tar"),
+            ("Cookie", ana.cookie.as_str()),
+        ],
+        &in_folder,
+    );
+    assert_eq!(r.status, 403);
+    assert_eq!(cases(), before + 2);
+    // No unpacked upload is left behind.
+    let left = std::fs::read_dir(std::env::temp_dir())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("lockstep-upload-")
+        })
+        .count();
+    assert_eq!(left, 0);
+}
