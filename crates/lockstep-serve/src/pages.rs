@@ -266,7 +266,7 @@ fn pages_table(ps: &[queries::Page]) -> String {
             esc(&p.verdict),
             esc(&p.admin_ids.join(", ")),
             p.inauthentic_admins,
-            esc(&p.posing_as_news),
+            esc(&p.posing_as_news.replace('|', ", ")),
             esc(&p.evidence)
         );
     }
