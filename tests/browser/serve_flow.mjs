@@ -151,6 +151,22 @@ try {
   await shot('05-network-proposed');
   await go(`/cases/${caseId}/accounts/${encodeURIComponent(excluded)}`);
   await shot('06-account');
+  // Pages posing as news (pages.csv): the network that runs them lists them; propose removing
+  // its Pages (not its Groups).
+  const pageRows = existsSync(join(invDir, 'pages.csv')) ? parseCsv(readFileSync(join(invDir, 'pages.csv'), 'utf8')) : [];
+  const [pageHeader, ...pageData] = pageRows.length ? pageRows : [[]];
+  const pc = (name) => pageHeader.indexOf(name);
+  const pageNetwork = pageData.find((r) => r[pc('network')] !== '' && r[pc('page_kind')] === 'page')?.[pc('network')];
+  const expectedPages = pageData.filter((r) => r[pc('network')] === pageNetwork && r[pc('page_kind')] === 'page').map((r) => r[pc('page_id')]).sort();
+  check('the demo investigation has Pages run by a network', pageNetwork !== undefined && expectedPages.length > 0, pageNetwork);
+  if (pageNetwork !== undefined) {
+    await go(`/cases/${caseId}/networks/${pageNetwork}`);
+    const listed = await evaluate(`[...document.querySelectorAll('#pages tr td:first-child')].map((td) => td.textContent)`);
+    check(`network ${pageNetwork} page lists its Pages and Groups`, expectedPages.every((p) => listed.includes(p)), listed);
+    await act(`document.querySelector('#action').value = 'remove_page'; document.querySelector('#reason').value = 'browser test: Pages posing as news'; document.querySelector('#submit-proposal').click()`);
+    check('remove_page proposal recorded', (await evaluate('document.body.innerText')).includes('remove_page'), '');
+    await shot('06b-network-pages');
+  }
   await go('/review');
   check('analyst sees no approve button for their own proposal', (await evaluate(`document.querySelectorAll('button[id^=approve-]').length`)) === 0, '');
   await act(`document.querySelector('#logout').click()`);
@@ -159,9 +175,12 @@ try {
   await login('reviewer');
   await go('/review');
   await shot('07-review-queue');
-  const approve = await evaluate(`document.querySelector('button[id^=approve-]')?.id`);
-  check('reviewer sees the proposal to approve', !!approve, approve);
-  await act(`document.querySelector('#${approve}').click()`);
+  const approvals = await evaluate(`[...document.querySelectorAll('button[id^=approve-]')].map((b) => b.id)`);
+  check('reviewer sees both proposals to approve', approvals.length === 2, approvals);
+  for (const approve of approvals) {
+    await go('/review');
+    await act(`document.querySelector('#${approve}').click()`);
+  }
   await shot('08-review-applied');
   await go('/audit');
   check('audit page reports an intact chain', (await evaluate(`document.querySelector('#chain').textContent`)).startsWith('Chain intact'), '');
@@ -177,9 +196,13 @@ try {
   const idCol = header.indexOf('account_id');
   const clusterCol = header.indexOf('cluster_id');
   const expected = data.filter((r) => r[clusterCol] === '0' && r[idCol] !== excluded).map((r) => r[idCol]).sort();
-  const got = feed.map((e) => e.account_id).sort();
+  const accountLines = feed.filter((e) => e.subject === 'account');
+  const got = accountLines.map((e) => e.account_id).sort();
   check(`feed holds exactly network 0 minus the exclusion (${expected.length} accounts)`, JSON.stringify(got) === JSON.stringify(expected), { got: got.length, expected: expected.length });
-  check('every feed line is a suspension with a unique idempotency key', feed.every((e) => e.action === 'suspend') && new Set(feed.map((e) => e.idempotency_key)).size === feed.length, '');
+  check('every account line is a suspension; idempotency keys unique', accountLines.every((e) => e.action === 'suspend') && new Set(feed.map((e) => e.idempotency_key)).size === feed.length, '');
+  const pageLines = feed.filter((e) => e.subject === 'page');
+  check(`feed holds exactly network ${pageNetwork}'s Pages (${expectedPages.length})`, JSON.stringify(pageLines.map((e) => e.page_id).sort()) === JSON.stringify(expectedPages) && pageLines.every((e) => e.action === 'remove_page'), pageLines.length);
+  check('no other feed line', accountLines.length + pageLines.length === feed.length, feed.length);
 } finally {
   proc.kill('SIGKILL');
   server.kill('SIGKILL');

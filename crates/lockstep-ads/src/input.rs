@@ -2,6 +2,7 @@
 //! each field with a per-row reason.
 
 use crate::error::{AdsError, FieldProblem};
+use crate::fold::{Folded, fold};
 use crate::landing::Landing;
 use std::io::BufRead;
 use std::path::Path;
@@ -185,7 +186,11 @@ fn read_parquet(path: &Path) -> Result<Vec<AdRow>, AdsError> {
     }
 }
 
-fn row_of_json(path: &str, line: u64, v: &serde_json::Value) -> Result<AdRow, AdsError> {
+/// One ad from a JSON object with the file columns as keys (strings, or numbers for `spend` and
+/// ids); `source` and `line` name it in errors (a JSONL file and line, or a request body and the
+/// ad's 1-based position in the batch).
+pub fn row_of_json(source: &str, line: u64, v: &serde_json::Value) -> Result<AdRow, AdsError> {
+    let path = source;
     let obj = v.as_object().ok_or_else(|| AdsError::Row {
         path: path.to_string(),
         line,
@@ -229,6 +234,10 @@ pub struct Checked {
     pub spend: Option<f64>,
     /// Submission time, UTC seconds (`None` when invalid).
     pub time: Option<i64>,
+    /// The advertiser's name, folded (see [`crate::fold::fold`]).
+    pub advertiser: Folded,
+    /// The payer's name, folded.
+    pub payer: Folded,
     /// Every problem found, in column order.
     pub problems: Vec<FieldProblem>,
 }
@@ -240,8 +249,13 @@ pub fn check_row(r: &AdRow) -> Checked {
     if r.ad_id.trim().is_empty() {
         problems.push(FieldProblem::new("ad_id", "empty id", ""));
     }
-    for (field, v) in [("advertiser", &r.advertiser), ("payer", &r.payer)] {
-        if crate::fold::fold(v).is_empty() {
+    let advertiser = fold(&r.advertiser);
+    let payer = fold(&r.payer);
+    for (field, v, folded) in [
+        ("advertiser", &r.advertiser, &advertiser),
+        ("payer", &r.payer, &payer),
+    ] {
+        if folded.is_empty() {
             problems.push(FieldProblem::new(
                 field,
                 "empty name (nothing left after normalisation)",
@@ -310,6 +324,8 @@ pub fn check_row(r: &AdRow) -> Checked {
         landing,
         spend,
         time,
+        advertiser,
+        payer,
         problems,
     }
 }
@@ -319,7 +335,22 @@ const CURRENCIES: &str = "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BG
 
 /// True for an active ISO 4217 code (capitals, as written).
 pub fn is_currency(c: &str) -> bool {
-    c.len() == 3 && CURRENCIES.split(' ').any(|k| k == c)
+    // CURRENCIES is sorted, every code 3 letters + a space: a binary search over its slots.
+    let (table, code) = (CURRENCIES.as_bytes(), c.as_bytes());
+    if code.len() != 3 {
+        return false;
+    }
+    let slots = table.len().div_ceil(4);
+    let (mut lo, mut hi) = (0usize, slots);
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        match table[mid * 4..mid * 4 + 3].cmp(code) {
+            std::cmp::Ordering::Equal => return true,
+            std::cmp::Ordering::Less => lo = mid + 1,
+            std::cmp::Ordering::Greater => hi = mid,
+        }
+    }
+    false
 }
 
 #[cfg(test)]
@@ -338,6 +369,22 @@ mod tests {
             currency: "USD".into(),
             submitted_at: "2019-08-01 10:00:00".into(),
             ..Default::default()
+        }
+    }
+
+    #[test]
+    fn currency_table_is_sorted_and_searched() {
+        let codes: Vec<&str> = CURRENCIES.split(' ').collect();
+        assert!(
+            codes.windows(2).all(|w| w[0] < w[1]),
+            "CURRENCIES must stay sorted"
+        );
+        assert!(codes.iter().all(|c| c.len() == 3));
+        for c in &codes {
+            assert!(is_currency(c), "{c}");
+        }
+        for c in ["", "US", "usd", "XYZ", "AAA", "ZZZ", "USDX", "EU R"] {
+            assert!(!is_currency(c), "{c}");
         }
     }
 

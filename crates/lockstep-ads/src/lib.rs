@@ -18,7 +18,7 @@ pub mod report;
 pub mod screen;
 
 pub use error::{AdsError, FieldProblem, RegistryError};
-pub use input::{AdRow, read_ads};
+pub use input::{AdRow, read_ads, row_of_json};
 pub use landing::Landing;
 pub use registry::{EntityKind, EntityRef, Outlet, StateMediaRegistry};
 pub use screen::{AdDecision, Decision, Judged, Rule, ScreenSummary, Screener};

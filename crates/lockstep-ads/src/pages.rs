@@ -54,7 +54,23 @@ pub struct PageVerdict {
     pub posing_as_news: Vec<&'static str>,
     /// Evidence text.
     pub evidence: String,
+    /// The admins' account ids, in input order (`|`-separated in pages.csv).
+    pub admin_ids: Vec<String>,
 }
+
+/// The columns of `pages.csv`, in order (the case server imports by them).
+pub const PAGE_COLUMNS: [&str; 10] = [
+    "page_id",
+    "page_name",
+    "page_kind",
+    "verdict",
+    "network",
+    "admins",
+    "inauthentic_admins",
+    "posing_as_news",
+    "evidence",
+    "admin_ids",
+];
 
 /// Name words of news outlets (folded; CJK characters as single tokens).
 const NEWS_WORDS: &[&str] = &[
@@ -152,6 +168,7 @@ fn judge_one(p: &PageInput, reg: &StateMediaRegistry) -> PageVerdict {
         inauthentic_admins: bad.len(),
         posing_as_news: posing,
         evidence,
+        admin_ids: p.admins.iter().map(|a| a.account_id.clone()).collect(),
     }
 }
 
@@ -217,21 +234,10 @@ impl PagesSummary {
     }
 }
 
-/// Writes `pages.csv` (`page_id,page_name,page_kind,verdict,network,admins,inauthentic_admins,
-/// posing_as_news,evidence`).
+/// Writes `pages.csv` ([`PAGE_COLUMNS`]).
 pub fn write_csv<W: std::io::Write>(vs: &[PageVerdict], w: W) -> csv::Result<()> {
     let mut wr = csv::Writer::from_writer(w);
-    wr.write_record([
-        "page_id",
-        "page_name",
-        "page_kind",
-        "verdict",
-        "network",
-        "admins",
-        "inauthentic_admins",
-        "posing_as_news",
-        "evidence",
-    ])?;
+    wr.write_record(PAGE_COLUMNS)?;
     for v in vs {
         wr.write_record([
             v.page_id.as_str(),
@@ -243,6 +249,7 @@ pub fn write_csv<W: std::io::Write>(vs: &[PageVerdict], w: W) -> csv::Result<()>
             &v.inauthentic_admins.to_string(),
             &v.posing_as_news.join("|"),
             &v.evidence,
+            &v.admin_ids.join("|"),
         ])?;
     }
     wr.flush()?;

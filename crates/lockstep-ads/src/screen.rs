@@ -1,11 +1,11 @@
 //! The ad screen: one decision per ad (`reject`, `review`, `allow`) with the rule that fired, the
 //! registry entity and the evidence (docs/ads.md lists the rules).
 
-use crate::fold::fold;
+use crate::fold::{Folded, fold};
 use crate::input::{AdRow, check_row};
 use crate::landing::Landing;
 use crate::registry::{EntityKind, EntityRef, StateMediaRegistry};
-use hashbrown::{HashMap, HashSet};
+use hashbrown::HashMap;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -210,13 +210,12 @@ impl<'a> Screener<'a> {
         if let Some(l) = &checked.landing {
             self.url_findings(l, &mut f);
         }
-        let mut seen_names = HashSet::new();
-        for (field, name) in [("advertiser", &r.advertiser), ("payer", &r.payer)] {
-            let n = name.trim();
-            if n.is_empty() || !seen_names.insert(n.to_string()) {
-                continue;
-            }
-            self.name_findings(field, n, &mut f);
+        let (adv, payer) = (r.advertiser.trim(), r.payer.trim());
+        if !adv.is_empty() {
+            self.name_findings("advertiser", adv, &checked.advertiser, &mut f);
+        }
+        if !payer.is_empty() && payer != adv {
+            self.name_findings("payer", payer, &checked.payer, &mut f);
         }
         if !r.ad_text.is_empty() {
             let t = fold(&r.ad_text);
@@ -392,7 +391,7 @@ impl<'a> Screener<'a> {
         }
     }
 
-    fn name_findings(&self, field: &str, name: &str, f: &mut Vec<Finding>) {
+    fn name_findings(&self, field: &str, name: &str, folded: &Folded, f: &mut Vec<Finding>) {
         let handle_like = !name.contains(char::is_whitespace);
         if handle_like && let Some(e) = self.reg.entity_of_handle(name) {
             let o = self.reg.entity(e);
@@ -413,7 +412,7 @@ impl<'a> Screener<'a> {
             });
             return;
         }
-        let Some(m) = self.reg.match_name(name) else {
+        let Some(m) = self.reg.match_folded(folded) else {
             return;
         };
         let o = self.reg.entity(m.entity);

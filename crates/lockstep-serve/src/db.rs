@@ -7,7 +7,10 @@ use std::path::Path;
 
 /// The schema's migrations, applied in this order at every start; a migration already recorded
 /// in `schema_migrations` is skipped.
-pub const MIGRATIONS: [(i64, &str); 1] = [(1, include_str!("../migrations/0001_init.sql"))];
+pub const MIGRATIONS: [(i64, &str); 2] = [
+    (1, include_str!("../migrations/0001_init.sql")),
+    (2, include_str!("../migrations/0002_pages.sql")),
+];
 
 /// Where the store lives, parsed from `--database-url`.
 #[derive(Clone, Debug, PartialEq)]

@@ -51,7 +51,16 @@ impl Action {
             Action::Restore => "restore",
         }
     }
-    /// Parses the wire name.
+    /// The page kind a page action removes (`page`, `group`); `None` for account actions.
+    pub fn page_kind(self) -> Option<&'static str> {
+        match self {
+            Action::RemovePage => Some("page"),
+            Action::RemoveGroup => Some("group"),
+            _ => None,
+        }
+    }
+
+    /// Parses an action name.
     pub fn parse(s: &str) -> Result<Self> {
         Self::ALL
             .into_iter()
@@ -84,7 +93,8 @@ pub struct Proposal {
     pub target: Target,
     /// What to do.
     pub action: Action,
-    /// Members of the network left out (network targets only).
+    /// Members of the network left out (network targets only); for remove_page /
+    /// remove_group, page ids left out.
     #[serde(default)]
     pub exclusions: Vec<String>,
     /// Why.
@@ -121,7 +131,8 @@ pub struct Decision {
     pub reviewed_at: Option<i64>,
     /// Reviewer's note.
     pub review_note: Option<String>,
-    /// Accounts the decision covers (members minus exclusions, or the one account).
+    /// What the decision covers: accounts (members minus exclusions, or the one account), or
+    /// for remove_page / remove_group the network's pages or groups minus exclusions.
     pub accounts: i64,
 }
 
@@ -130,14 +141,20 @@ pub struct Decision {
 pub struct Enforcement {
     /// Feed position (strictly increasing; resume with `after=id`).
     pub id: i64,
-    /// Stable key for the consumer to de-duplicate: `d{decision_id}:{account_id}`.
+    /// Stable key for the consumer to de-duplicate: `d{decision_id}:{account_id or page_id}`.
     pub idempotency_key: String,
     /// The decision.
     pub decision_id: i64,
     /// The case.
     pub case_id: i64,
-    /// The account to act on (platform id).
-    pub account_id: String,
+    /// What the line acts on: `account`, or `page` / `group` (remove_page / remove_group).
+    pub subject: String,
+    /// The account to act on (platform id), for account lines.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
+    /// The page or group to act on (platform id), for page and group lines.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_id: Option<String>,
     /// The action.
     pub action: String,
     /// Unix seconds.
@@ -162,22 +179,31 @@ fn case_exists(conn: &Connection, case_id: i64) -> Result<()> {
     }
 }
 
-/// Accounts a decision covers.
+/// Accounts a decision covers, or for remove_page / remove_group the network's pages or groups.
 fn covered(
     conn: &Connection,
     case_id: i64,
     target: &Target,
+    action: Action,
     exclusions: &[String],
 ) -> Result<Vec<String>> {
     match target {
         Target::Account(a) => Ok(vec![a.clone()]),
         Target::Network(n) => {
-            let mut st = conn.prepare(
-                "SELECT account_id FROM accounts WHERE case_id = ?1 AND cluster_id = ?2 ORDER BY account_id",
-            )?;
-            let all = st
-                .query_map(params![case_id, n], |r| r.get::<_, String>(0))?
-                .collect::<Result<Vec<_>, _>>()?;
+            let all = match action.page_kind() {
+                None => conn
+                    .prepare_cached(
+                        "SELECT account_id FROM accounts WHERE case_id = ?1 AND cluster_id = ?2 ORDER BY account_id",
+                    )?
+                    .query_map(params![case_id, n], |r| r.get::<_, String>(0))?
+                    .collect::<Result<Vec<_>, _>>()?,
+                Some(kind) => conn
+                    .prepare_cached(
+                        "SELECT page_id FROM pages WHERE case_id = ?1 AND network = ?2 AND page_kind = ?3 ORDER BY page_id",
+                    )?
+                    .query_map(params![case_id, n, kind], |r| r.get::<_, String>(0))?
+                    .collect::<Result<Vec<_>, _>>()?,
+            };
             let ex: std::collections::HashSet<&str> =
                 exclusions.iter().map(String::as_str).collect();
             Ok(all
@@ -203,12 +229,6 @@ pub fn propose(conn: &Connection, user: &User, p: &Proposal) -> Result<i64> {
             "exclusions: more than {MAX_EXCLUSIONS}"
         )));
     }
-    if matches!(p.action, Action::RemovePage | Action::RemoveGroup) {
-        return Err(ServeError::BadRequest(format!(
-            "{}: this case holds no pages or groups (investigation outputs do not list them yet, docs/serve.md)",
-            p.action.as_str()
-        )));
-    }
     let tx = crate::write_tx(conn)?;
     case_exists(&tx, p.case_id)?;
     let (cluster_id, account_id) = match &p.target {
@@ -224,7 +244,33 @@ pub fn propose(conn: &Connection, user: &User, p: &Proposal) -> Result<i64> {
                     p.case_id
                 )));
             }
-            for a in &p.exclusions {
+            if let Some(kind) = p.action.page_kind() {
+                let mut in_network = tx.prepare_cached(
+                    "SELECT EXISTS(SELECT 1 FROM pages WHERE case_id = ?1 AND network = ?2 AND page_kind = ?3 AND (?4 IS NULL OR page_id = ?4))",
+                )?;
+                if !in_network.query_row(params![p.case_id, n, kind, None::<String>], |r| {
+                    r.get::<_, bool>(0)
+                })? {
+                    return Err(ServeError::BadRequest(format!(
+                        "{}: network {n} runs no {kind} (pages.csv)",
+                        p.action.as_str()
+                    )));
+                }
+                for x in &p.exclusions {
+                    if !in_network
+                        .query_row(params![p.case_id, n, kind, x], |r| r.get::<_, bool>(0))?
+                    {
+                        return Err(ServeError::BadRequest(format!(
+                            "exclusion `{x}` is not a {kind} of network {n}"
+                        )));
+                    }
+                }
+            }
+            for a in p
+                .exclusions
+                .iter()
+                .filter(|_| p.action.page_kind().is_none())
+            {
                 let member: bool = tx.query_row(
                     "SELECT EXISTS(SELECT 1 FROM accounts WHERE case_id = ?1 AND cluster_id = ?2 AND account_id = ?3)",
                     params![p.case_id, n, a],
@@ -239,6 +285,13 @@ pub fn propose(conn: &Connection, user: &User, p: &Proposal) -> Result<i64> {
             (Some(i64::from(*n)), None)
         }
         Target::Account(a) => {
+            if p.action.page_kind().is_some() {
+                return Err(ServeError::BadRequest(format!(
+                    "{}: applies to a network (its {}s), not to an account",
+                    p.action.as_str(),
+                    p.action.page_kind().unwrap_or("page")
+                )));
+            }
             if !p.exclusions.is_empty() {
                 return Err(ServeError::BadRequest(
                     "exclusions apply to network decisions only".into(),
@@ -366,16 +419,17 @@ pub fn review(
     let mut lines = Vec::new();
     let mut skipped = 0i64;
     if action != Action::Dismiss {
-        let accounts = covered(&tx, d.case_id, &target, &d.exclusions)?;
+        let subject = action.page_kind().unwrap_or("account");
+        let ids = covered(&tx, d.case_id, &target, action, &d.exclusions)?;
         let mut last_action = tx.prepare(
-            "SELECT action FROM enforcements WHERE case_id = ?1 AND account_id = ?2 ORDER BY id DESC LIMIT 1",
+            "SELECT action FROM enforcements WHERE case_id = ?1 AND account_id = ?2 AND subject = ?3 ORDER BY id DESC LIMIT 1",
         )?;
         let mut insert = tx.prepare(
-            "INSERT INTO enforcements (idempotency_key, decision_id, case_id, account_id, action, applied_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO enforcements (idempotency_key, decision_id, case_id, account_id, action, applied_at, subject) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?;
-        for a in accounts {
+        for a in ids {
             let last: Option<String> = last_action
-                .query_row(params![d.case_id, a], |r| r.get(0))
+                .query_row(params![d.case_id, a, subject], |r| r.get(0))
                 .optional()?;
             let send = match action {
                 Action::Restore => last.as_deref().is_some_and(|l| l != "restore"),
@@ -386,13 +440,23 @@ pub fn review(
                 continue;
             }
             let key = format!("d{id}:{a}");
-            insert.execute(params![key, id, d.case_id, a, action.as_str(), now])?;
+            insert.execute(params![
+                key,
+                id,
+                d.case_id,
+                a,
+                action.as_str(),
+                now,
+                subject
+            ])?;
             lines.push(Enforcement {
                 id: tx.last_insert_rowid(),
                 idempotency_key: key,
                 decision_id: id,
                 case_id: d.case_id,
-                account_id: a,
+                subject: subject.to_string(),
+                account_id: (subject == "account").then(|| a.clone()),
+                page_id: (subject != "account").then_some(a),
                 action: action.as_str().to_string(),
                 applied_at: now,
             });
@@ -422,8 +486,10 @@ fn decision_row(conn: &Connection, r: &rusqlite::Row<'_>) -> rusqlite::Result<De
     let exclusions: Vec<String> = serde_json::from_str(&ex).unwrap_or_default();
     let case_id: i64 = r.get(1)?;
     let cluster_id: Option<i64> = r.get(2)?;
-    let accounts = match cluster_id {
-        Some(c) => {
+    let action: String = r.get(4)?;
+    let page_kind = Action::parse(&action).ok().and_then(Action::page_kind);
+    let accounts = match (cluster_id, page_kind) {
+        (Some(c), None) => {
             let members: i64 = conn.query_row(
                 "SELECT COUNT(*) FROM accounts WHERE case_id = ?1 AND cluster_id = ?2",
                 params![case_id, c],
@@ -431,14 +497,22 @@ fn decision_row(conn: &Connection, r: &rusqlite::Row<'_>) -> rusqlite::Result<De
             )?;
             members - exclusions.len() as i64
         }
-        None => 1,
+        (Some(c), Some(kind)) => {
+            let pages: i64 = conn.query_row(
+                "SELECT COUNT(*) FROM pages WHERE case_id = ?1 AND network = ?2 AND page_kind = ?3",
+                params![case_id, c, kind],
+                |r| r.get(0),
+            )?;
+            pages - exclusions.len() as i64
+        }
+        (None, _) => 1,
     };
     Ok(Decision {
         id: r.get(0)?,
         case_id,
         cluster_id,
         account_id: r.get(3)?,
-        action: r.get(4)?,
+        action,
         exclusions,
         reason: r.get(6)?,
         state: r.get(7)?,
@@ -490,16 +564,21 @@ pub fn list(
 /// Feed lines with `id > after`, at most `limit`, in order.
 pub fn feed(conn: &Connection, after: i64, limit: i64) -> Result<Vec<Enforcement>> {
     let mut st = conn.prepare(
-        "SELECT id, idempotency_key, decision_id, case_id, account_id, action, applied_at FROM enforcements WHERE id > ?1 ORDER BY id LIMIT ?2",
+        "SELECT id, idempotency_key, decision_id, case_id, account_id, action, applied_at, subject FROM enforcements WHERE id > ?1 ORDER BY id LIMIT ?2",
     )?;
     let out = st
         .query_map(params![after, limit], |r| {
+            let subject: String = r.get(7)?;
+            let target: String = r.get(4)?;
+            let is_account = subject == "account";
             Ok(Enforcement {
                 id: r.get(0)?,
                 idempotency_key: r.get(1)?,
                 decision_id: r.get(2)?,
                 case_id: r.get(3)?,
-                account_id: r.get(4)?,
+                account_id: is_account.then(|| target.clone()),
+                page_id: (!is_account).then_some(target),
+                subject,
                 action: r.get(5)?,
                 applied_at: r.get(6)?,
             })

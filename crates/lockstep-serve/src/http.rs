@@ -33,6 +33,9 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Worker threads (each with its own database connection).
     pub threads: usize,
+    /// Registry of state-controlled media for `POST /api/v1/ads/screen` (default: the built-in
+    /// data/state_media.toml).
+    pub ads_registry: Option<PathBuf>,
 }
 
 impl Config {
@@ -45,6 +48,7 @@ impl Config {
             max_body_bytes: 1 << 20,
             secure_cookies: false,
             threads: 4,
+            ads_registry: None,
         }
     }
 }
@@ -55,6 +59,8 @@ pub struct App {
     pub config: Config,
     /// Failed-login counter.
     pub throttle: LoginThrottle,
+    /// The registry the ad screen matches against, loaded once at start.
+    pub ads_registry: lockstep_ads::StateMediaRegistry,
 }
 
 /// A request, independent of the HTTP library.
@@ -325,7 +331,7 @@ fn session_cookie(app: &App, token: &str, max_age: i64) -> String {
 
 /// Every route of the server: method, path pattern (`{x}` a parameter), who may call it. The
 /// OpenAPI document and the authorisation-matrix test are checked against this list.
-pub const ROUTES: [(&str, &str, &str); 31] = [
+pub const ROUTES: [(&str, &str, &str); 32] = [
     ("GET", "/api/v1/openapi.json", "anyone"),
     ("POST", "/api/v1/login", "anyone"),
     ("POST", "/api/v1/logout", "signed-in"),
@@ -360,6 +366,7 @@ pub const ROUTES: [(&str, &str, &str); 31] = [
     ("GET", "/api/v1/enforcements", "signed-in"),
     ("GET", "/api/v1/audit", "reviewer, admin"),
     ("POST", "/api/v1/users", "admin"),
+    ("POST", "/api/v1/ads/screen", "signed-in"),
     ("GET", "/login", "anyone"),
     ("POST", "/login", "anyone"),
     ("POST", "/logout", "signed-in"),
@@ -471,6 +478,20 @@ fn route(app: &App, conn: &Connection, req: &Request) -> Result<Response> {
             require(&auth)?;
             Ok(Response::json(200, &queries::cases(conn)?))
         }
+        ("POST", ["api", "v1", "cases"])
+            if req
+                .header("content-type")
+                .is_some_and(|c| c.starts_with("application/x-tar")) =>
+        {
+            let u = require_write(&auth, req)?;
+            if !u.role.can_import() {
+                return Err(ServeError::Forbidden(
+                    "only analysts and admins import cases".into(),
+                ));
+            }
+            let imp = crate::import::import_archive(conn, &req.body, req.query("name"), u)?;
+            Ok(Response::json(201, &imp))
+        }
         ("POST", ["api", "v1", "cases"]) => {
             let u = require_write(&auth, req)?;
             #[derive(serde::Deserialize)]
@@ -499,9 +520,10 @@ fn route(app: &App, conn: &Connection, req: &Request) -> Result<Response> {
             let network = queries::network(conn, c, n)?;
             let q = member_query(req)?;
             let members = queries::members(conn, c, n, &q)?;
+            let pages = queries::pages(conn, c, n)?;
             Ok(Response::json(
                 200,
-                &serde_json::json!({"network": network, "members": members}),
+                &serde_json::json!({"network": network, "members": members, "pages": pages}),
             ))
         }
         ("GET", ["api", "v1", "cases", c, "accounts", a]) => {
@@ -589,6 +611,14 @@ fn route(app: &App, conn: &Connection, req: &Request) -> Result<Response> {
             Ok(Response::json(
                 201,
                 &users::add_user(conn, &u.username, &n.username, role, &n.password)?,
+            ))
+        }
+        ("POST", ["api", "v1", "ads", "screen"]) => {
+            require_write(&auth, req)?;
+            let body: serde_json::Value = req.json()?;
+            Ok(Response::json(
+                200,
+                &crate::ads::screen(conn, &app.ads_registry, &body)?,
             ))
         }
         ("GET", ["login"]) => Ok(crate::pages::login(None)),
@@ -734,9 +764,15 @@ pub fn start(config: Config) -> Result<Running> {
         .to_ip()
         .ok_or_else(|| ServeError::BadRequest(format!("{}: not an IP address", config.bind)))?;
     let server = Arc::new(server);
+    let ads_registry = match &config.ads_registry {
+        Some(p) => lockstep_ads::StateMediaRegistry::load(p)
+            .map_err(|e| ServeError::BadRequest(format!("--ads-registry {}: {e}", p.display())))?,
+        None => lockstep_ads::StateMediaRegistry::builtin(),
+    };
     let app = Arc::new(App {
         config: config.clone(),
         throttle: LoginThrottle::default(),
+        ads_registry,
     });
     let mut workers = Vec::new();
     for _ in 0..config.threads.max(1) {

@@ -6,6 +6,7 @@
 //! free-text cells are read back through [`lockstep_export::unguard_cell`].
 
 use crate::error::{Result, ServeError};
+use lockstep_ads::pages::PAGE_COLUMNS;
 use lockstep_export::tables::CLUSTER_METRIC_IS_TEXT;
 use lockstep_export::{
     ACCOUNT_COLUMNS, CLUSTER_BASE_COLUMNS, CLUSTER_METRIC_COLUMNS, EDGE_COLUMNS, unguard_cell,
@@ -24,6 +25,8 @@ pub struct Imported {
     pub networks: i64,
     /// Edges read.
     pub edges: i64,
+    /// Pages and groups read (`pages.csv`, when the investigation has one).
+    pub pages: i64,
 }
 
 /// Files an investigation directory must list in its manifest.
@@ -287,6 +290,12 @@ pub fn import_case(
         n
     };
 
+    let pages = if manifest.files.iter().any(|m| m.path == "pages.csv") {
+        import_pages(&tx, dir, case_id)?
+    } else {
+        0
+    };
+
     // Every account's cluster must be one of the case's networks.
     let orphan: Option<(String, i64)> = rusqlite::OptionalExtension::optional(tx.query_row(
         "SELECT a.account_id, a.cluster_id FROM accounts a LEFT JOIN networks n ON n.case_id = a.case_id AND n.cluster_id = a.cluster_id WHERE a.case_id = ?1 AND a.cluster_id IS NOT NULL AND n.cluster_id IS NULL LIMIT 1",
@@ -300,8 +309,8 @@ pub fn import_case(
         });
     }
     tx.execute(
-        "UPDATE cases SET accounts = ?1, networks = ?2, edges = ?3 WHERE id = ?4",
-        params![accounts, networks, edges, case_id],
+        "UPDATE cases SET accounts = ?1, networks = ?2, edges = ?3, pages = ?4 WHERE id = ?5",
+        params![accounts, networks, edges, pages, case_id],
     )?;
     crate::audit::append(
         &tx,
@@ -314,6 +323,7 @@ pub fn import_case(
             "accounts": accounts,
             "networks": networks,
             "edges": edges,
+            "pages": pages,
         }),
     )?;
     tx.commit()?;
@@ -322,7 +332,86 @@ pub fn import_case(
         accounts,
         networks,
         edges,
+        pages,
     })
+}
+
+/// Reads `pages.csv` ([`PAGE_COLUMNS`]) and its `admin_ids` into the case's pages and
+/// page_admins; a page's network must be one of the case's networks (an admin need not be in
+/// accounts.csv: an account that never posted can run a page).
+fn import_pages(tx: &Connection, dir: &Path, case_id: i64) -> Result<i64> {
+    // pages.csv written before `admin_ids` existed (its first nine columns) imports without
+    // admins; any other header is refused.
+    let c = &PAGE_COLUMNS;
+    let mut t = match Table::open(dir, "pages.csv", c) {
+        Ok(t) => t,
+        Err(e) => Table::open(dir, "pages.csv", &c[..c.len() - 1]).map_err(|_| e)?,
+    };
+    let mut page = tx.prepare(
+        "INSERT INTO pages (case_id, page_id, page_name, page_kind, verdict, network, admins, inauthentic_admins, posing_as_news, evidence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?;
+    let mut admin = tx.prepare(
+        "INSERT OR IGNORE INTO page_admins (case_id, page_id, account_id) VALUES (?1, ?2, ?3)",
+    )?;
+    let mut network_exists =
+        tx.prepare("SELECT EXISTS(SELECT 1 FROM networks WHERE case_id = ?1 AND cluster_id = ?2)")?;
+    let path = t.path.clone();
+    let bad = |line: u64, field: &str, msg: String| ServeError::Input {
+        path: path.clone(),
+        message: format!("line {line}, field `{field}`: {msg}"),
+    };
+    let mut rec = csv::StringRecord::new();
+    let mut n = 0i64;
+    while t
+        .reader
+        .read_record(&mut rec)
+        .map_err(|e| ServeError::Input {
+            path: path.clone(),
+            message: e.to_string(),
+        })?
+    {
+        let line = rec.position().map_or(0, |p| p.line());
+        let id = text(&rec, 0);
+        if id.is_empty() {
+            return Err(bad(line, "page_id", "empty".into()));
+        }
+        let kind = text(&rec, 2);
+        if !matches!(kind, "page" | "group") {
+            return Err(bad(
+                line,
+                "page_kind",
+                format!("`{kind}`: expected page or group"),
+            ));
+        }
+        let network = t.field::<u32>(&rec, line, c, 4)?;
+        if let Some(net) = network
+            && !network_exists.query_row(params![case_id, net], |r| r.get::<_, bool>(0))?
+        {
+            return Err(bad(
+                line,
+                "network",
+                format!("{net} is not a network of clusters.csv"),
+            ));
+        }
+        page.execute(params![
+            case_id,
+            id,
+            unguard_cell(text(&rec, 1)),
+            kind,
+            text(&rec, 3),
+            network,
+            t.required::<u32>(&rec, line, c, 5)?,
+            t.required::<u32>(&rec, line, c, 6)?,
+            text(&rec, 7),
+            unguard_cell(text(&rec, 8)),
+        ])
+        .map_err(|e| duplicate(e, &path, line, "page_id"))?;
+        for a in text(&rec, 9).split('|').filter(|a| !a.is_empty()) {
+            admin.execute(params![case_id, id, a])?;
+        }
+        n += 1;
+    }
+    Ok(n)
 }
 
 fn duplicate(e: rusqlite::Error, path: &Path, line: u64, field: &str) -> ServeError {
@@ -337,4 +426,86 @@ fn duplicate(e: rusqlite::Error, path: &Path, line: u64, field: &str) -> ServeEr
         }
         e => ServeError::Db(e),
     }
+}
+
+/// A directory removed when dropped (an unpacked upload).
+struct TempDir(PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Imports an uploaded investigation: `archive` is a tar of the investigation directory (its files
+/// at the top, or in one top-level directory), as `tar -cf inv.tar -C out .` or `tar -cf inv.tar
+/// out` write it. The archive is unpacked into a fresh private directory that is removed
+/// afterwards; only regular files and directories are accepted (a link, device or path leaving
+/// the directory is refused with 400 before anything is imported). Then as [`import_case`]: one
+/// transaction, named `name` or `upload`.
+pub fn import_archive(
+    conn: &Connection,
+    archive: &[u8],
+    name: Option<&str>,
+    actor: &crate::users::User,
+) -> Result<Imported> {
+    let mut nonce = [0u8; 12];
+    let dir_name = std::env::temp_dir();
+    getrandom::fill(&mut nonce).map_err(|e| ServeError::Io {
+        path: dir_name.clone(),
+        source: std::io::Error::other(e.to_string()),
+    })?;
+    let hex: String = nonce.iter().map(|b| format!("{b:02x}")).collect();
+    let dir = TempDir(dir_name.join(format!("lockstep-upload-{hex}")));
+    std::fs::create_dir(&dir.0).map_err(|source| ServeError::Io {
+        path: dir.0.clone(),
+        source,
+    })?;
+    let bad = |m: String| ServeError::BadRequest(format!("upload: {m}"));
+    let mut ar = tar::Archive::new(archive);
+    let entries = ar
+        .entries()
+        .map_err(|e| bad(format!("not a tar archive ({e})")))?;
+    for entry in entries {
+        let mut entry = entry.map_err(|e| bad(format!("not a tar archive ({e})")))?;
+        let kind = entry.header().entry_type();
+        let path = entry
+            .path()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        if !(kind.is_file() || kind.is_dir()) {
+            return Err(bad(format!(
+                "`{path}`: only regular files and directories are accepted"
+            )));
+        }
+        let inside = entry
+            .unpack_in(&dir.0)
+            .map_err(|e| bad(format!("`{path}`: {e}")))?;
+        if !inside {
+            return Err(bad(format!("`{path}`: leaves the archive's directory")));
+        }
+    }
+    // The investigation is the archive's top level, or its only top-level directory.
+    let manifest = lockstep_outdir::MANIFEST;
+    let root = if dir.0.join(manifest).is_file() {
+        dir.0.clone()
+    } else {
+        let subdirs: Vec<PathBuf> = std::fs::read_dir(&dir.0)
+            .map_err(|source| ServeError::Io {
+                path: dir.0.clone(),
+                source,
+            })?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_dir())
+            .collect();
+        match subdirs.as_slice() {
+            [one] if one.join(manifest).is_file() => one.clone(),
+            _ => {
+                return Err(bad(format!(
+                    "not an investigation: no {manifest} at the top of the archive or in its only directory"
+                )));
+            }
+        }
+    };
+    import_case(conn, &root, Some(name.unwrap_or("upload")), actor)
 }

@@ -7,6 +7,7 @@
 //! `IMMEDIATE` transaction together with its audit row, so a change and its audit entry commit
 //! or vanish together.
 
+pub mod ads;
 pub mod audit;
 pub mod db;
 pub mod decisions;

@@ -30,6 +30,24 @@ fn body_schema(method: &str, path: &str) -> Option<Value> {
         ("POST", "/api/v1/users") => {
             json!({"type": "object", "required": ["username", "role", "password"], "properties": {"username": {"type": "string"}, "role": {"type": "string", "enum": ["analyst", "reviewer", "admin"]}, "password": {"type": "string"}}})
         }
+        ("POST", "/api/v1/ads/screen") => {
+            let ad = json!({"type": "object",
+                "required": lockstep_ads::input::REQUIRED,
+                "properties": {
+                    "ad_id": {"type": ["string", "integer"]}, "advertiser": {"type": "string"},
+                    "payer": {"type": "string"}, "landing_url": {"type": "string"},
+                    "ad_text": {"type": "string"}, "spend": {"type": ["string", "number"]},
+                    "currency": {"type": "string", "description": "ISO 4217 code"},
+                    "submitted_at": {"type": "string"}, "userid": {"type": ["string", "integer", "null"]},
+                    "page_id": {"type": ["string", "integer", "null"]}}});
+            json!({"oneOf": [
+                ad.clone(),
+                {"type": "array", "items": ad.clone(), "minItems": 1, "maxItems": crate::ads::MAX_ADS_PER_REQUEST},
+                {"type": "object", "required": ["ads"], "properties": {
+                    "ads": {"type": "array", "items": ad, "minItems": 1, "maxItems": crate::ads::MAX_ADS_PER_REQUEST},
+                    "case_id": {"type": "integer", "description": "ads by accounts this case judged inauthentic go to review"}}}
+            ]})
+        }
         _ => return None,
     };
     Some(s)
@@ -102,6 +120,12 @@ pub fn document() -> Value {
         });
         if let Some(s) = body_schema(method, path) {
             op["requestBody"] = json!({"required": !path.ends_with("/approve") && !path.ends_with("/reject"), "content": {"application/json": {"schema": s}}});
+        }
+        if (*method, *path) == ("POST", "/api/v1/cases") {
+            op["requestBody"]["content"]["application/x-tar"] = json!({"schema": {"type": "string", "format": "binary", "description": "an investigation directory as a tar archive (files at the top or in one directory); optional query parameter `name`"}});
+            if let Some(ps) = op["parameters"].as_array_mut() {
+                ps.push(json!({"name": "name", "in": "query", "required": false, "schema": {"type": "string"}, "description": "case name for an uploaded archive (default `upload`)"}));
+            }
         }
         if *who == "anyone" {
             op["security"] = json!([]);

@@ -241,13 +241,37 @@ fn picture(conn: &Connection, c: i64, n: i64, size: i64, max: i64) -> Result<Str
     Ok(svg)
 }
 
-fn action_options(network: bool) -> String {
+/// The actions a form offers: page actions only on a network page whose network runs pages
+/// or groups of that kind.
+fn action_options(page_kinds: &[&str]) -> String {
     Action::ALL
         .iter()
-        .filter(|a| !matches!(a, Action::RemovePage | Action::RemoveGroup))
+        .filter(|a| a.page_kind().is_none_or(|k| page_kinds.contains(&k)))
         .map(|a| format!("<option value=\"{0}\">{0}</option>", a.as_str()))
-        .chain(std::iter::once(String::new()).filter(|_| network))
         .collect()
+}
+
+/// The Pages and Groups a network runs (pages.csv), as a table.
+fn pages_table(ps: &[queries::Page]) -> String {
+    let mut b = String::from(
+        "<table id=\"pages\"><tr><th>Page id</th><th>Name</th><th>Kind</th><th>Verdict</th><th>Admins</th><th>Inauthentic admins</th><th>Posing as news</th><th>Evidence</th></tr>",
+    );
+    for p in ps {
+        let _ = write!(
+            b,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"ev\">{}</td><td>{}</td><td>{}</td><td class=\"ev\">{}</td></tr>",
+            esc(&p.page_id),
+            esc(&p.page_name),
+            esc(&p.page_kind),
+            esc(&p.verdict),
+            esc(&p.admin_ids.join(", ")),
+            p.inauthentic_admins,
+            esc(&p.posing_as_news.replace('|', ", ")),
+            esc(&p.evidence)
+        );
+    }
+    b.push_str("</table>");
+    b
 }
 
 fn decisions_table(ds: &[decisions::Decision]) -> String {
@@ -334,11 +358,23 @@ fn network_page(conn: &Connection, csrf: &str, c: i64, n: i64, req: &Request) ->
         "</table></div><div>{}</div></div>",
         picture(conn, c, n, 320, 200)?
     );
+    let pages = queries::pages(conn, c, n)?;
+    if !pages.is_empty() {
+        let _ = write!(
+            b,
+            "<h2>Pages and Groups run by this network</h2>{}",
+            pages_table(&pages)
+        );
+    }
+    let kinds: Vec<&str> = ["page", "group"]
+        .into_iter()
+        .filter(|k| pages.iter().any(|p| p.page_kind == *k))
+        .collect();
     let _ = write!(
         b,
-        "<h2>Propose a decision on the whole network</h2><form method=\"post\" action=\"/ui/decisions\" id=\"propose\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"case_id\" value=\"{c}\"><input type=\"hidden\" name=\"network\" value=\"{n}\"><p><label>Action <select name=\"action\" id=\"action\">{}</select></label></p><p><label>Except these accounts (one id per line)<br><textarea name=\"exclusions\" id=\"exclusions\"></textarea></label></p><p><label>Reason <input name=\"reason\" id=\"reason\" size=\"60\"></label></p><button id=\"submit-proposal\">Propose</button></form>",
+        "<h2>Propose a decision on the whole network</h2><form method=\"post\" action=\"/ui/decisions\" id=\"propose\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"case_id\" value=\"{c}\"><input type=\"hidden\" name=\"network\" value=\"{n}\"><p><label>Action <select name=\"action\" id=\"action\">{}</select></label></p><p><label>Except these accounts (one id per line; for remove_page / remove_group: page ids)<br><textarea name=\"exclusions\" id=\"exclusions\"></textarea></label></p><p><label>Reason <input name=\"reason\" id=\"reason\" size=\"60\"></label></p><button id=\"submit-proposal\">Propose</button></form>",
         esc(csrf),
-        action_options(true)
+        action_options(&kinds)
     );
     b.push_str("<h2>Decisions on this network</h2>");
     let ds: Vec<_> = decisions::list(conn, None, Some(c), None, 200)?
@@ -458,7 +494,7 @@ fn account_page(conn: &Connection, csrf: &str, c: i64, a: &str) -> Result<String
         "<h2>Propose a decision on this account</h2><form method=\"post\" action=\"/ui/decisions\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"case_id\" value=\"{c}\"><input type=\"hidden\" name=\"account\" value=\"{}\"><label>Action <select name=\"action\">{}</select></label> <label>Reason <input name=\"reason\" size=\"50\"></label> <button>Propose</button></form>",
         esc(csrf),
         esc(a),
-        action_options(false)
+        action_options(&[])
     );
     Ok(b)
 }

@@ -279,3 +279,59 @@ pub fn account_edges(
         })?
         .collect::<Result<Vec<_>, _>>()?)
 }
+
+/// A Page or Group of a case (pages.csv, docs/pages.md).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Page {
+    /// Platform id.
+    pub page_id: String,
+    /// Name.
+    pub page_name: String,
+    /// `page` or `group`.
+    pub page_kind: String,
+    /// `inauthentic`, `suspicious` or `none`.
+    pub verdict: String,
+    /// The network most of its inauthentic admins belong to.
+    pub network: Option<i64>,
+    /// Admins' account ids.
+    pub admin_ids: Vec<String>,
+    /// Admins judged inauthentic.
+    pub inauthentic_admins: i64,
+    /// Posing-as-news signals, `|`-separated.
+    pub posing_as_news: String,
+    /// Evidence text.
+    pub evidence: String,
+}
+
+/// The Pages and Groups network `cluster_id` of case `case_id` runs, by kind and id.
+pub fn pages(conn: &Connection, case_id: i64, cluster_id: i64) -> Result<Vec<Page>> {
+    let mut st = conn.prepare_cached(
+        "SELECT page_id, page_name, page_kind, verdict, network, inauthentic_admins, posing_as_news, evidence FROM pages WHERE case_id = ?1 AND network = ?2 ORDER BY page_kind, page_id",
+    )?;
+    let mut admins = conn.prepare_cached(
+        "SELECT account_id FROM page_admins WHERE case_id = ?1 AND page_id = ?2 ORDER BY account_id",
+    )?;
+    let rows = st
+        .query_map(params![case_id, cluster_id], |r| {
+            Ok(Page {
+                page_id: r.get(0)?,
+                page_name: r.get(1)?,
+                page_kind: r.get(2)?,
+                verdict: r.get(3)?,
+                network: r.get(4)?,
+                admin_ids: Vec::new(),
+                inauthentic_admins: r.get(5)?,
+                posing_as_news: r.get(6)?,
+                evidence: r.get(7)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    rows.into_iter()
+        .map(|mut p| {
+            p.admin_ids = admins
+                .query_map(params![case_id, p.page_id], |r| r.get(0))?
+                .collect::<Result<Vec<String>, _>>()?;
+            Ok(p)
+        })
+        .collect()
+}

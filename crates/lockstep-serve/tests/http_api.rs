@@ -157,6 +157,7 @@ fn authorisation_matrix() {
         ("GET", "/api/v1/enforcements", [401, 200, 200, 200]),
         ("GET", "/api/v1/audit", [401, 403, 200, 200]),
         ("POST", "/api/v1/users", [401, 403, 403, 201]),
+        ("POST", "/api/v1/ads/screen", [401, 200, 200, 200]),
         ("GET", "/login", [200, 200, 200, 200]),
         ("POST", "/login", [303, 303, 303, 303]),
         ("POST", "/logout", [401, 303, 303, 303]),
@@ -209,6 +210,7 @@ fn authorisation_matrix() {
                 ("POST", "/api/v1/cases") => (r#"{"dir":"inv"}"#.to_string(), false),
                 ("POST", "/api/v1/decisions") => (r#"{"case_id":1,"target":{"network":0},"action":"suspend","exclusions":["a3"]}"#.to_string(), false),
                 ("POST", "/api/v1/users") => (format!(r#"{{"username":"u{new_user}","role":"analyst","password":"{PASSWORD}"}}"#), false),
+                ("POST", "/api/v1/ads/screen") => (r#"{"ad_id":"x1","advertiser":"CGTN","payer":"CGTN","landing_url":"https://www.cgtn.com/a","ad_text":"","spend":"5","currency":"USD","submitted_at":"2019-08-20 10:00:00"}"#.to_string(), false),
                 ("POST", "/login") => (format!("username=ana2&password={}", PASSWORD.replace(' ', "+")), true),
                 ("POST", "/ui/cases") => ("dir=inv".to_string(), true),
                 ("POST", "/ui/decisions") => ("case_id=1&network=0&action=suspend&exclusions=a3".to_string(), true),
@@ -521,4 +523,179 @@ fn flow_tokens_throttling_and_pages() {
         lockstep_serve::audit::verify(&c).unwrap(),
         lockstep_serve::audit::Verification::Intact { .. }
     ));
+}
+
+#[test]
+fn ads_screen_endpoint() {
+    let s = start();
+    let ana = login(&s, "ana");
+    let ad = |id: &str, adv: &str, url: &str, user: &str| {
+        serde_json::json!({"ad_id": id, "advertiser": adv, "payer": adv, "landing_url": url,
+            "ad_text": "", "spend": 12.5, "currency": "EUR",
+            "submitted_at": "2019-08-20 10:00:00", "userid": user})
+    };
+    // One ad: the same decision `lockstep ads screen` gives (the one screen of lockstep-ads).
+    let one = ad("s1", "Sputnik", "https://sputnikglobe.com/x", "");
+    let r = call(
+        &s,
+        Some(&ana),
+        "POST",
+        "/api/v1/ads/screen",
+        &one.to_string(),
+        false,
+    );
+    assert_eq!(r.status, 200, "{r:?}");
+    let reg = lockstep_ads::StateMediaRegistry::builtin();
+    let row = lockstep_ads::row_of_json("ad", 1, &one).unwrap();
+    let cli = lockstep_ads::Screener::new(&reg, Default::default()).screen(&row);
+    let j = r.json();
+    assert_eq!(j["decisions"][0]["decision"], cli.decision.as_str());
+    assert_eq!(j["decisions"][0]["rule"], cli.rule.as_str());
+    assert_eq!(j["decisions"][0]["entity"], cli.entity.as_str());
+    assert_eq!(j["decisions"][0]["decision"], "reject");
+    // A batch in a case: an ordinary ad by an account the case judged inauthentic goes to review.
+    let batch = serde_json::json!({"case_id": 1, "ads": [
+        ad("b1", "Bakery", "https://bakery.example.com/", "a0"),
+        ad("b2", "Bakery", "https://bakery.example.com/", "loner"),
+    ]});
+    let r = call(
+        &s,
+        Some(&ana),
+        "POST",
+        "/api/v1/ads/screen",
+        &batch.to_string(),
+        false,
+    );
+    assert_eq!(r.status, 200, "{r:?}");
+    let j = r.json();
+    assert_eq!(j["decisions"][0]["decision"], "review");
+    assert_eq!(j["decisions"][0]["rule"], "inauthentic_account");
+    assert!(
+        j["decisions"][0]["evidence"]
+            .as_str()
+            .unwrap()
+            .contains("case 1 (network 0)"),
+        "{j}"
+    );
+    assert_eq!(j["decisions"][1]["decision"], "allow");
+    assert_eq!(j["summary"]["ads"], 2);
+    // Refusals: no CSRF token (403), not an ad (400), unknown case (404), oversized body (413).
+    let h = [
+        ("Content-Type", "application/json"),
+        ("Cookie", ana.cookie.as_str()),
+    ];
+    let body = one.to_string();
+    assert_eq!(
+        request(s.addr, "POST", "/api/v1/ads/screen", &h, body.as_bytes()).status,
+        403
+    );
+    for (body, status) in [
+        ("{not json".to_string(), 400),
+        (r#"[{"ad_id":"x"}]"#.to_string(), 400),
+        (
+            serde_json::json!({"case_id": 9, "ads": [one.clone()]}).to_string(),
+            404,
+        ),
+        (format!("[{}]", vec![body.as_str(); 1000].join(",")), 413),
+    ] {
+        let r = call(&s, Some(&ana), "POST", "/api/v1/ads/screen", &body, false);
+        assert_eq!(r.status, status, "{}: {r:?}", &body[..body.len().min(80)]);
+    }
+}
+
+#[test]
+fn upload_import_is_one_case_or_nothing() {
+    let s = start();
+    let ana = login(&s, "ana");
+    let rev = login(&s, "rev");
+    let inv = s._tmp.path().join("inv");
+    let cases = || {
+        let c = db::open(&s.url).unwrap();
+        c.query_row("SELECT COUNT(*) FROM cases", [], |r| r.get::<_, i64>(0))
+            .unwrap()
+    };
+    let post = |who: &Caller, path: &str, body: &[u8]| {
+        request(
+            s.addr,
+            "POST",
+            path,
+            &[
+                ("Content-Type", "application/x-tar"),
+                ("Cookie", who.cookie.as_str()),
+                ("X-CSRF-Token", who.csrf.as_str()),
+            ],
+            body,
+        )
+    };
+    // The directory in one top-level folder, and its files at the top: both import.
+    let mut b = tar::Builder::new(Vec::new());
+    b.append_dir_all("inv", &inv).unwrap();
+    let in_folder = b.into_inner().unwrap();
+    let mut b = tar::Builder::new(Vec::new());
+    for f in std::fs::read_dir(&inv).unwrap() {
+        let f = f.unwrap();
+        b.append_path_with_name(f.path(), f.file_name()).unwrap();
+    }
+    let at_top = b.into_inner().unwrap();
+    let before = cases();
+    let r = post(&ana, "/api/v1/cases?name=uploaded", &in_folder);
+    assert_eq!(r.status, 201, "{r:?}");
+    assert_eq!(
+        (r.json()["accounts"].as_i64(), r.json()["pages"].as_i64()),
+        (Some(9), Some(3))
+    );
+    let r = post(&ana, "/api/v1/cases", &at_top);
+    assert_eq!(r.status, 201, "{r:?}");
+    assert_eq!(cases(), before + 2);
+    // Refused, nothing imported: not a tar, a symbolic link, no investigation inside, a
+    // reviewer, no CSRF token.
+    // A complete investigation plus one symbolic link: refused for the link alone.
+    let mut b = tar::Builder::new(Vec::new());
+    b.append_dir_all("inv", &inv).unwrap();
+    let mut h = tar::Header::new_gnu();
+    h.set_entry_type(tar::EntryType::Symlink);
+    h.set_size(0);
+    b.append_link(&mut h, "inv/notes.txt", "/etc/passwd")
+        .unwrap();
+    let link = b.into_inner().unwrap();
+    let mut b = tar::Builder::new(Vec::new());
+    b.append_path_with_name(inv.join("accounts.csv"), "accounts.csv")
+        .unwrap();
+    let no_manifest = b.into_inner().unwrap();
+    for (who, body, status) in [
+        (
+            &ana,
+            b"certainly not a tar archive, but long enough to be read as one header?".repeat(8),
+            400,
+        ),
+        (&ana, link, 400),
+        (&ana, no_manifest, 400),
+        (&rev, in_folder.clone(), 403),
+    ] {
+        let r = post(who, "/api/v1/cases", &body);
+        assert_eq!(r.status, status, "{r:?}");
+    }
+    let r = request(
+        s.addr,
+        "POST",
+        "/api/v1/cases",
+        &[
+            ("Content-Type", "application/x-tar"),
+            ("Cookie", ana.cookie.as_str()),
+        ],
+        &in_folder,
+    );
+    assert_eq!(r.status, 403);
+    assert_eq!(cases(), before + 2);
+    // No unpacked upload is left behind.
+    let left = std::fs::read_dir(std::env::temp_dir())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("lockstep-upload-")
+        })
+        .count();
+    assert_eq!(left, 0);
 }

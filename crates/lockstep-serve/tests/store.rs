@@ -67,7 +67,10 @@ fn import_propose_approve_feed_audit() {
         403
     );
     let lines = decisions::review(&c, &rev, id, true, "ok").unwrap();
-    let got: Vec<&str> = lines.iter().map(|l| l.account_id.as_str()).collect();
+    let got: Vec<&str> = lines
+        .iter()
+        .filter_map(|l| l.account_id.as_deref())
+        .collect();
     assert_eq!(got, ["a0", "a1", "a2", "a4"]);
     // Applied once: a second review is a conflict and adds nothing.
     assert_eq!(
@@ -211,7 +214,8 @@ fn bad_input_changes_nothing() {
             prop(Target::Account("a0".into()), vec!["a1"], Action::Suspend),
             400,
         ),
-        (prop(Target::Network(0), vec![], Action::RemovePage), 400),
+        // Network 1 runs no Page.
+        (prop(Target::Network(1), vec![], Action::RemovePage), 400),
     ];
     for (p, status) in cases {
         assert_eq!(
@@ -262,4 +266,118 @@ fn migrations_apply_once_and_store_reopens() {
         DatabaseUrl::parse("postgres://h/db").unwrap_err().status(),
         400
     );
+}
+
+#[test]
+fn pages_import_and_page_decisions() {
+    let (tmp, c, ana, rev, _) = setup();
+    let imp = import_case(&c, &tmp.path().join("inv"), None, &ana).unwrap();
+    assert_eq!(imp.pages, 3);
+    let pages = lockstep_serve::queries::pages(&c, imp.case_id, 0).unwrap();
+    let got: Vec<(&str, &str, Vec<&str>)> = pages
+        .iter()
+        .map(|p| {
+            (
+                p.page_id.as_str(),
+                p.page_kind.as_str(),
+                p.admin_ids.iter().map(String::as_str).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("g1", "group", vec!["a3", "silent"]),
+            ("p1", "page", vec!["a0", "a1"]),
+            ("p2", "page", vec!["a2"]),
+        ]
+    );
+    // Free text read back unguarded.
+    assert_eq!(pages[1].page_name, "=Daily p1");
+    assert!(
+        lockstep_serve::queries::pages(&c, imp.case_id, 1)
+            .unwrap()
+            .is_empty()
+    );
+    let propose = |action, target, exclusions: &[&str]| {
+        decisions::propose(
+            &c,
+            &ana,
+            &Proposal {
+                case_id: imp.case_id,
+                target,
+                action,
+                exclusions: exclusions.iter().map(|x| x.to_string()).collect(),
+                reason: "pages posing as news".into(),
+            },
+        )
+    };
+    // Refused, nothing recorded: a page action on an account, on a network without pages, an
+    // exclusion that is not one of the network's pages of that kind.
+    for (action, target, ex, status) in [
+        (
+            Action::RemovePage,
+            Target::Account("a0".into()),
+            vec![],
+            400,
+        ),
+        (Action::RemovePage, Target::Network(1), vec![], 400),
+        (Action::RemovePage, Target::Network(0), vec!["g1"], 400),
+        (Action::RemoveGroup, Target::Network(0), vec!["a0"], 400),
+    ] {
+        assert_eq!(propose(action, target, &ex).unwrap_err().status(), status);
+    }
+    let n: i64 = c
+        .query_row("SELECT COUNT(*) FROM decisions", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 0);
+    // remove_page on network 0 except p2, then remove_group: one line per page / group.
+    let d = propose(Action::RemovePage, Target::Network(0), &["p2"]).unwrap();
+    assert_eq!(decisions::get(&c, d).unwrap().accounts, 1);
+    let lines = decisions::review(&c, &rev, d, true, "").unwrap();
+    let got: Vec<(&str, Option<&str>, Option<&str>)> = lines
+        .iter()
+        .map(|l| {
+            (
+                l.subject.as_str(),
+                l.page_id.as_deref(),
+                l.account_id.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(got, [("page", Some("p1"), None)]);
+    let g = propose(Action::RemoveGroup, Target::Network(0), &[]).unwrap();
+    decisions::review(&c, &rev, g, true, "").unwrap();
+    // The same removal again sends nothing twice.
+    let again = propose(Action::RemovePage, Target::Network(0), &["p2"]).unwrap();
+    assert!(
+        decisions::review(&c, &rev, again, true, "")
+            .unwrap()
+            .is_empty()
+    );
+    let feed = decisions::feed(&c, 0, 100).unwrap();
+    let keys: Vec<(&str, &str, &str)> = feed
+        .iter()
+        .map(|l| {
+            (
+                l.idempotency_key.as_str(),
+                l.subject.as_str(),
+                l.action.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            (format!("d{d}:p1").as_str(), "page", "remove_page"),
+            (format!("d{g}:g1").as_str(), "group", "remove_group"),
+        ]
+    );
+    let json = serde_json::to_value(&feed[0]).unwrap();
+    assert_eq!(json["page_id"], "p1");
+    assert!(json.get("account_id").is_none(), "{json}");
+    assert!(matches!(
+        lockstep_serve::audit::verify(&c).unwrap(),
+        Verification::Intact { .. }
+    ));
 }

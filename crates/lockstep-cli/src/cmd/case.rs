@@ -57,11 +57,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             let imp = lockstep_serve::import::import_case(&conn, &dir, name.as_deref(), &user)
                 .with_context(|| format!("importing {}", dir.display()))?;
             println!(
-                "case {}: {} accounts, {} networks, {} edges imported from {}",
+                "case {}: {} accounts, {} networks, {} edges, {} pages and groups imported from {}",
                 imp.case_id,
                 imp.accounts,
                 imp.networks,
                 imp.edges,
+                imp.pages,
                 dir.display()
             );
             Ok(())

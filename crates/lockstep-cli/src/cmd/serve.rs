@@ -28,6 +28,10 @@ pub struct Args {
     /// Worker threads.
     #[arg(long, default_value_t = 4)]
     pub threads: usize,
+    /// Registry of state-controlled media for `POST /api/v1/ads/screen` (default: the built-in
+    /// data/state_media.toml).
+    #[arg(long)]
+    pub ads_registry: Option<PathBuf>,
     /// Start with the demo world imported and two demo users (`analyst`, `reviewer`): the
     /// world and store go to --demo-dir, which is reused when it exists.
     #[arg(long)]
@@ -60,6 +64,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         max_body_bytes: args.max_body_bytes,
         secure_cookies: args.secure_cookies,
         threads: args.threads,
+        ads_registry: args.ads_registry.clone(),
     };
     let running =
         http::start(config).with_context(|| format!("starting the server on {}", args.bind))?;

@@ -9,7 +9,7 @@ use std::io::{Read, Write};
 use std::path::Path;
 
 /// Writes a small investigation: network 0 with 5 members (a0..a4), network 1 with 3 (b0..b2),
-/// one account in no network.
+/// one account in no network; network 0 runs Pages p1, p2 and Group g1.
 pub fn write_investigation(dir: &Path) {
     std::fs::create_dir_all(dir).unwrap();
     let mut accounts = Vec::new();
@@ -70,6 +70,30 @@ pub fn write_investigation(dir: &Path) {
     )
     .unwrap();
     std::fs::write(dir.join("summary.json"), "{\"version\":\"test\"}\n").unwrap();
+    // Network 0 runs two Pages (p1 by a0 and a1, p2 by a2) and a Group (g1 by a3 and an account
+    // that never posted); network 1 runs none.
+    let page = |id: &str, kind: &str, admins: &[&str]| lockstep_ads::pages::PageVerdict {
+        page_id: id.into(),
+        page_name: format!("=Daily {id}"),
+        page_kind: kind.into(),
+        verdict: "inauthentic",
+        network: Some(0),
+        admins: admins.len(),
+        inauthentic_admins: admins.len(),
+        posing_as_news: vec!["news_like_name"],
+        evidence: "admins judged inauthentic".into(),
+        admin_ids: admins.iter().map(|a| a.to_string()).collect(),
+    };
+    let f = std::fs::File::create(dir.join("pages.csv")).unwrap();
+    lockstep_ads::pages::write_csv(
+        &[
+            page("p1", "page", &["a0", "a1"]),
+            page("p2", "page", &["a2"]),
+            page("g1", "group", &["a3", "silent"]),
+        ],
+        f,
+    )
+    .unwrap();
     lockstep_outdir::write_manifest(dir, "test").unwrap();
 }
 
