@@ -150,6 +150,7 @@ pub struct Session {
     panics_seen: usize,
     stats: ExchangeStats,
     posts_counted: u64,
+    seconds: f64,
 }
 
 impl Session {
@@ -184,6 +185,7 @@ impl Session {
             timely::CommunicationConfig::Process(threads)
         };
         let process = config.process;
+        let cluster_size = (config.addresses.len() > 1).then_some(config.addresses.len());
         let flag = Arc::clone(&connected);
         let starter_replies = reply_tx.clone();
         std::thread::Builder::new()
@@ -199,6 +201,9 @@ impl Session {
                     }
                 };
                 flag.store(true, Ordering::SeqCst);
+                if let Some(n) = cluster_size {
+                    eprintln!("process {process}: connected to the {n} processes of the hostfile");
+                }
                 let worker_replies = Mutex::new(reply_tx);
                 let guards = timely::execute::execute_from(
                     builders,
@@ -239,6 +244,7 @@ impl Session {
             panics_seen,
             stats: ExchangeStats::default(),
             posts_counted: 0,
+            seconds: 0.0,
         })
     }
 
@@ -255,6 +261,12 @@ impl Session {
     /// Actions fed into the dataflow so far (every process counts every job's actions).
     pub fn actions(&self) -> u64 {
         self.posts_counted
+    }
+
+    /// Wall seconds spent in [`Session::count`] so far (the first call includes waiting for the
+    /// other processes to connect).
+    pub fn seconds(&self) -> f64 {
+        self.seconds
     }
 
     /// The first failure of a timely thread since this session started, as an error.
@@ -285,6 +297,17 @@ impl Session {
     /// Runs the kernel on `trace` across every worker of every process. Returns the layer's
     /// edges on process 0 and `None` elsewhere.
     pub fn count(
+        &mut self,
+        trace: &Trace,
+        params: &KernelParams,
+    ) -> Result<Option<LayerEdges>, DistError> {
+        let t0 = Instant::now();
+        let result = self.count_inner(trace, params);
+        self.seconds += t0.elapsed().as_secs_f64();
+        result
+    }
+
+    fn count_inner(
         &mut self,
         trace: &Trace,
         params: &KernelParams,

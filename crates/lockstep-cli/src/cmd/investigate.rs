@@ -445,17 +445,19 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let dist_note = match (session, &dist) {
         (Some(s), Some(d)) => {
             let actions = s.actions();
+            let seconds = s.seconds();
             let x = s
                 .finish(std::time::Duration::from_secs(args.connect_timeout.max(10)))
                 .with_context(|| format!("process {} of {}", d.process, d.processes()))?;
             Some(format!(
-                "co-action on timely dataflow: {} process(es) x {} worker(s); process {} sent {} bytes to other processes and {} bytes between its own workers for {} actions",
+                "co-action on timely dataflow: {} process(es) x {} worker(s); process {} sent {} bytes to other processes and {} bytes between its own workers for {} actions; {:.2} s in the dataflow",
                 d.processes(),
                 d.workers,
                 d.process,
                 x.network,
                 x.local,
-                actions
+                actions,
+                seconds
             ))
         }
         _ => None,
