@@ -33,7 +33,8 @@ pub use seeds::{ExpansionSummary, SeedExpansion, read_seed_file, resolve_seeds};
 
 use lockstep_engine::compat::{coortweet, qut};
 use lockstep_engine::{
-    KernelParams, Layer, LayerEdges, Scale, WindowError, build_trace, count_pairs, supported_layers,
+    KernelParams, Layer, LayerEdges, Scale, Trace, WindowError, build_trace, count_pairs,
+    supported_layers,
 };
 use lockstep_model::{AccountId, Dataset, Resolution};
 use std::time::Instant;
@@ -78,6 +79,33 @@ pub trait Progress: Sync {
     fn step(&self);
     /// The stage is over.
     fn end(&self);
+}
+
+/// Who counts a layer's pairs (DESIGN §2 "Execution"): the in-process engine
+/// ([`InProcessCounter`], what [`investigate_with`] uses) or a distributed driver (lockstep-dist
+/// runs the same kernels in timely dataflow across threads and processes). Whatever counts must
+/// return what [`lockstep_engine::count_pairs`] returns for the same trace and parameters.
+pub trait PairCounter {
+    /// The pairs and margins of `trace` at `params`. A process that does not lead a distributed
+    /// run returns `Ok(None)`: it took part in the counting and holds no result.
+    fn count_pairs(
+        &mut self,
+        trace: &Trace,
+        params: &KernelParams,
+    ) -> Result<Option<LayerEdges>, String>;
+}
+
+/// The default [`PairCounter`]: [`lockstep_engine::count_pairs`] on this machine's threads.
+pub struct InProcessCounter;
+
+impl PairCounter for InProcessCounter {
+    fn count_pairs(
+        &mut self,
+        trace: &Trace,
+        params: &KernelParams,
+    ) -> Result<Option<LayerEdges>, String> {
+        Ok(Some(count_pairs(trace, params)))
+    }
 }
 
 /// Progress that reports nothing.
@@ -258,6 +286,24 @@ pub fn investigate_with(
     shares: Option<coortweet::Shares>,
     progress: &dyn Progress,
 ) -> Result<Investigation, PipelineError> {
+    investigate_counted(ds, config, shares, progress, &mut InProcessCounter)?.ok_or(
+        PipelineError::Stage(
+            "co-action",
+            "the in-process counter returned no result".to_string(),
+        ),
+    )
+}
+
+/// [`investigate_with`] with the pairs counted by `counter` (default semantics; the
+/// compatibility semantics run in process). Returns `None` on a process that does not lead a
+/// distributed run: it stops after the co-action stage, the leader runs the rest.
+pub fn investigate_counted(
+    ds: &Dataset,
+    config: &InvestigateConfig,
+    shares: Option<coortweet::Shares>,
+    progress: &dyn Progress,
+    counter: &mut dyn PairCounter,
+) -> Result<Option<Investigation>, PipelineError> {
     // Validated here too, so that a library caller cannot run an unchecked configuration (the
     // CLI validated it already; validation is idempotent).
     let mut config = config.clone();
@@ -283,7 +329,11 @@ pub fn investigate_with(
         inv.notes.push(m);
     }
     match params.engine.semantics {
-        Semantics::Lockstep => run_lockstep(ds, params, &mut inv, progress)?,
+        Semantics::Lockstep => {
+            if !run_lockstep(ds, params, &mut inv, progress, counter)? {
+                return Ok(None);
+            }
+        }
         Semantics::Coortweet => compat::run_coortweet(ds, params, shares, &mut inv, progress)?,
         Semantics::Qut => compat::run_qut(ds, params, &mut inv, progress)?,
     }
@@ -320,14 +370,14 @@ pub fn investigate_with(
             "statistics+clusters+verdicts".into(),
             t.elapsed().as_secs_f64(),
         ));
-        return Ok(inv);
+        return Ok(Some(inv));
     }
     progress.begin("clusters", 1);
     compat::components(&mut inv, n_accounts);
     progress.end();
     inv.timings
         .push(("clusters".into(), t.elapsed().as_secs_f64()));
-    Ok(inv)
+    Ok(Some(inv))
 }
 
 /// The common window when both scales of `layer` are selected and their effective windows are
@@ -348,12 +398,14 @@ fn burst_equals_drip(
     (burst == drip).then_some(burst)
 }
 
+/// The co-action stage. Returns false on a process that does not lead a distributed run.
 fn run_lockstep(
     ds: &Dataset,
     params: &InvestigateConfig,
     inv: &mut Investigation,
     progress: &dyn Progress,
-) -> Result<(), PipelineError> {
+    counter: &mut dyn PairCounter,
+) -> Result<bool, PipelineError> {
     let available = supported_layers(ds);
     let layers: Vec<Layer> = match &params.engine.layers {
         Some(l) => {
@@ -374,6 +426,7 @@ fn run_lockstep(
     engine.parsed_windows.validate(&layers, inv.resolution)?;
     progress.begin("co-action", (layers.len() * engine.scales.len()) as u64);
     let mut coincide: Vec<String> = Vec::new();
+    let mut follower = false;
     for &layer in &layers {
         let t = Instant::now();
         let trace = if layer == Layer::SimilarText {
@@ -410,7 +463,16 @@ fn run_lockstep(
             let t = Instant::now();
             let mut kp = KernelParams::new(layer, scale, w, ds.accounts.len() as u32);
             kp.skew = engine.skew;
-            let edges = count_pairs(&trace, &kp);
+            let Some(edges) = counter
+                .count_pairs(&trace, &kp)
+                .map_err(|e| PipelineError::Stage("co-action", e))?
+            else {
+                // A process that does not lead: it took part in this run and goes on to the
+                // next, so that every process submits the same runs.
+                follower = true;
+                progress.step();
+                continue;
+            };
             if edges.capped_targets > 0 {
                 inv.notes.push(format!(
                     "layer `{layer}` ({scale}): {} target(s) above the skew cap were neighbour-limited",
@@ -448,5 +510,5 @@ fn run_lockstep(
         ));
     }
     progress.end();
-    Ok(())
+    Ok(!follower)
 }

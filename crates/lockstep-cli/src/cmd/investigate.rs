@@ -129,6 +129,55 @@ pub struct Args {
     /// No progress bars or table (for scripts).
     #[arg(long, short)]
     pub quiet: bool,
+    /// Run the co-action stage on timely dataflow with N worker threads in this process
+    /// (docs/scale.md). Without --workers/--processes the in-process engine runs. Outputs are
+    /// identical either way.
+    #[arg(long, value_name = "N")]
+    pub workers: Option<usize>,
+    /// Number of processes of a timely cluster run (with --process and --hostfile); every
+    /// process runs the same command with its own --process, process 0 writes --out.
+    #[arg(long, value_name = "P", requires_all = ["process", "hostfile"])]
+    pub processes: Option<usize>,
+    /// This process's index in the hostfile, 0 to P-1.
+    #[arg(long, value_name = "I", requires = "processes")]
+    pub process: Option<usize>,
+    /// One host:port per line, in process order (timely's cluster format).
+    #[arg(long, value_name = "FILE", requires = "processes")]
+    pub hostfile: Option<PathBuf>,
+    /// Seconds to wait for every process of the hostfile to connect (default 60).
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    pub connect_timeout: u64,
+}
+
+/// The timely settings from `--workers/--processes/--process/--hostfile`, or `None` for the
+/// in-process engine.
+fn dist_config(args: &Args) -> anyhow::Result<Option<lockstep_dist::DistConfig>> {
+    if args.workers.is_none() && args.processes.is_none() {
+        return Ok(None);
+    }
+    let mut cfg = lockstep_dist::DistConfig::threads(args.workers.unwrap_or(1));
+    cfg.connect_timeout = std::time::Duration::from_secs(args.connect_timeout);
+    if let (Some(p), Some(i), Some(h)) = (args.processes, args.process, &args.hostfile) {
+        let addresses = lockstep_dist::read_hostfile(h).context("reading --hostfile")?;
+        if addresses.len() != p {
+            anyhow::bail!(
+                "--processes {p} but --hostfile {} lists {} address(es): one host:port per process",
+                h.display(),
+                addresses.len()
+            );
+        }
+        if i >= p {
+            anyhow::bail!(
+                "--process {i} is out of range for --processes {p} (0 to {})",
+                p - 1
+            );
+        }
+        cfg.process = i;
+        if p > 1 {
+            cfg.addresses = addresses;
+        }
+    }
+    Ok(Some(cfg))
 }
 
 /// The run's configuration: the `--config` file (or the defaults), then every flag given on the
@@ -270,6 +319,18 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         anyhow::bail!("no input files: give INPUT... or a --config whose ingest.inputs names them");
     }
     let semantics = cfg.engine.semantics;
+    let dist = dist_config(&args)?;
+    if dist.is_some() && semantics != Semantics::Lockstep {
+        anyhow::bail!(
+            "--workers/--processes run the default semantics only (--semantics {semantics:?} runs in process)"
+        );
+    }
+    // Timely connects in the background while this process reads its input.
+    let mut session = match &dist {
+        Some(d) => Some(lockstep_dist::Session::start(d.clone()).context("starting timely")?),
+        None => None,
+    };
+    let leads = dist.as_ref().is_none_or(|d| d.leads());
 
     // Where the outputs go is checked before any work: never onto an input, never mixed with
     // another run's files.
@@ -295,8 +356,15 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             args.out.display()
         );
     }
-    let staged = StagedDir::begin(&args.out, &inputs, StageOptions { force: args.force })
-        .context("choosing the output directory")?;
+    // Only the leading process writes --out; the others never touch it.
+    let staged = if leads {
+        Some(
+            StagedDir::begin(&args.out, &inputs, StageOptions { force: args.force })
+                .context("choosing the output directory")?,
+        )
+    } else {
+        None
+    };
 
     let show = !args.quiet;
     let mapping = match &ingest.mapping {
@@ -366,7 +434,54 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         show,
         bar: Mutex::new(None),
     };
-    let mut inv = investigate_with(&ds, &cfg, shares, &progress)?;
+    let found = match session.as_mut() {
+        Some(s) => lockstep_pipeline::investigate_counted(&ds, &cfg, shares, &progress, s),
+        None => investigate_with(&ds, &cfg, shares, &progress).map(Some),
+    };
+    let found = found.map_err(|e| match &dist {
+        Some(d) => anyhow::anyhow!("process {} of {}: {e}", d.process, d.processes()),
+        None => e.into(),
+    })?;
+    let dist_note = match (session, &dist) {
+        (Some(s), Some(d)) => {
+            let actions = s.actions();
+            let seconds = s.seconds();
+            let x = s
+                .finish(std::time::Duration::from_secs(args.connect_timeout.max(10)))
+                .with_context(|| format!("process {} of {}", d.process, d.processes()))?;
+            Some(format!(
+                "co-action on timely dataflow: {} process(es) x {} worker(s); process {} sent {} bytes to other processes and {} bytes between its own workers for {} actions; {:.2} s in the dataflow",
+                d.processes(),
+                d.workers,
+                d.process,
+                x.network,
+                x.local,
+                actions,
+                seconds
+            ))
+        }
+        _ => None,
+    };
+    let (Some(mut inv), Some(staged)) = (found, staged) else {
+        if let Some(n) = &dist_note
+            && show
+        {
+            eprintln!("{n}");
+        }
+        if show {
+            eprintln!(
+                "this process's share is done; process 0 writes {}",
+                args.out.display()
+            );
+        }
+        return Ok(());
+    };
+    if let Some(n) = dist_note {
+        if show {
+            eprintln!("{n}");
+        }
+        inv.notes.push(n);
+    }
     inv.timings.insert(0, ("read".into(), read_s));
     let t = Instant::now();
     let summary = write_outputs(&inv, &ds, staged.path())
@@ -418,6 +533,11 @@ pub fn investigate_paths(inputs: &[PathBuf], out: &Path, force: bool) -> anyhow:
         max_record_bytes: None,
         max_compression_ratio: None,
         quiet: false,
+        workers: None,
+        processes: None,
+        process: None,
+        hostfile: None,
+        connect_timeout: 60,
     })
 }
 

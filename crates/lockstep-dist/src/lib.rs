@@ -1,0 +1,31 @@
+//! Lockstep's co-action stage on **timely dataflow** (DESIGN §2 "Execution", §11 "Scale-out").
+//!
+//! The engine's pair kernel ([`lockstep_engine::count_partition`]) is a pure function over whole
+//! targets whose results merge by addition ([`lockstep_engine::PartialPairs::merge`]). This crate
+//! runs it inside a timely dataflow spread over worker threads (`--workers`) and processes
+//! (`--processes/--process/--hostfile`, timely's cluster mode over TCP):
+//!
+//! ```text
+//!  each worker: its share of the trace's actions
+//!     ──exchange by target──► kernel per target (count_partition, rayon inside the worker)
+//!     ──exchange by account pair──► pair counts merged (PartialPairs::merge)
+//!     ──to worker 0──► PartialPairs::finish ──► LayerEdges (process 0 only)
+//! ```
+//!
+//! [`Session`] implements [`lockstep_pipeline::PairCounter`], the pipeline's one seam: process 0
+//! gets the same [`lockstep_engine::LayerEdges`] the in-process engine returns and runs the rest
+//! of the pipeline (statistics, clustering, scoring, outputs); the other processes take part in
+//! the counting and stop there. One timely execution serves every layer and scale of a run: each
+//! kernel run is one epoch of the same dataflow, so the TCP mesh is set up once.
+//!
+//! Faults (docs/scale.md): a process that dies closes its sockets; timely's network threads on
+//! every other process fail on the closed connection, [`Session`] turns that into
+//! [`DistError::PeerFailed`] naming the process and its address, and the run stops before any
+//! output is written. A process that never joins is reported after the connect timeout.
+
+mod dataflow;
+mod hostfile;
+mod session;
+
+pub use hostfile::{HostfileError, read_hostfile};
+pub use session::{DistConfig, DistError, ExchangeStats, Session};
