@@ -120,7 +120,7 @@ fn disclosure_round_trip_finds_the_same_networks() {
     );
     let (wt, wu) = (world.join("tweets.csv"), world.join("users.csv"));
     lockstep(
-        &["investigate", "--quiet"],
+        &["investigate", "--quiet", "--outputs", "all"],
         &[&wt, &wu, Path::new("--out"), &inv],
     );
     let pq = std::fs::read(inv.join("edges.parquet")).unwrap();

@@ -23,6 +23,8 @@ fn coortweet_semantics_on_russian_coord_tweets() {
             "coortweet",
             "--window",
             "60",
+            "--outputs",
+            "default,network",
             "--quiet",
         ])
         .arg(&input)
@@ -448,6 +450,8 @@ fn run_toml_repeats_the_run_exactly() {
             "1000000",
             "--window",
             "repost=90",
+            "--outputs",
+            "all",
             "--quiet",
             "--out",
         ])
@@ -464,6 +468,8 @@ fn run_toml_repeats_the_run_exactly() {
         "\"repost=90\"",
         "layout_seed = 7",
         "[score.params]",
+        "[outputs]",
+        "\"network\"",
     ] {
         assert!(
             run.contains(setting),
@@ -584,4 +590,103 @@ fn compat_semantics_refuse_layers() {
             "{semantics}: {err}"
         );
     }
+}
+
+#[test]
+fn outputs_selects_the_files_and_all_edges_writes_every_observed_edge() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = small_world(dir.path());
+    let run = |out: &std::path::Path, extra: &[&str]| {
+        Command::cargo_bin("lockstep")
+            .unwrap()
+            .arg("investigate")
+            .args(&inputs)
+            .args(extra)
+            .args(["--quiet", "--out"])
+            .arg(out)
+            .assert()
+            .success();
+    };
+    let (default, picked, all) = (
+        dir.path().join("default"),
+        dir.path().join("picked"),
+        dir.path().join("all"),
+    );
+    run(&default, &[]);
+    for f in [
+        "edges.csv",
+        "accounts.csv",
+        "clusters.csv",
+        "operations.csv",
+        "report.html",
+    ] {
+        assert!(default.join(f).exists(), "{f} missing by default");
+    }
+    for f in ["edges.parquet", "network.gexf", "network.graphml"] {
+        assert!(!default.join(f).exists(), "{f} written by default");
+    }
+    run(&picked, &["--outputs", "clusters,network"]);
+    for f in [
+        "clusters.csv",
+        "network.gexf",
+        "network.graphml",
+        "summary.json",
+        "run.toml",
+    ] {
+        assert!(
+            picked.join(f).exists(),
+            "{f} missing with --outputs clusters,network"
+        );
+    }
+    for f in ["edges.csv", "accounts.csv", "report.html", "edges.parquet"] {
+        assert!(
+            !picked.join(f).exists(),
+            "{f} written with --outputs clusters,network"
+        );
+    }
+    // Every writer is timed in summary.json.
+    let summary = std::fs::read_to_string(picked.join("summary.json")).unwrap();
+    for key in [
+        "\"read\"",
+        "\"write:clusters.csv\"",
+        "\"write:network\"",
+        "\"write\"",
+    ] {
+        assert!(summary.contains(key), "{key} missing from the timings");
+    }
+    run(&all, &["--all-edges", "--outputs", "edges,parquet"]);
+    let kept = std::fs::read_to_string(default.join("edges.csv")).unwrap();
+    let every = std::fs::read_to_string(all.join("edges.csv")).unwrap();
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(all.join("summary.json")).unwrap()).unwrap();
+    let observed: u64 = s["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["pairs"].as_u64().unwrap())
+        .sum();
+    assert_eq!(every.lines().count() as u64, 1 + observed);
+    assert!(kept.lines().count() < every.lines().count());
+    // The significant edges are among them, with the same fields.
+    let every: std::collections::HashSet<&str> = every.lines().collect();
+    for line in kept.lines() {
+        assert!(every.contains(line), "{line} missing from --all-edges");
+    }
+    // Every row has a p-value (the default semantics test every observed pair).
+    assert!(
+        every
+            .iter()
+            .skip(1)
+            .all(|l| !l.split(',').nth(7).unwrap().is_empty())
+    );
+    let bad = Command::cargo_bin("lockstep")
+        .unwrap()
+        .arg("investigate")
+        .args(&inputs)
+        .args(["--outputs", "edges,pictures", "--quiet", "--out"])
+        .arg(dir.path().join("bad"))
+        .assert()
+        .failure();
+    let err = String::from_utf8_lossy(&bad.get_output().stderr).to_string();
+    assert!(err.contains("unknown output `pictures`"), "{err}");
 }

@@ -198,6 +198,17 @@ fn opt<T: ToString>(v: Option<T>) -> String {
     v.map(|x| x.to_string()).unwrap_or_default()
 }
 
+/// A probability for `edges.csv`: below 0.001 in Rust's shortest round-trip scientific form
+/// (`9.537863126582147e-20` rather than 19 zeros and the digits), otherwise the shortest decimal
+/// form; both parse back to the identical `f64`.
+fn prob(v: Option<f64>) -> String {
+    match v {
+        Some(x) if x != 0.0 && x.abs() < 1e-3 => format!("{x:e}"),
+        Some(x) => x.to_string(),
+        None => String::new(),
+    }
+}
+
 fn writer(path: &Path) -> Result<csv::Writer<std::io::BufWriter<std::fs::File>>, ExportError> {
     let f = std::fs::File::create(path).map_err(|e| ExportError::io(path, e))?;
     Ok(csv::Writer::from_writer(std::io::BufWriter::with_capacity(
@@ -231,8 +242,8 @@ pub fn write_edges<'a>(
             &r.weight.to_string(),
             &r.events.to_string(),
             &r.median_dt_s.to_string(),
-            &opt(r.p_value),
-            &opt(r.q_value),
+            &prob(r.p_value),
+            &prob(r.q_value),
         ])
         .map_err(&e)?;
         n += 1;
@@ -338,6 +349,27 @@ pub fn write_clusters(path: &Path, rows: &[ClusterRow]) -> Result<u64, ExportErr
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn probabilities_round_trip_exactly_and_small_ones_are_short() {
+        for x in [
+            9.537863126582147e-20,
+            0.004006135913312384,
+            5.552801781536775e-6,
+            1e-300,
+            f64::MIN_POSITIVE,
+            0.5,
+            1.0,
+            0.0,
+        ] {
+            let s = prob(Some(x));
+            assert_eq!(s.parse::<f64>().unwrap(), x, "{s}");
+        }
+        assert_eq!(prob(Some(9.537863126582147e-20)), "9.537863126582147e-20");
+        assert_eq!(prob(Some(0.25)), "0.25");
+        assert_eq!(prob(None), "");
+    }
+
     use super::*;
 
     #[test]

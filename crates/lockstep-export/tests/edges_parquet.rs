@@ -29,6 +29,8 @@ fn field_text(f: &Field) -> String {
         Field::Str(s) => s.clone(),
         Field::UInt(v) => v.to_string(),
         Field::Float(v) => v.to_string(),
+        // edges.csv writes probabilities below 0.001 in shortest scientific form.
+        Field::Double(v) if *v != 0.0 && v.abs() < 1e-3 => format!("{v:e}"),
         Field::Double(v) => v.to_string(),
         other => panic!("unexpected parquet field {other:?}"),
     }

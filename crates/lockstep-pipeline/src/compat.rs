@@ -27,6 +27,40 @@ fn check_window(w: i64, layer: Layer, resolution: Resolution) -> Result<(), Pipe
     Ok(())
 }
 
+/// Peak bytes per share pair of a `--semantics coortweet` run (the pair list, the pairs' delays
+/// kept per account pair, `generate_coordinated_network`'s per-pair content sets and the edges),
+/// measured on `gen_coortweet_scale.py --rows 1000000 --seed 1`, window 30 (BENCHMARKS.md).
+pub(crate) const COORTWEET_BYTES_PER_PAIR: u64 = 400;
+
+/// `MemAvailable` of `/proc/meminfo` in bytes (`None` where there is no such file).
+pub(crate) fn available_memory() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+/// Refuses a run whose estimated peak (`pairs * bytes_per_pair`) is above 90% of `available`.
+pub(crate) fn check_fits(
+    mode: &'static str,
+    pairs: u64,
+    bytes_per_pair: u64,
+    available: Option<u64>,
+) -> Result<(), PipelineError> {
+    let estimate_bytes = pairs.saturating_mul(bytes_per_pair);
+    match available {
+        Some(available_bytes) if estimate_bytes > available_bytes / 10 * 9 => {
+            Err(PipelineError::WouldNotFit {
+                mode,
+                pairs,
+                estimate_bytes,
+                available_bytes,
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
 pub(crate) fn run_coortweet(
     ds: &Dataset,
     params: &InvestigateConfig,
@@ -39,6 +73,14 @@ pub(crate) fn run_coortweet(
     progress.begin("coortweet", 1);
     let t = Instant::now();
     let shares = shares.unwrap_or_else(|| coortweet::Shares::from_dataset(ds));
+    // Stop before listing pairs that cannot fit (the run would be killed by the kernel).
+    let bound = coortweet::count_window_pairs(&shares, w, params.engine.min_participation);
+    check_fits(
+        "coortweet",
+        bound,
+        COORTWEET_BYTES_PER_PAIR,
+        available_memory(),
+    )?;
     let pairs = coortweet::detect_groups(&shares, w, params.engine.min_participation);
     let net = coortweet::coordinated_network(&shares, &pairs, params.engine.edge_weight);
     inv.timings
@@ -270,4 +312,25 @@ pub(crate) fn components(inv: &mut Investigation, n: usize) {
             }
         })
         .collect();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_above_the_available_memory_is_refused_with_its_estimate() {
+        let gib = 1u64 << 30;
+        assert!(check_fits("coortweet", 1_000_000, 400, Some(gib)).is_ok());
+        assert!(check_fits("coortweet", 1_000_000, 400, None).is_ok());
+        let e = check_fits("coortweet", 100_000_000, 400, Some(24 * gib)).unwrap_err();
+        let msg = e.to_string();
+        assert!(msg.contains("100000000 share pairs"), "{msg}");
+        assert!(msg.contains("37.3 GiB"), "{msg}");
+        assert!(msg.contains("24.0 GiB available"), "{msg}");
+        // Just under 90% of what is available passes, just over is refused.
+        assert!(check_fits("coortweet", 9, 1, Some(10)).is_ok());
+        assert!(check_fits("coortweet", 10, 1, Some(10)).is_err());
+        assert!(available_memory().is_none_or(|b| b > 0));
+    }
 }

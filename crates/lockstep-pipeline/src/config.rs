@@ -62,6 +62,8 @@ pub struct InvestigateConfig {
     pub score: ScoreConfig,
     /// The report.
     pub report: ReportConfig,
+    /// Which output files are written (`--outputs`, `--all-edges`).
+    pub outputs: OutputConfig,
 }
 
 /// What is read and how (`lockstep investigate` input options).
@@ -207,6 +209,119 @@ pub struct ReportConfig {
 impl Default for ReportConfig {
     fn default() -> Self {
         ReportConfig { layout_seed: 7 }
+    }
+}
+
+/// An output file (or pair of files) `--outputs` can select; `summary.json`, `run.toml` and
+/// `lockstep-manifest.json` are always written, and so are the files of a compatibility
+/// semantics (`coortweet_*.csv`, `qut_*.csv`), `expansion.csv` (with `--seeds`) and the pages
+/// outputs (with `page_admins`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OutputFile {
+    /// `edges.csv`.
+    Edges,
+    /// `edges.parquet` (the rows of `edges.csv`, typed).
+    Parquet,
+    /// `accounts.csv`.
+    Accounts,
+    /// `clusters.csv`.
+    Clusters,
+    /// `operations.csv`.
+    Operations,
+    /// `report.html`.
+    Report,
+    /// `network.gexf` and `network.graphml`.
+    Network,
+}
+
+impl OutputFile {
+    /// Every selectable output, in writing order.
+    pub const ALL: [OutputFile; 7] = [
+        OutputFile::Edges,
+        OutputFile::Parquet,
+        OutputFile::Accounts,
+        OutputFile::Clusters,
+        OutputFile::Operations,
+        OutputFile::Report,
+        OutputFile::Network,
+    ];
+    /// Written when `--outputs` is not given: everything but the two bulk copies of the edges
+    /// (`edges.parquet`, `network.gexf` / `network.graphml`), which would more than double the
+    /// bytes written (docs/outputs.md, "Choosing the outputs").
+    pub const DEFAULT: [OutputFile; 5] = [
+        OutputFile::Edges,
+        OutputFile::Accounts,
+        OutputFile::Clusters,
+        OutputFile::Operations,
+        OutputFile::Report,
+    ];
+
+    /// The name `--outputs` takes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutputFile::Edges => "edges",
+            OutputFile::Parquet => "parquet",
+            OutputFile::Accounts => "accounts",
+            OutputFile::Clusters => "clusters",
+            OutputFile::Operations => "operations",
+            OutputFile::Report => "report",
+            OutputFile::Network => "network",
+        }
+    }
+
+    /// Parses an `--outputs` list: names of [`OutputFile::ALL`], `default` ([`OutputFile::DEFAULT`])
+    /// and `all`, separated by commas; the result is sorted and without repeats.
+    pub fn parse_list(list: &str) -> Result<Vec<OutputFile>, String> {
+        let mut out = Vec::new();
+        for name in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            match name {
+                "all" => out.extend(OutputFile::ALL),
+                "default" => out.extend(OutputFile::DEFAULT),
+                _ => out.push(
+                    OutputFile::ALL
+                        .into_iter()
+                        .find(|f| f.as_str() == name)
+                        .ok_or_else(|| {
+                            format!(
+                                "unknown output `{name}` (known: {}, default, all)",
+                                OutputFile::ALL.map(|f| f.as_str()).join(", ")
+                            )
+                        })?,
+                ),
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        Ok(out)
+    }
+}
+
+/// Which output files are written and what `edges.csv` holds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OutputConfig {
+    /// The files written besides those always written ([`OutputFile`]).
+    pub files: Vec<OutputFile>,
+    /// `edges.csv` / `edges.parquet` hold every observed layer edge (weight >= 1, with its
+    /// p-value and its pair's q-value) instead of the layer edges of the coordination graph's
+    /// pairs.
+    pub all_edges: bool,
+}
+
+impl Default for OutputConfig {
+    fn default() -> Self {
+        OutputConfig {
+            files: OutputFile::DEFAULT.to_vec(),
+            all_edges: false,
+        }
+    }
+}
+
+impl OutputConfig {
+    /// True when `f` is selected.
+    pub fn writes(&self, f: OutputFile) -> bool {
+        self.files.contains(&f)
     }
 }
 

@@ -21,13 +21,14 @@ mod report_input;
 mod seeds;
 
 pub use config::{
-    ConfigError, EngineConfig, IngestConfig, InvestigateConfig, RUN_TOML_RECORD_KEYS, ReportConfig,
-    ScoreConfig, Semantics,
+    ConfigError, EngineConfig, IngestConfig, InvestigateConfig, OutputConfig, OutputFile,
+    RUN_TOML_RECORD_KEYS, ReportConfig, ScoreConfig, Semantics,
 };
 pub use detect::Detection;
 pub use ipdb::IpDbChoice;
 pub use outputs::{
     IngestFileSummary, OperationSummary, RunSummary, Summary, VerdictCounts, write_outputs,
+    write_outputs_with,
 };
 pub use seeds::{ExpansionSummary, SeedExpansion, read_seed_file, resolve_seeds};
 
@@ -61,6 +62,23 @@ pub enum PipelineError {
     /// A bad seed list (`--seeds`).
     #[error("seeds: {0}")]
     Seeds(String),
+    /// A compatibility semantics whose exact pair lists would not fit in memory: refused before
+    /// building them, with the estimate (docs/semantics.md, "Memory").
+    #[error(
+        "--semantics {mode}: the window gives up to {pairs} share pairs, about {} of memory, more than the {} available; the run would be killed for memory. Use a shorter --window, a higher --min-participation, split the input by time, or use the default semantics (its pair kernel does not list pairs)",
+        gib(*estimate_bytes),
+        gib(*available_bytes)
+    )]
+    WouldNotFit {
+        /// `coortweet`.
+        mode: &'static str,
+        /// Upper bound on the pairs the mode lists.
+        pairs: u64,
+        /// Estimated peak bytes.
+        estimate_bytes: u64,
+        /// Bytes available (`MemAvailable`).
+        available_bytes: u64,
+    },
     /// Creating the output directory failed.
     #[error("{path}: {source}")]
     Io {
@@ -69,6 +87,10 @@ pub enum PipelineError {
         /// Cause.
         source: std::io::Error,
     },
+}
+
+fn gib(bytes: u64) -> String {
+    format!("{:.1} GiB", bytes as f64 / (1u64 << 30) as f64)
 }
 
 /// Progress reporting for front-ends (the CLI draws bars; tests pass [`NoProgress`]).

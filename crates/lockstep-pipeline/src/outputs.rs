@@ -1,6 +1,6 @@
 //! Writing an [`Investigation`] as the DESIGN §9 files (contracts in docs/outputs.md).
 
-use crate::{CompatResult, Investigation, PipelineError};
+use crate::{CompatResult, Investigation, OutputFile, PipelineError};
 use lockstep_export::{
     AccountRow, ClusterRow, EdgeRow, NetEdge, NetNode, OperationRow, digest_file, write_accounts,
     write_clusters, write_edges, write_edges_parquet, write_gexf, write_graphml, write_json,
@@ -10,6 +10,7 @@ use lockstep_model::{AccountId, Dataset};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::time::Instant;
 
 /// Per layer-and-scale counts in `summary.json`.
 #[derive(Clone, Debug, Serialize)]
@@ -164,19 +165,81 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> PipelineError + '_ {
     }
 }
 
-/// Writes every output file into `out` (created if missing) and returns the summary.
+/// Writes the output files `inv.config.outputs` selects into `out` (created if missing) and
+/// returns the summary.
 pub fn write_outputs(
     inv: &Investigation,
     ds: &Dataset,
     out: &Path,
 ) -> Result<Summary, PipelineError> {
+    write_outputs_with(inv, ds, out, &crate::NoProgress)
+}
+
+/// One `edges.csv` row: a layer edge with its p-value and its pair's q-value.
+struct EdgeRef {
+    run: u32,
+    edge: u32,
+    p_value: Option<f64>,
+    q_value: Option<f64>,
+}
+
+/// The rows of `edges.csv`: the kept edges, or with `all_edges` every layer edge of every run
+/// (default semantics: its layer p-value and its pair's fused q-value; compatibility semantics:
+/// none), run by run in edge order.
+fn edge_refs(inv: &Investigation) -> Box<dyn Iterator<Item = EdgeRef> + '_> {
+    if !inv.config.outputs.all_edges {
+        return Box::new(inv.kept.iter().map(|k| EdgeRef {
+            run: k.run,
+            edge: k.edge,
+            p_value: k.p_value,
+            q_value: k.q_value,
+        }));
+    }
+    let sig = inv.detection.as_ref().map(|d| &d.significance);
+    Box::new(inv.runs.iter().enumerate().flat_map(move |(run, r)| {
+        r.edges.edges.iter().enumerate().map(move |(i, e)| {
+            let p_value = sig
+                .and_then(|s| s.layers.get(run))
+                .and_then(|l| l.log10_p.get(i))
+                .map(|&lp| 10f64.powf(lp));
+            let q_value = sig
+                .and_then(|s| s.pair(e.a, e.b))
+                .map(|p| 10f64.powf(p.log10_q));
+            EdgeRef {
+                run: run as u32,
+                edge: i as u32,
+                p_value,
+                q_value,
+            }
+        })
+    }))
+}
+
+/// [`write_outputs`] with progress (one step per file written) and the time of each writer in
+/// `summary.json` `timings` (`write:FILE`, `report` for drawing the report, `write` in all).
+pub fn write_outputs_with(
+    inv: &Investigation,
+    ds: &Dataset,
+    out: &Path,
+    progress: &dyn crate::Progress,
+) -> Result<Summary, PipelineError> {
+    let t_write = Instant::now();
     std::fs::create_dir_all(out).map_err(io(out))?;
+    let sel = &inv.config.outputs;
+    let steps = OutputFile::ALL.iter().filter(|&&f| sel.writes(f)).count() as u64 + 2;
+    progress.begin("write", steps);
+    let mut timings: Vec<(String, f64)> = Vec::new();
+    let mut timed = |name: &str, t: Instant| {
+        timings.push((name.to_string(), t.elapsed().as_secs_f64()));
+        progress.step();
+    };
     let ext = |a: AccountId| ds.str(ds.accounts.external_id[a.idx()]);
     let name = |a: AccountId| ds.str(ds.accounts.screen_name[a.idx()]);
 
     // edges.csv and edges.parquet: the same rows.
-    let edge_row = |k: &crate::KeptEdge| {
-        let (run, e) = inv.edge(k);
+    let edge_row = |k: EdgeRef| {
+        let run = &inv.runs[k.run as usize].edges;
+        let e = &run.edges[k.edge as usize];
         EdgeRow {
             source: ext(e.a),
             target: ext(e.b),
@@ -189,8 +252,16 @@ pub fn write_outputs(
             q_value: k.q_value,
         }
     };
-    write_edges(&out.join("edges.csv"), inv.kept.iter().map(edge_row))?;
-    write_edges_parquet(&out.join("edges.parquet"), inv.kept.iter().map(edge_row))?;
+    if sel.writes(OutputFile::Edges) {
+        let t = Instant::now();
+        write_edges(&out.join("edges.csv"), edge_refs(inv).map(edge_row))?;
+        timed("write:edges.csv", t);
+    }
+    if sel.writes(OutputFile::Parquet) {
+        let t = Instant::now();
+        write_edges_parquet(&out.join("edges.parquet"), edge_refs(inv).map(edge_row))?;
+        timed("write:edges.parquet", t);
+    }
 
     // Operations: the inauthentic clusters grouped (default semantics).
     let operations: &[crate::operations::Operation] = inv
@@ -229,55 +300,64 @@ pub fn write_outputs(
             *verdicts.clusters.entry(v).or_insert(0) += 1;
         }
     }
-    write_accounts(
-        &out.join("accounts.csv"),
-        (0..ds.accounts.len()).filter(|&i| seen[i]).map(|i| {
-            let a = AccountId(i as u32);
-            let o = &inv.accounts[i];
-            AccountRow {
-                account_id: ext(a),
-                screen_name: name(a),
-                cluster_id: inv.cluster_of[i],
-                verdict: o.verdict.as_deref(),
-                role: o.role.as_deref(),
-                coordination_score: o.coordination_score,
-                inauthenticity_score: o.inauthenticity_score,
-                evidence: &o.evidence,
-                operation_id: operation_of[i],
-            }
-        }),
-    )?;
+    if sel.writes(OutputFile::Accounts) {
+        let t = Instant::now();
+        write_accounts(
+            &out.join("accounts.csv"),
+            (0..ds.accounts.len()).filter(|&i| seen[i]).map(|i| {
+                let a = AccountId(i as u32);
+                let o = &inv.accounts[i];
+                AccountRow {
+                    account_id: ext(a),
+                    screen_name: name(a),
+                    cluster_id: inv.cluster_of[i],
+                    verdict: o.verdict.as_deref(),
+                    role: o.role.as_deref(),
+                    coordination_score: o.coordination_score,
+                    inauthenticity_score: o.inauthenticity_score,
+                    evidence: &o.evidence,
+                    operation_id: operation_of[i],
+                }
+            }),
+        )?;
+        timed("write:accounts.csv", t);
+    }
 
     // clusters.csv
-    let rows: Vec<ClusterRow> = inv
-        .clusters
-        .iter()
-        .map(|c| ClusterRow {
-            cluster_id: c.id,
-            size: c.members.len() as u32,
-            verdict: c.verdict.clone(),
-            score: c.score,
-            layers: c
-                .layers
-                .iter()
-                .map(|l| l.as_str())
-                .collect::<Vec<_>>()
-                .join(";"),
-            median_delay_s: c.median_delay_s,
-            edges: c.edges,
-            density: c.density,
-            metrics: inv
-                .detection
-                .as_ref()
-                .map(|d| crate::report_input::cluster_metric_cells(d, c.id))
-                .unwrap_or_default(),
-            operation_id: operation_of_cluster.get(c.id as usize).copied().flatten(),
-        })
-        .collect();
-    write_clusters(&out.join("clusters.csv"), &rows)?;
+    if sel.writes(OutputFile::Clusters) {
+        let t = Instant::now();
+        let rows: Vec<ClusterRow> = inv
+            .clusters
+            .iter()
+            .map(|c| ClusterRow {
+                cluster_id: c.id,
+                size: c.members.len() as u32,
+                verdict: c.verdict.clone(),
+                score: c.score,
+                layers: c
+                    .layers
+                    .iter()
+                    .map(|l| l.as_str())
+                    .collect::<Vec<_>>()
+                    .join(";"),
+                median_delay_s: c.median_delay_s,
+                edges: c.edges,
+                density: c.density,
+                metrics: inv
+                    .detection
+                    .as_ref()
+                    .map(|d| crate::report_input::cluster_metric_cells(d, c.id))
+                    .unwrap_or_default(),
+                operation_id: operation_of_cluster.get(c.id as usize).copied().flatten(),
+            })
+            .collect();
+        write_clusters(&out.join("clusters.csv"), &rows)?;
+        timed("write:clusters.csv", t);
+    }
 
     // operations.csv (default semantics: verdicts exist).
-    if inv.detection.is_some() {
+    if sel.writes(OutputFile::Operations) && inv.detection.is_some() {
+        let t = Instant::now();
         let rows: Vec<OperationRow> = operations
             .iter()
             .map(|op| OperationRow {
@@ -298,16 +378,24 @@ pub fn write_outputs(
             })
             .collect();
         write_operations(&out.join("operations.csv"), &rows)?;
+        timed("write:operations.csv", t);
     }
 
     // pages.csv: Pages and Groups judged from their admins (docs/pages.md).
+    let t = Instant::now();
     let pages = crate::pages::judge_pages(inv, ds);
     if let Some(pages) = &pages {
         crate::pages::write_pages(pages, out)?;
+        timed("write:pages.csv", t);
     }
 
     // report.html: the self-contained report (default semantics, where verdicts exist).
-    if let Some(det) = &inv.detection {
+    if let Some(det) = inv
+        .detection
+        .as_ref()
+        .filter(|_| sel.writes(OutputFile::Report))
+    {
+        let t = Instant::now();
         let title = inv
             .config
             .ingest
@@ -326,6 +414,7 @@ pub fn write_outputs(
             .map_err(|e| PipelineError::Stage("report", e.to_string()))?;
         let p = out.join("report.html");
         std::fs::write(&p, html).map_err(io(&p))?;
+        timed("report", t);
     }
 
     // expansion.csv: the ranking around the --seeds accounts.
@@ -334,9 +423,14 @@ pub fn write_outputs(
     }
 
     // network.gexf / network.graphml: the fused graph.
-    write_network(inv, ds, out)?;
+    if sel.writes(OutputFile::Network) {
+        let t = Instant::now();
+        write_network(inv, ds, out)?;
+        timed("write:network", t);
+    }
 
     // compatibility outputs in the other tool's shape.
+    let t = Instant::now();
     match &inv.compat {
         Some(CompatResult::Coortweet {
             shares,
@@ -358,6 +452,9 @@ pub fn write_outputs(
         }
         None => {}
     }
+    if inv.compat.is_some() {
+        timed("write:compat", t);
+    }
 
     // summary.json and run.toml
     let mut windows = BTreeMap::new();
@@ -371,6 +468,7 @@ pub fn write_outputs(
     for k in &inv.kept {
         kept_per_run[k.run as usize] += 1;
     }
+    let t = Instant::now();
     let inputs = inv
         .config
         .ingest
@@ -378,6 +476,12 @@ pub fn write_outputs(
         .iter()
         .map(|p| digest_file(p))
         .collect::<Result<Vec<_>, _>>()?;
+    timed("digest inputs", t);
+    // Every stage's time: the investigation's, then the writers' and the whole writing (up to
+    // summary.json, whose own writing is not in it).
+    let mut all_timings: BTreeMap<String, f64> = inv.timings.iter().cloned().collect();
+    all_timings.extend(timings);
+    all_timings.insert("write".into(), t_write.elapsed().as_secs_f64());
     let summary = Summary {
         version: env!("CARGO_PKG_VERSION").to_string(),
         semantics: inv.config.engine.semantics,
@@ -407,7 +511,7 @@ pub fn write_outputs(
         accounts_in_clusters: inv.clusters.iter().map(|c| c.members.len() as u64).sum(),
         parameters: inv.config.clone(),
         windows: windows.clone(),
-        timings: inv.timings.iter().cloned().collect(),
+        timings: all_timings,
         notes: inv.notes.clone(),
         verdicts,
         operations: operations
@@ -450,6 +554,7 @@ pub fn write_outputs(
             effective_windows: &windows,
         },
     )?;
+    progress.end();
     Ok(summary)
 }
 

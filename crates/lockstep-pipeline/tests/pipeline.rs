@@ -98,13 +98,25 @@ fn finds_the_trio_and_writes_every_file() {
         "accounts.csv",
         "clusters.csv",
         "edges.csv",
-        "network.gexf",
-        "network.graphml",
         "summary.json",
         "run.toml",
         "report.html",
     ] {
         assert!(dir.path().join(f).exists(), "{f} missing");
+    }
+    // The bulk copies of the edges only when selected.
+    for f in ["network.gexf", "network.graphml", "edges.parquet"] {
+        assert!(!dir.path().join(f).exists(), "{f} written by default");
+    }
+    let mut every = inv.clone();
+    every.config.outputs.files = lockstep_pipeline::OutputFile::ALL.to_vec();
+    let all_dir = tempfile::tempdir().unwrap();
+    write_outputs(&every, &ds, all_dir.path()).unwrap();
+    for f in ["network.gexf", "network.graphml", "edges.parquet"] {
+        assert!(
+            all_dir.path().join(f).exists(),
+            "{f} missing with every output"
+        );
     }
     let mut r = csv::Reader::from_path(dir.path().join("edges.csv")).unwrap();
     let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();

@@ -8,7 +8,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use lockstep_engine::compat::coortweet::Shares;
 use lockstep_engine::{Layer, Scale};
 use lockstep_outdir::{Inputs, StageOptions, StagedDir};
-use lockstep_pipeline::{InvestigateConfig, Progress, Semantics, investigate_with, write_outputs};
+use lockstep_pipeline::{
+    InvestigateConfig, Progress, Semantics, investigate_with, write_outputs_with,
+};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Instant;
@@ -126,6 +128,16 @@ pub struct Args {
     /// bomb (0: no limit; default 1000).
     #[arg(long, value_name = "N")]
     pub max_compression_ratio: Option<u64>,
+    /// Output files to write, comma-separated: edges, parquet, accounts, clusters, operations,
+    /// report, network (network.gexf + network.graphml), `default` (edges, accounts, clusters,
+    /// operations, report) or `all`. summary.json, run.toml and the manifest are always written
+    /// (docs/outputs.md).
+    #[arg(long, value_name = "LIST")]
+    pub outputs: Option<String>,
+    /// edges.csv (and edges.parquet) hold every observed layer edge with its p- and q-value, not
+    /// only the layer edges of the coordination graph's pairs.
+    #[arg(long)]
+    pub all_edges: bool,
     /// No progress bars or table (for scripts).
     #[arg(long, short)]
     pub quiet: bool,
@@ -282,6 +294,13 @@ pub fn config_from_args(args: &Args) -> anyhow::Result<InvestigateConfig> {
         if cfg.score.seeds.is_empty() {
             anyhow::bail!("--seeds {}: the file names no account", path.display());
         }
+    }
+    if let Some(list) = &args.outputs {
+        cfg.outputs.files = lockstep_pipeline::OutputFile::parse_list(list)
+            .map_err(|e| anyhow::anyhow!("--outputs: {e}"))?;
+    }
+    if args.all_edges {
+        cfg.outputs.all_edges = true;
     }
     cfg.validate()
         .map_err(|e| anyhow::anyhow!("{}", flag_names(&e)))?;
@@ -484,7 +503,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     }
     inv.timings.insert(0, ("read".into(), read_s));
     let t = Instant::now();
-    let summary = write_outputs(&inv, &ds, staged.path())
+    let summary = write_outputs_with(&inv, &ds, staged.path(), &progress)
         .with_context(|| format!("writing outputs to {}", args.out.display()))?;
     staged
         .commit("investigate")
@@ -532,6 +551,8 @@ pub fn investigate_paths(inputs: &[PathBuf], out: &Path, force: bool) -> anyhow:
         mapping: None,
         max_record_bytes: None,
         max_compression_ratio: None,
+        outputs: None,
+        all_edges: false,
         quiet: false,
         workers: None,
         processes: None,

@@ -173,6 +173,33 @@ pub struct SharePair {
     pub time_delta: i64,
 }
 
+/// An upper bound on the share pairs [`detect_groups`] returns, counted without building them
+/// (`O(n log n)` time, `O(n)` memory): the pairs of rows of accounts with at least
+/// `min_participation` rows that share an object within `time_window` seconds, before the
+/// exclusions of same content, same account and the pair-level participation filter. Used to
+/// stop a run that cannot fit in memory before it starts.
+pub fn count_window_pairs(x: &Shares, time_window: i64, min_participation: u32) -> u64 {
+    let mut rows_per_account: HashMap<Sym, u32> = HashMap::new();
+    for a in &x.account {
+        *rows_per_account.entry(*a).or_default() += 1;
+    }
+    let mut order: Vec<(Sym, i64)> = (0..x.len())
+        .filter(|&i| rows_per_account[&x.account[i]] >= min_participation)
+        .map(|i| (x.object[i], x.time[i]))
+        .collect();
+    order.sort_unstable();
+    let mut total = 0u64;
+    let mut lo = 0usize;
+    for hi in 0..order.len() {
+        // Rows `lo..hi` of the same object within the window before row `hi`.
+        while order[lo].0 != order[hi].0 || order[hi].1 - order[lo].1 > time_window {
+            lo += 1;
+        }
+        total += (hi - lo) as u64;
+    }
+    total
+}
+
 /// `detect_groups(x, time_window, min_participation)`.
 pub fn detect_groups(x: &Shares, time_window: i64, min_participation: u32) -> Vec<SharePair> {
     let n = x.len();
@@ -335,6 +362,49 @@ pub fn coordinated_network(x: &Shares, pairs: &[SharePair], edge_weight: f64) ->
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn window_pair_count_bounds_detect_groups_and_is_exact_without_exclusions() {
+        // 3 objects; times chosen so some pairs fall outside a 60 s window.
+        let mut strings = Interner::default();
+        let (mut object, mut account, mut content, mut time) = (vec![], vec![], vec![], vec![]);
+        let rows: [(&str, &str, &str, i64); 9] = [
+            ("o1", "a", "c1", 0),
+            ("o1", "b", "c2", 30),
+            ("o1", "c", "c3", 59),
+            ("o1", "d", "c4", 200),
+            ("o2", "a", "c5", 10),
+            ("o2", "b", "c6", 10),
+            ("o2", "a", "c7", 70),
+            ("o3", "c", "c8", 5),
+            ("o3", "d", "c9", 500),
+        ];
+        for (o, a, c, t) in rows {
+            object.push(strings.intern(o));
+            account.push(strings.intern(a));
+            content.push(strings.intern(c));
+            time.push(t);
+        }
+        let x = Shares {
+            strings,
+            object,
+            account,
+            content,
+            time,
+        };
+        // o1: (0,30) (0,59) (30,59); o2: (10,10) (10,70) (10,70); o3: none.
+        assert_eq!(count_window_pairs(&x, 60, 1), 6);
+        // Every account has at least 2 rows; only `a` has 3 (its two o2 rows pair).
+        assert_eq!(count_window_pairs(&x, 60, 2), 6);
+        assert_eq!(count_window_pairs(&x, 60, 3), 1);
+        assert_eq!(count_window_pairs(&x, 60, 4), 0);
+        assert_eq!(count_window_pairs(&x, 1_000, 1), 6 + 3 + 1);
+        let built = detect_groups(&x, 60, 1).len() as u64;
+        assert!(built <= count_window_pairs(&x, 60, 1));
+        // The one same-account pair (a's two o2 rows) is the only exclusion here.
+        assert_eq!(built, 5);
+    }
+
     use super::*;
 
     #[test]
