@@ -42,7 +42,7 @@ impl CoAction {
         let (input, probe) = worker.dataflow::<u64, _, _>(move |scope| {
             let (input, events) = scope.new_collection::<Event, isize>();
             let keyed = events.map(|(r, t, a, ts)| ((r, t), (a, ts)));
-            let probe = keyed
+            let (probe, _) = keyed
                 .clone()
                 .join(keyed)
                 .filter(move |((r, _), ((a, ta), (b, tb)))| {

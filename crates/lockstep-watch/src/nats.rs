@@ -94,7 +94,7 @@ async fn run_async(
         .await
         .map_err(|e| nerr("alerts stream")(e.to_string()))?;
     }
-    let consumer: pull::Consumer = posts
+    let consumer: jetstream::consumer::PullConsumer = posts
         .get_or_create_consumer(
             &opts.durable,
             pull::Config {

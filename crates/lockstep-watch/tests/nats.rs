@@ -111,7 +111,7 @@ fn read_subject(url: &str, stream: &str) -> Vec<String> {
         let client = async_nats::connect(url).await.unwrap_or_else(|e| panic!("{e}"));
         let js = jetstream::new(client);
         let s = js.get_stream(stream).await.unwrap_or_else(|e| panic!("{e}"));
-        let c: jetstream::consumer::pull::Consumer = s
+        let c: jetstream::consumer::PullConsumer = s
             .create_consumer(jetstream::consumer::pull::Config::default())
             .await
             .unwrap_or_else(|e| panic!("{e}"));
