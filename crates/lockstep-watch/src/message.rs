@@ -77,11 +77,14 @@ pub fn parse(line: &str) -> Result<Option<Message>, Refusal> {
     if o.contains_key("tweetid") || o.contains_key("tweet_time") {
         let shape = "archive row";
         let is_rt = text(&o, "is_retweet").is_some_and(|s| s.eq_ignore_ascii_case("true"));
+        let post_id = need(&o, "tweetid", shape)?;
+        let minute = time_of(&o, "tweet_time", shape)?;
         return Ok(Some(Message {
             kind: MessageKind::Archive,
-            time: time_of(&o, "tweet_time", shape)?,
+            // The archive reader's rule: the snowflake id's second when it agrees to the minute.
+            time: lockstep_ingest::snowflake_second(&post_id, minute).unwrap_or(minute),
             account: need(&o, "userid", shape)?,
-            post_id: need(&o, "tweetid", shape)?,
+            post_id,
             repost_of: if is_rt { text(&o, "retweet_tweetid") } else { None },
             raw,
         }));

@@ -50,6 +50,7 @@ fn whole_world_equals_investigate() {
     let ing = lockstep_ingest::read_paths(&[tweets], &Default::default()).unwrap_or_else(|e| panic!("{e}"));
     let inv = lockstep_pipeline::investigate(&ing.dataset, &InvestigateConfig::default())
         .unwrap_or_else(|e| panic!("{e}"));
+    let dd = w.incremental_repost_weights();
     let snap = w.last_snapshot().unwrap_or_else(|| panic!("no snapshot"));
     assert_eq!(snap.dataset.posts.len(), ing.dataset.posts.len());
 
@@ -58,7 +59,6 @@ fn whole_world_equals_investigate() {
     assert!(!batch.is_empty());
     assert_eq!(weights(&snap.dataset, &snap.investigation), batch);
     // The incremental (differential dataflow) repost weights.
-    let dd = w.incremental_repost_weights();
     let batch_repost: BTreeMap<(Scale, String, String), i64> = batch
         .iter()
         .filter(|(k, _)| k.0 == Layer::Repost)
@@ -101,7 +101,7 @@ fn whole_world_equals_investigate() {
 fn sliding_horizon_retracts_and_stays_exact() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let tweets = common::world(dir.path(), 3, 800, 6_000);
-    let (tweets, lines) = common::stream(&tweets);
+    let (_, lines) = common::stream(&tweets);
     let mut cfg = WatchConfig::new(dir.path().join("state"));
     cfg.horizon_s = 5 * 86_400;
     cfg.every_s = 86_400;
