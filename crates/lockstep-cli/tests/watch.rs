@@ -14,7 +14,7 @@ fn lockstep() -> Command {
 fn world(dir: &Path) -> PathBuf {
     let out = dir.join("world");
     let st = lockstep()
-        .args(["simulate", "--seed", "9", "--accounts", "800", "--posts", "5000", "--out"])
+        .args(["simulate", "--seed", "7", "--accounts", "1500", "--posts", "12000", "--out"])
         .arg(&out)
         .status()
         .unwrap_or_else(|e| panic!("{e}"));
@@ -43,7 +43,7 @@ fn ndjson(tweets: &Path) -> Vec<String> {
 
 fn watch(state: &Path) -> Command {
     let mut c = lockstep();
-    c.args(["watch", "--from", "-", "--every", "1d", "--checkpoint-lines", "100", "--state"])
+    c.args(["watch", "--from", "-", "--every", "7d", "--horizon", "3650d", "--checkpoint-lines", "300", "--state"])
         .arg(state);
     c
 }

@@ -135,7 +135,7 @@ fn read_subject(url: &str, stream: &str) -> Vec<String> {
 fn nats_gives_the_alerts_of_stdin_once() {
     let Some(srv) = server() else { return };
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let tweets = common::world(dir.path(), 5, 800, 5_000);
+    let tweets = common::world(dir.path(), 7, 1500, 12_000);
     let (_, mut lines) = common::stream(&tweets);
     lines.insert(10, "{not json".to_string());
     let tag = std::process::id();
@@ -144,7 +144,8 @@ fn nats_gives_the_alerts_of_stdin_once() {
 
     let config = |state: &str| {
         let mut c = WatchConfig::new(dir.path().join(state));
-        c.every_s = 86_400;
+        c.every_s = 7 * 86_400;
+        c.horizon_s = 3650 * 86_400;
         c
     };
     let mut on_stdin = Vec::new();
