@@ -14,7 +14,16 @@ fn lockstep() -> Command {
 fn world(dir: &Path) -> PathBuf {
     let out = dir.join("world");
     let st = lockstep()
-        .args(["simulate", "--seed", "7", "--accounts", "1500", "--posts", "12000", "--out"])
+        .args([
+            "simulate",
+            "--seed",
+            "7",
+            "--accounts",
+            "1500",
+            "--posts",
+            "12000",
+            "--out",
+        ])
         .arg(&out)
         .status()
         .unwrap_or_else(|e| panic!("{e}"));
@@ -24,9 +33,20 @@ fn world(dir: &Path) -> PathBuf {
 
 fn ndjson(tweets: &Path) -> Vec<String> {
     let mut r = csv::Reader::from_path(tweets).unwrap_or_else(|e| panic!("{e}"));
-    let header: Vec<String> = r.headers().unwrap_or_else(|e| panic!("{e}")).iter().map(String::from).collect();
-    let t = header.iter().position(|c| c == "tweet_time").unwrap_or_else(|| panic!("tweet_time"));
-    let mut rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap_or_else(|e| panic!("{e}"))).collect();
+    let header: Vec<String> = r
+        .headers()
+        .unwrap_or_else(|e| panic!("{e}"))
+        .iter()
+        .map(String::from)
+        .collect();
+    let t = header
+        .iter()
+        .position(|c| c == "tweet_time")
+        .unwrap_or_else(|| panic!("tweet_time"));
+    let mut rows: Vec<csv::StringRecord> = r
+        .records()
+        .map(|x| x.unwrap_or_else(|e| panic!("{e}")))
+        .collect();
     // Stream order: by time (the simulator writes account by account).
     rows.sort_by(|a, b| a.get(t).cmp(&b.get(t)));
     rows.into_iter()
@@ -43,8 +63,19 @@ fn ndjson(tweets: &Path) -> Vec<String> {
 
 fn watch(state: &Path) -> Command {
     let mut c = lockstep();
-    c.args(["watch", "--from", "-", "--every", "7d", "--horizon", "3650d", "--checkpoint-lines", "300", "--state"])
-        .arg(state);
+    c.args([
+        "watch",
+        "--from",
+        "-",
+        "--every",
+        "7d",
+        "--horizon",
+        "3650d",
+        "--checkpoint-lines",
+        "300",
+        "--state",
+    ])
+    .arg(state);
     c
 }
 
@@ -62,7 +93,11 @@ fn run_to_end(state: &Path, input: &str) -> String {
     });
     let out = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
     let _ = feeder.join();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -70,8 +105,12 @@ fn ids(stdout: &str) -> Vec<String> {
     stdout
         .lines()
         .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"));
-            v["alert_id"].as_str().unwrap_or_else(|| panic!("no alert_id: {l}")).to_string()
+            let v: serde_json::Value =
+                serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"));
+            v["alert_id"]
+                .as_str()
+                .unwrap_or_else(|| panic!("no alert_id: {l}"))
+                .to_string()
         })
         .collect()
 }
@@ -95,7 +134,10 @@ fn kill_9_and_restart_equals_an_uninterrupted_run() {
     let s1 = dir.path().join("s1");
     let whole = run_to_end(&s1, &input);
     let whole_ids = ids(&whole);
-    assert!(!whole_ids.is_empty(), "the simulated operation raises alerts");
+    assert!(
+        !whole_ids.is_empty(),
+        "the simulated operation raises alerts"
+    );
     let status = lockstep()
         .args(["watch", "--status", "--state"])
         .arg(&s1)
@@ -140,8 +182,14 @@ fn kill_9_and_restart_equals_an_uninterrupted_run() {
     assert_eq!(got, want, "every alert delivered");
     let read = |p: PathBuf| std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
     assert_eq!(read(s2.join("alerts.jsonl")), read(s1.join("alerts.jsonl")));
-    assert_eq!(read(s2.join("dead_letters.jsonl")), read(s1.join("dead_letters.jsonl")));
-    assert_eq!(read(s2.join("checkpoint.json")), read(s1.join("checkpoint.json")));
+    assert_eq!(
+        read(s2.join("dead_letters.jsonl")),
+        read(s1.join("dead_letters.jsonl"))
+    );
+    assert_eq!(
+        read(s2.join("checkpoint.json")),
+        read(s1.join("checkpoint.json"))
+    );
 
     // A restart after the end: nothing new.
     assert_eq!(run_to_end(&s1, &input), "");

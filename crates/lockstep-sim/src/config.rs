@@ -229,7 +229,10 @@ impl SimConfig {
         }
         if let Some(r) = self.reregister {
             if r.day == 0 || r.day >= self.days {
-                return bad("reregister.day", "must be inside the window (1 to days - 1)");
+                return bad(
+                    "reregister.day",
+                    "must be inside the window (1 to days - 1)",
+                );
             }
             if !(r.share > 0.0 && r.share <= 1.0) {
                 return bad("reregister.share", "must be in (0, 1]");

@@ -10,7 +10,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let [_, url, subject, stream] = args.as_slice() else {
         return Err("usage: publish nats://HOST:PORT SUBJECT STREAM < posts.ndjson".into());
     };
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
     rt.block_on(async {
         let client = async_nats::connect(url.as_str()).await?;
         let js = jetstream::new(client);
@@ -36,7 +38,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         for a in acks {
             a.await?;
         }
-        eprintln!("published {n} messages in {:.2} s", t.elapsed().as_secs_f64());
+        eprintln!(
+            "published {n} messages in {:.2} s",
+            t.elapsed().as_secs_f64()
+        );
         Ok(())
     })
 }

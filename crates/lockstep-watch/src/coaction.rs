@@ -12,8 +12,8 @@ use differential_dataflow::input::{Input, InputSession};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
-use timely::communication::allocator::thread::Thread;
 use timely::communication::Allocator;
+use timely::communication::allocator::thread::Thread;
 use timely::dataflow::operators::probe::Handle;
 use timely::worker::Worker;
 
@@ -36,7 +36,11 @@ impl CoAction {
     /// A dataflow for runs whose windows (seconds, inclusive) are `windows[run]`.
     pub fn new(windows: Vec<i64>) -> CoAction {
         let alloc = Allocator::Thread(Thread::default());
-        let mut worker = Worker::new(timely::WorkerConfig::default(), alloc, Some(std::time::Instant::now()));
+        let mut worker = Worker::new(
+            timely::WorkerConfig::default(),
+            alloc,
+            Some(std::time::Instant::now()),
+        );
         let weights: Rc<RefCell<PairWeights>> = Rc::default();
         let sink = weights.clone();
         let (input, probe) = worker.dataflow::<u64, _, _>(move |scope| {
@@ -100,7 +104,14 @@ mod tests {
     fn window_distinct_targets_and_retraction() {
         let mut c = CoAction::new(vec![60]);
         // Accounts 1 and 2 co-act on targets 10 (twice) and 11; 3 is outside the window.
-        for e in [(0, 10, 1, 0), (0, 10, 2, 30), (0, 10, 2, 40), (0, 11, 1, 100), (0, 11, 2, 160), (0, 11, 3, 500)] {
+        for e in [
+            (0, 10, 1, 0),
+            (0, 10, 2, 30),
+            (0, 10, 2, 40),
+            (0, 11, 1, 100),
+            (0, 11, 2, 160),
+            (0, 11, 3, 500),
+        ] {
             c.update(e, 1);
         }
         c.settle();

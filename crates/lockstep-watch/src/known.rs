@@ -159,6 +159,9 @@ mod tests {
         assert_eq!(k.networks[0].suspended.len(), 2);
         std::fs::write(&f, "{\"case_id\":4}\n").unwrap();
         let e = KnownNetworks::load(&f).unwrap_err().to_string();
-        assert!(e.contains("feed.jsonl:1: field `account_id` missing"), "{e}");
+        assert!(
+            e.contains("feed.jsonl:1: field `account_id` missing"),
+            "{e}"
+        );
     }
 }

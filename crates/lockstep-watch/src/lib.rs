@@ -265,8 +265,12 @@ impl Watcher {
         };
         for (pos, raw) in std::mem::take(&mut w.ck.horizon) {
             let m = message::parse(&raw)
-                .map_err(|e| WatchError::State(format!("checkpoint horizon, position {pos}: {}", e.0)))?
-                .ok_or_else(|| WatchError::State(format!("checkpoint horizon, position {pos}: empty")))?;
+                .map_err(|e| {
+                    WatchError::State(format!("checkpoint horizon, position {pos}: {}", e.0))
+                })?
+                .ok_or_else(|| {
+                    WatchError::State(format!("checkpoint horizon, position {pos}: empty"))
+                })?;
             w.insert(pos, m);
         }
         w.coaction.settle();
@@ -299,7 +303,9 @@ impl Watcher {
         };
         let t = xxhash_rust::xxh3::xxh3_64(target.as_bytes());
         let a = self.account(&m.account);
-        (0..self.runs.len() as u8).map(|r| (r, t, a, m.time)).collect()
+        (0..self.runs.len() as u8)
+            .map(|r| (r, t, a, m.time))
+            .collect()
     }
 
     fn insert(&mut self, pos: u64, m: Message) {
@@ -408,7 +414,8 @@ impl Watcher {
             self.ck.counters.incremental_mismatches += 1;
         }
         let ds = &snap.dataset;
-        let ext = |a: lockstep_model::AccountId| ds.str(ds.accounts.external_id[a.idx()]).to_string();
+        let ext =
+            |a: lockstep_model::AccountId| ds.str(ds.accounts.external_id[a.idx()]).to_string();
         for c in &snap.investigation.clusters {
             if c.verdict.as_deref() != Some("inauthentic") {
                 continue;
@@ -461,7 +468,8 @@ impl Watcher {
         };
         let ds = &snap.dataset;
         let inv = &snap.investigation;
-        let ext = |a: lockstep_model::AccountId| ds.str(ds.accounts.external_id[a.idx()]).to_string();
+        let ext =
+            |a: lockstep_model::AccountId| ds.str(ds.accounts.external_id[a.idx()]).to_string();
         // (network, new account) -> (known partners, layers)
         type Found = BTreeMap<(usize, String), (BTreeSet<String>, BTreeSet<String>)>;
         let mut found: Found = BTreeMap::new();
@@ -479,7 +487,10 @@ impl Watcher {
             }
         }
         for c in &inv.clusters {
-            if !matches!(c.verdict.as_deref(), Some("inauthentic" | "coordinated_undetermined")) {
+            if !matches!(
+                c.verdict.as_deref(),
+                Some("inauthentic" | "coordinated_undetermined")
+            ) {
                 continue;
             }
             let members: Vec<String> = c.members.iter().map(|&a| ext(a)).collect();
@@ -490,7 +501,10 @@ impl Watcher {
                 }
             }
             for (n, ks) in by_net {
-                for m in members.iter().filter(|m| !known.network_of.contains_key(*m)) {
+                for m in members
+                    .iter()
+                    .filter(|m| !known.network_of.contains_key(*m))
+                {
                     let f = found.entry((n, m.clone())).or_default();
                     f.0.extend(ks.iter().map(|k| (*k).clone()));
                     f.1.insert("cluster".into());
@@ -555,7 +569,11 @@ impl Watcher {
     /// the batch kernel.
     pub fn incremental_repost_weights(&mut self) -> BTreeMap<(Scale, String, String), i64> {
         self.coaction.settle();
-        let names: HashMap<u32, &str> = self.accounts.iter().map(|(k, v)| (*v, k.as_str())).collect();
+        let names: HashMap<u32, &str> = self
+            .accounts
+            .iter()
+            .map(|(k, v)| (*v, k.as_str()))
+            .collect();
         let mut out = BTreeMap::new();
         for (&(r, a, b), &w) in self.coaction.weights().iter() {
             let (Some(na), Some(nb)) = (names.get(&a), names.get(&b)) else {
@@ -573,7 +591,10 @@ impl Watcher {
         // resolution raises them).
         let same_windows = snap.investigation.runs.iter().all(|r| {
             r.edges.layer != Layer::Repost
-                || self.runs.iter().any(|&(s, w)| s == r.edges.scale && w == r.edges.window_s)
+                || self
+                    .runs
+                    .iter()
+                    .any(|&(s, w)| s == r.edges.scale && w == r.edges.window_s)
         });
         same_windows && batch != self.incremental_repost_weights()
     }
@@ -636,7 +657,8 @@ impl Watcher {
             "counters": self.ck.counters,
             "resident_bytes": resident_bytes(),
         });
-        self.dir.write_atomic("status.json", status.to_string().as_bytes())
+        self.dir
+            .write_atomic("status.json", status.to_string().as_bytes())
     }
 }
 
@@ -667,7 +689,10 @@ pub fn alert_id(kind: &str, accounts: &[String]) -> String {
         buf.push_str(a);
         buf.push('\u{1f}');
     }
-    format!("{kind}-{:032x}", xxhash_rust::xxh3::xxh3_128(buf.as_bytes()))
+    format!(
+        "{kind}-{:032x}",
+        xxhash_rust::xxh3::xxh3_128(buf.as_bytes())
+    )
 }
 
 /// Resident memory of this process (Linux `/proc/self/statm`), bytes; 0 elsewhere.

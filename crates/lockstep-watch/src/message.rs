@@ -68,8 +68,8 @@ pub fn parse(line: &str) -> Result<Option<Message>, Refusal> {
     if line.is_empty() {
         return Ok(None);
     }
-    let v: Value = serde_json::from_str(line)
-        .map_err(|e| Refusal(format!("not a JSON object: {e}")))?;
+    let v: Value =
+        serde_json::from_str(line).map_err(|e| Refusal(format!("not a JSON object: {e}")))?;
     let Value::Object(o) = v else {
         return Err(Refusal("not a JSON object".into()));
     };
@@ -85,7 +85,11 @@ pub fn parse(line: &str) -> Result<Option<Message>, Refusal> {
             time: lockstep_ingest::snowflake_second(&post_id, minute).unwrap_or(minute),
             account: need(&o, "userid", shape)?,
             post_id,
-            repost_of: if is_rt { text(&o, "retweet_tweetid") } else { None },
+            repost_of: if is_rt {
+                text(&o, "retweet_tweetid")
+            } else {
+                None
+            },
             raw,
         }));
     }
@@ -119,7 +123,11 @@ pub fn parse(line: &str) -> Result<Option<Message>, Refusal> {
             time: time_of(&o, "time", shape)?,
             account: need(&o, "account", shape)?,
             post_id: need(&o, "post_id", shape)?,
-            repost_of: if is_repost { text(&o, "repost_of") } else { None },
+            repost_of: if is_repost {
+                text(&o, "repost_of")
+            } else {
+                None
+            },
             raw,
         }));
     }
@@ -170,16 +178,29 @@ mod tests {
         let v = parse(r#"{"id":"2","author_id":7,"created_at":"2019-06-01T10:00:05Z","referenced_tweets":[{"type":"retweeted","id":"5"}]}"#)
             .unwrap()
             .unwrap();
-        assert_eq!((v.kind, v.account.as_str(), v.time), (MessageKind::TwitterV2, "7", 1_559_383_205));
+        assert_eq!(
+            (v.kind, v.account.as_str(), v.time),
+            (MessageKind::TwitterV2, "7", 1_559_383_205)
+        );
         assert_eq!(v.repost_of.as_deref(), Some("5"));
         let n = parse(r#"{"post_id":"3","account":"a","time":1559383200,"kind":"original"}"#)
             .unwrap()
             .unwrap();
         assert_eq!((n.kind, n.repost_of), (MessageKind::Normalised, None));
         assert!(parse("   ").unwrap().is_none());
-        assert!(parse("{nope").unwrap_err().0.starts_with("not a JSON object"));
+        assert!(
+            parse("{nope")
+                .unwrap_err()
+                .0
+                .starts_with("not a JSON object")
+        );
         assert!(parse("[1]").unwrap_err().0.contains("not a JSON object"));
-        assert!(parse(r#"{"x":1}"#).unwrap_err().0.contains("unknown message shape"));
+        assert!(
+            parse(r#"{"x":1}"#)
+                .unwrap_err()
+                .0
+                .contains("unknown message shape")
+        );
         let e = parse(r#"{"tweetid":"1","userid":"u","tweet_time":"yesterday"}"#).unwrap_err();
         assert!(e.0.contains("unreadable time"), "{e:?}");
         let e = parse(r#"{"tweetid":"1","tweet_time":"2019-06-01 10:00"}"#).unwrap_err();

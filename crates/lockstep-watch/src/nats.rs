@@ -40,7 +40,11 @@ fn nerr(what: &str) -> impl FnOnce(String) -> WatchError + '_ {
 }
 
 /// Runs the watcher on the consumer until `idle_exit` (or forever).
-pub fn run(watcher: &mut Watcher, opts: &NatsOptions, out: &mut dyn Write) -> Result<(), WatchError> {
+pub fn run(
+    watcher: &mut Watcher,
+    opts: &NatsOptions,
+    out: &mut dyn Write,
+) -> Result<(), WatchError> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -60,7 +64,10 @@ async fn connect(opts: &NatsOptions) -> async_nats::Client {
             Ok(c) => return c,
             Err(e) => {
                 if !warned {
-                    eprintln!("watch: cannot reach {} ({e}); retrying every second", opts.url);
+                    eprintln!(
+                        "watch: cannot reach {} ({e}); retrying every second",
+                        opts.url
+                    );
                     warned = true;
                 }
                 tokio::time::sleep(Duration::from_secs(1)).await;
@@ -149,7 +156,9 @@ async fn run_async(
         }
         let idle = got == 0;
         if !unacked.is_empty()
-            && (idle || last_checkpoint.elapsed() >= Duration::from_secs(1) || unacked.len() >= 100_000)
+            && (idle
+                || last_checkpoint.elapsed() >= Duration::from_secs(1)
+                || unacked.len() >= 100_000)
         {
             commit(watcher, opts, &sinks, &mut unacked, out).await?;
             last_checkpoint = Instant::now();

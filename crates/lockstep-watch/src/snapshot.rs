@@ -99,7 +99,8 @@ pub fn run<'a>(
     posts: impl Iterator<Item = &'a Message>,
     config: &InvestigateConfig,
 ) -> Result<Option<Snapshot>, WatchError> {
-    let dir = tempfile::tempdir().map_err(|e| WatchError::State(format!("temporary directory: {e}")))?;
+    let dir =
+        tempfile::tempdir().map_err(|e| WatchError::State(format!("temporary directory: {e}")))?;
     let paths = write_inputs(dir.path(), posts)?;
     if paths.is_empty() {
         return Ok(None);

@@ -29,7 +29,10 @@ pub fn stream(tweets: &Path) -> (PathBuf, Vec<String>) {
         .iter()
         .position(|c| c == "tweet_time")
         .unwrap_or_else(|| panic!("no tweet_time"));
-    let mut rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap_or_else(|e| panic!("{e}"))).collect();
+    let mut rows: Vec<csv::StringRecord> = r
+        .records()
+        .map(|x| x.unwrap_or_else(|e| panic!("{e}")))
+        .collect();
     rows.sort_by(|a, b| a.get(t).cmp(&b.get(t)));
     let sorted = tweets.with_file_name("tweets_by_time.csv");
     let mut w = csv::Writer::from_path(&sorted).unwrap_or_else(|e| panic!("{e}"));

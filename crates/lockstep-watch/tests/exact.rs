@@ -16,13 +16,19 @@ fn weights(ds: &lockstep_model::Dataset, inv: &Investigation) -> Weights {
     let mut out = BTreeMap::new();
     for r in &inv.runs {
         for e in &r.edges.edges {
-            out.insert((r.edges.layer, r.edges.scale, ext(e.a), ext(e.b)), e.stats.weight);
+            out.insert(
+                (r.edges.layer, r.edges.scale, ext(e.a), ext(e.b)),
+                e.stats.weight,
+            );
         }
     }
     out
 }
 
-fn clusters(ds: &lockstep_model::Dataset, inv: &Investigation) -> BTreeSet<(Vec<String>, Option<String>)> {
+fn clusters(
+    ds: &lockstep_model::Dataset,
+    inv: &Investigation,
+) -> BTreeSet<(Vec<String>, Option<String>)> {
     let ext = |a: lockstep_model::AccountId| ds.str(ds.accounts.external_id[a.idx()]).to_string();
     inv.clusters
         .iter()
@@ -45,9 +51,11 @@ fn whole_world_equals_investigate() {
     cfg.every_s = 7 * 86_400;
     let mut w = Watcher::open(cfg).unwrap_or_else(|e| panic!("{e}"));
     let mut out = Vec::new();
-    run_lines(&mut w, lines.join("\n").as_bytes(), &mut out, 2000).unwrap_or_else(|e| panic!("{e}"));
+    run_lines(&mut w, lines.join("\n").as_bytes(), &mut out, 2000)
+        .unwrap_or_else(|e| panic!("{e}"));
 
-    let ing = lockstep_ingest::read_paths(&[tweets], &Default::default()).unwrap_or_else(|e| panic!("{e}"));
+    let ing = lockstep_ingest::read_paths(&[tweets], &Default::default())
+        .unwrap_or_else(|e| panic!("{e}"));
     let inv = lockstep_pipeline::investigate(&ing.dataset, &InvestigateConfig::default())
         .unwrap_or_else(|e| panic!("{e}"));
     let dd = w.incremental_repost_weights();
@@ -63,7 +71,11 @@ fn whole_world_equals_investigate() {
         .iter()
         .filter(|(k, _)| k.0 == Layer::Repost)
         .map(|(k, v)| {
-            let (a, b) = if k.2 <= k.3 { (k.2.clone(), k.3.clone()) } else { (k.3.clone(), k.2.clone()) };
+            let (a, b) = if k.2 <= k.3 {
+                (k.2.clone(), k.3.clone())
+            } else {
+                (k.3.clone(), k.2.clone())
+            };
             ((k.1, a, b), i64::from(*v))
         })
         .collect();
@@ -89,11 +101,17 @@ fn whole_world_equals_investigate() {
     for (members, verdict) in &bc {
         if verdict.as_deref() == Some("inauthentic") {
             for m in members {
-                assert!(named.contains(m), "{m} of an inauthentic cluster was never alerted");
+                assert!(
+                    named.contains(m),
+                    "{m} of an inauthentic cluster was never alerted"
+                );
             }
         }
     }
-    let ids: BTreeSet<&str> = alerts.iter().filter_map(|a| a["alert_id"].as_str()).collect();
+    let ids: BTreeSet<&str> = alerts
+        .iter()
+        .filter_map(|a| a["alert_id"].as_str())
+        .collect();
     assert_eq!(ids.len(), alerts.len(), "alert ids are unique");
 }
 

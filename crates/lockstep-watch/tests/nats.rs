@@ -39,7 +39,11 @@ fn nats_binary() -> Option<std::path::PathBuf> {
 
 fn server() -> Option<Server> {
     if let Ok(url) = std::env::var("LOCKSTEP_NATS_URL") {
-        return Some(Server { url, child: None, _dir: None });
+        return Some(Server {
+            url,
+            child: None,
+            _dir: None,
+        });
     }
     let Some(bin) = nats_binary() else {
         assert!(
@@ -64,7 +68,11 @@ fn server() -> Option<Server> {
     let url = format!("nats://127.0.0.1:{port}");
     for _ in 0..100 {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return Some(Server { url, child: Some(child), _dir: Some(dir) });
+            return Some(Server {
+                url,
+                child: Some(child),
+                _dir: Some(dir),
+            });
         }
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -81,7 +89,9 @@ fn runtime() -> tokio::runtime::Runtime {
 /// Publishes `lines` on `subject` into stream `stream` (created here).
 fn publish(url: &str, stream: &str, subject: &str, lines: &[String]) {
     runtime().block_on(async {
-        let client = async_nats::connect(url).await.unwrap_or_else(|e| panic!("{e}"));
+        let client = async_nats::connect(url)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         let js = jetstream::new(client);
         js.get_or_create_stream(jetstream::stream::Config {
             name: stream.to_string(),
@@ -92,7 +102,11 @@ fn publish(url: &str, stream: &str, subject: &str, lines: &[String]) {
         .unwrap_or_else(|e| panic!("{e}"));
         let mut acks = Vec::new();
         for l in lines {
-            acks.push(js.publish(subject.to_string(), l.clone().into()).await.unwrap_or_else(|e| panic!("{e}")));
+            acks.push(
+                js.publish(subject.to_string(), l.clone().into())
+                    .await
+                    .unwrap_or_else(|e| panic!("{e}")),
+            );
             if acks.len() >= 1000 {
                 for a in acks.drain(..) {
                     a.await.unwrap_or_else(|e| panic!("{e}"));
@@ -108,9 +122,14 @@ fn publish(url: &str, stream: &str, subject: &str, lines: &[String]) {
 /// Messages currently on `subject` of stream `stream`.
 fn read_subject(url: &str, stream: &str) -> Vec<String> {
     runtime().block_on(async {
-        let client = async_nats::connect(url).await.unwrap_or_else(|e| panic!("{e}"));
+        let client = async_nats::connect(url)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         let js = jetstream::new(client);
-        let s = js.get_stream(stream).await.unwrap_or_else(|e| panic!("{e}"));
+        let s = js
+            .get_stream(stream)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         let c: jetstream::consumer::PullConsumer = s
             .create_consumer(jetstream::consumer::pull::Config::default())
             .await
@@ -150,7 +169,8 @@ fn nats_gives_the_alerts_of_stdin_once() {
     };
     let mut on_stdin = Vec::new();
     let mut w = Watcher::open(config("stdin")).unwrap_or_else(|e| panic!("{e}"));
-    run_lines(&mut w, lines.join("\n").as_bytes(), &mut on_stdin, 1000).unwrap_or_else(|e| panic!("{e}"));
+    run_lines(&mut w, lines.join("\n").as_bytes(), &mut on_stdin, 1000)
+        .unwrap_or_else(|e| panic!("{e}"));
 
     let opts = NatsOptions {
         url: srv.url.clone(),

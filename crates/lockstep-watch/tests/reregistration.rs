@@ -19,8 +19,18 @@ use std::path::Path;
 
 fn csv_rows(p: &Path) -> (Vec<String>, Vec<csv::StringRecord>) {
     let mut r = csv::Reader::from_path(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
-    let h = r.headers().unwrap_or_else(|e| panic!("{e}")).iter().map(String::from).collect();
-    (h, r.records().map(|x| x.unwrap_or_else(|e| panic!("{e}"))).collect())
+    let h = r
+        .headers()
+        .unwrap_or_else(|e| panic!("{e}"))
+        .iter()
+        .map(String::from)
+        .collect();
+    (
+        h,
+        r.records()
+            .map(|x| x.unwrap_or_else(|e| panic!("{e}")))
+            .collect(),
+    )
 }
 
 struct Measured {
@@ -44,9 +54,17 @@ fn measure(seed: u64, accounts: u32, posts: u64) -> Measured {
     lockstep_sim::simulate(&cfg, &world).unwrap_or_else(|e| panic!("{e}"));
     let (sorted, lines) = common::stream(&world.join("tweets.csv"));
     let (h, rows) = csv_rows(&sorted);
-    let ti = h.iter().position(|c| c == "tweet_time").unwrap_or_else(|| panic!("tweet_time"));
-    let ui = h.iter().position(|c| c == "userid").unwrap_or_else(|| panic!("userid"));
-    let time = |s: &str| lockstep_ingest::timeparse::parse_any(s.as_bytes()).unwrap_or_else(|| panic!("{s}"));
+    let ti = h
+        .iter()
+        .position(|c| c == "tweet_time")
+        .unwrap_or_else(|| panic!("tweet_time"));
+    let ui = h
+        .iter()
+        .position(|c| c == "userid")
+        .unwrap_or_else(|| panic!("userid"));
+    let time = |s: &str| {
+        lockstep_ingest::timeparse::parse_any(s.as_bytes()).unwrap_or_else(|| panic!("{s}"))
+    };
     let (_, rr) = csv_rows(&world.join("reregistered.csv"));
     let at = time(&rr[0][2]);
 
@@ -59,7 +77,8 @@ fn measure(seed: u64, accounts: u32, posts: u64) -> Measured {
     }
     w.flush().unwrap_or_else(|e| panic!("{e}"));
     drop(w);
-    let ing = lockstep_ingest::read_paths(&[before], &Default::default()).unwrap_or_else(|e| panic!("{e}"));
+    let ing = lockstep_ingest::read_paths(&[before], &Default::default())
+        .unwrap_or_else(|e| panic!("{e}"));
     let inv = lockstep_pipeline::investigate(&ing.dataset, &InvestigateConfig::default())
         .unwrap_or_else(|e| panic!("{e}"));
     let known = dir.path().join("known");
@@ -69,10 +88,12 @@ fn measure(seed: u64, accounts: u32, posts: u64) -> Measured {
     let ds = &ing.dataset;
     for (i, c) in inv.cluster_of.iter().enumerate() {
         if let (Some(c), Some(v)) = (c, inv.accounts[i].verdict.as_deref()) {
-            writeln!(f, "{},{c},{v}", ds.str(ds.accounts.external_id[i])).unwrap_or_else(|e| panic!("{e}"));
+            writeln!(f, "{},{c},{v}", ds.str(ds.accounts.external_id[i]))
+                .unwrap_or_else(|e| panic!("{e}"));
         }
     }
-    std::fs::copy(world.join("suspended.txt"), known.join("suspended.txt")).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::copy(world.join("suspended.txt"), known.join("suspended.txt"))
+        .unwrap_or_else(|e| panic!("{e}"));
 
     // The watch from one horizon before the suspension on.
     let mut wc = WatchConfig::new(dir.path().join("state"));
@@ -97,14 +118,19 @@ fn measure(seed: u64, accounts: u32, posts: u64) -> Measured {
         }
         let t = time(v["stream_time"].as_str().unwrap_or_default());
         for a in v["accounts"].as_array().cloned().unwrap_or_default() {
-            alerted_at.entry(a.as_str().unwrap_or_default().to_string()).or_insert(t);
+            alerted_at
+                .entry(a.as_str().unwrap_or_default().to_string())
+                .or_insert(t);
         }
     }
 
     // Deadline per re-registered account: 24 h after its 20th post (or its last).
     let mut post_times: BTreeMap<&str, Vec<i64>> = BTreeMap::new();
     for r in &rows {
-        post_times.entry(r.get(ui).unwrap_or_default()).or_default().push(time(&r[ti]));
+        post_times
+            .entry(r.get(ui).unwrap_or_default())
+            .or_default()
+            .push(time(&r[ti]));
     }
     let mut m = Measured {
         reregistered: 0,
@@ -115,7 +141,9 @@ fn measure(seed: u64, accounts: u32, posts: u64) -> Measured {
         activists_alerted: 0,
     };
     for r in &rr {
-        let Some(ts) = post_times.get(&r[0]) else { continue };
+        let Some(ts) = post_times.get(&r[0]) else {
+            continue;
+        };
         m.reregistered += 1;
         let deadline = ts[ts.len().min(20) - 1] + 86_400;
         if alerted_at.get(&r[0]).is_some_and(|&t| t <= deadline) {
@@ -177,5 +205,9 @@ fn reregistered_accounts_are_alerted_on_a_small_world() {
     let m = measure(4, 1500, 15_000);
     assert!(m.reregistered > 0);
     assert!(m.caught_in_time > 0, "no re-registered account alerted");
-    assert!(m.organic_alerted * 100 <= m.organic.max(1), "{} organic alerted", m.organic_alerted);
+    assert!(
+        m.organic_alerted * 100 <= m.organic.max(1),
+        "{} organic alerted",
+        m.organic_alerted
+    );
 }

@@ -88,7 +88,12 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     match a.from.as_deref() {
         Some("-") => {
             let stdin = std::io::stdin();
-            lockstep_watch::run_lines(&mut watcher, stdin.lock(), &mut out, a.checkpoint_lines.max(1))?;
+            lockstep_watch::run_lines(
+                &mut watcher,
+                stdin.lock(),
+                &mut out,
+                a.checkpoint_lines.max(1),
+            )?;
         }
         Some(url) if url.starts_with("nats://") => {
             let opts = NatsOptions {
@@ -99,7 +104,9 @@ pub fn run(a: Args) -> anyhow::Result<()> {
                 alerts_subject: Some(a.alerts_subject),
                 dead_letter_subject: Some(a.dead_letter_subject),
                 idle_exit: match &a.idle_exit {
-                    Some(s) => Some(Duration::from_secs(parse_duration(s).context("--idle-exit")? as u64)),
+                    Some(s) => Some(Duration::from_secs(
+                        parse_duration(s).context("--idle-exit")? as u64,
+                    )),
                     None => None,
                 },
                 batch: 1000,
