@@ -511,8 +511,9 @@ impl Watcher {
                 }
             }
         }
-        let mut per_net: BTreeMap<usize, Vec<(String, BTreeSet<String>, BTreeSet<String>)>> =
-            BTreeMap::new();
+        // network -> [(new account, known partners, layers)]
+        type Row = (String, BTreeSet<String>, BTreeSet<String>);
+        let mut per_net: BTreeMap<usize, Vec<Row>> = BTreeMap::new();
         for ((n, acc), (partners, layers)) in found {
             if partners.len() >= self.config.reregistration_partners
                 && !self.ck.reregistered.contains(&acc)

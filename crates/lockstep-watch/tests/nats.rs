@@ -58,21 +58,23 @@ fn server() -> Option<Server> {
         .map(|a| a.port())
         .unwrap_or_else(|e| panic!("{e}"));
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let child = Command::new(bin)
-        .args(["-js", "-a", "127.0.0.1", "-p", &port.to_string(), "-sd"])
-        .arg(dir.path())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("nats-server: {e}"));
     let url = format!("nats://127.0.0.1:{port}");
+    let server = Server {
+        url: url.clone(),
+        child: Some(
+            Command::new(bin)
+                .args(["-js", "-a", "127.0.0.1", "-p", &port.to_string(), "-sd"])
+                .arg(dir.path())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap_or_else(|e| panic!("nats-server: {e}")),
+        ),
+        _dir: Some(dir),
+    };
     for _ in 0..100 {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return Some(Server {
-                url,
-                child: Some(child),
-                _dir: Some(dir),
-            });
+            return Some(server);
         }
         std::thread::sleep(Duration::from_millis(50));
     }
