@@ -44,6 +44,8 @@ enum Command {
     Ads(cmd::ads::Args),
     /// Validate the registry of state-controlled media.
     Registry(cmd::registry::Args),
+    /// Streaming detection on NDJSON stdin or NATS JetStream: alerts as JSON lines (docs/watch.md).
+    Watch(Box<cmd::watch::Args>),
 }
 
 /// Restores the default action of `SIGPIPE` (end the process quietly), as command-line tools
@@ -77,6 +79,7 @@ fn main() -> std::process::ExitCode {
         Command::User(a) => cmd::user::run(a),
         Command::Ads(a) => cmd::ads::run(a),
         Command::Registry(a) => cmd::registry::run(a),
+        Command::Watch(a) => cmd::watch::run(*a),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -27,6 +27,7 @@ pub mod timeparse;
 pub use error::IngestError;
 pub use format::{Format, UnknownFormat, detect_format};
 pub use mapping::Mapping;
+pub use readers::archive::snowflake_second;
 pub use readers::parquet_file::json_rows as parquet_json_rows;
 pub use report::{FileReport, IngestReport};
 pub use summary::{LayerSupport, Summary, summarize};

@@ -98,6 +98,20 @@ pub struct SimConfig {
     /// following counts, creation date, account language, `tweet_client_name`), as in the
     /// many collections that carry no profile metadata. The world itself is unchanged.
     pub no_profiles: bool,
+    /// Re-registration scenario (`--reregister-day`): part of the operation is suspended on a
+    /// given day and its posts from then on come from new accounts (docs/simulation.md).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reregister: Option<Reregister>,
+}
+
+/// The re-registration scenario's parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Reregister {
+    /// Day of the window (0-based) whose start the suspension happens at.
+    pub day: u32,
+    /// Share of the operation's accounts (state_core and spam_amplifier) suspended and
+    /// re-registered.
+    pub share: f64,
 }
 
 impl Default for SimConfig {
@@ -160,6 +174,7 @@ impl Default for SimConfig {
             pages: false,
             ads: false,
             no_profiles: false,
+            reregister: None,
         }
     }
 }
@@ -211,6 +226,17 @@ impl SimConfig {
         }
         if self.days == 0 || self.days > 3650 {
             return bad("days", "must be between 1 and 3650");
+        }
+        if let Some(r) = self.reregister {
+            if r.day == 0 || r.day >= self.days {
+                return bad(
+                    "reregister.day",
+                    "must be inside the window (1 to days - 1)",
+                );
+            }
+            if !(r.share > 0.0 && r.share <= 1.0) {
+                return bad("reregister.share", "must be in (0, 1]");
+            }
         }
         let Some(start) = crate::time::parse_date(&self.start_date) else {
             return bad("start_date", "must be YYYY-MM-DD");

@@ -720,7 +720,22 @@ pub fn write_tweets<W: std::io::Write>(w: &World, out: &mut W) -> csv::Result<(u
         let bufs: Vec<csv::Result<(Vec<u8>, usize)>> = (s..e)
             .into_par_iter()
             .map(|i| {
-                let rows = account_rows(w, i);
+                let rows = match crate::reregister::role(w, i) {
+                    // A replacement posts the suspended account's posts from its creation on.
+                    (Some(rr), _) => {
+                        let from = w.accounts[i].created * 1000;
+                        let mut rows = account_rows(w, rr.orig);
+                        rows.retain(|x| x.ms >= from);
+                        rows
+                    }
+                    // A suspended account stops at the suspension.
+                    (None, Some(rr)) => {
+                        let mut rows = account_rows(w, i);
+                        rows.retain(|x| x.ms < rr.at * 1000);
+                        rows
+                    }
+                    (None, None) => account_rows(w, i),
+                };
                 let mut bw = csv::WriterBuilder::new()
                     .has_headers(false)
                     .quote_style(csv::QuoteStyle::Always)

@@ -16,6 +16,7 @@ pub mod emit;
 pub mod error;
 pub mod extras;
 pub mod names;
+pub mod reregister;
 pub mod rng;
 pub mod time;
 pub mod world;
@@ -27,7 +28,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 pub use accounts::Label;
-pub use config::SimConfig;
+pub use config::{Reregister, SimConfig};
 pub use error::SimError;
 
 use accounts::Kind;
@@ -157,7 +158,8 @@ fn minute(ts: i64) -> String {
 pub fn simulate(cfg: &SimConfig, out_dir: &Path) -> Result<SimSummary, SimError> {
     cfg.validate()?;
     std::fs::create_dir_all(out_dir).map_err(io_err(out_dir))?;
-    let w = world::build(cfg);
+    let mut w = world::build(cfg);
+    reregister::plan(&mut w);
     let mut files = Vec::new();
 
     // users.csv
@@ -213,6 +215,30 @@ pub fn simulate(cfg: &SimConfig, out_dir: &Path) -> Result<SimSummary, SimError>
     }
     wr.flush().map_err(io_err(&p))?;
     files.push(p);
+
+    if !w.reregistered.is_empty() {
+        let p = out_dir.join("reregistered.csv");
+        let mut wr = csv_writer(&p, false)?;
+        wr.write_record(["account_id", "replaces", "suspended_at", "created_at"])
+            .map_err(csv_err(&p))?;
+        let mut suspended = String::new();
+        for rr in &w.reregistered {
+            let (old, new) = (&w.accounts[rr.orig], &w.accounts[rr.new]);
+            wr.write_record([
+                new.userid.to_string().as_str(),
+                old.userid.to_string().as_str(),
+                &minute(rr.at),
+                &minute(new.created),
+            ])
+            .map_err(csv_err(&p))?;
+            suspended.push_str(&format!("{}\n", old.userid));
+        }
+        wr.flush().map_err(io_err(&p))?;
+        files.push(p);
+        let p = out_dir.join("suspended.txt");
+        std::fs::write(&p, suspended).map_err(io_err(&p))?;
+        files.push(p);
+    }
 
     let (mut logins, mut page_admins, mut ads) = (0, 0, 0);
     if cfg.logins {

@@ -27,6 +27,8 @@ pub mod tag {
     pub const LOGINS: u64 = 5;
     /// Pages and ads.
     pub const EXTRAS: u64 = 6;
+    /// Re-registration scenario.
+    pub const REREGISTER: u64 = 7;
 }
 
 /// Relative activity by local hour for people (low at night, evening peak).
@@ -187,6 +189,8 @@ pub struct World {
     pub day_cdf_activist: Vec<f64>,
     /// Day weights (cumulative) for the core (weekdays, after protest days).
     pub day_cdf_core: Vec<f64>,
+    /// Re-registration scenario: suspended accounts and the new accounts that replace them.
+    pub reregistered: Vec<crate::reregister::Reregistered>,
 }
 
 impl World {
@@ -257,7 +261,10 @@ impl World {
 
     /// The planned posts of account `i`.
     pub fn planned_of(&self, i: usize) -> &[Planned] {
-        let (a, b) = self.planned_of[i];
+        // Accounts added after planning (re-registered replacements) have no planned posts.
+        let Some(&(a, b)) = self.planned_of.get(i) else {
+            return &[];
+        };
         &self.planned[a as usize..b as usize]
     }
 }
@@ -971,6 +978,7 @@ fn plan(
         day_cdf_organic,
         day_cdf_activist,
         day_cdf_core,
+        reregistered: Vec::new(),
     };
     let mut used: HashSet<(u32, i64)> = HashSet::new();
     let mut planned: Vec<Planned> = Vec::new();

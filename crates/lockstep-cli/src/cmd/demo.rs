@@ -39,6 +39,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         pages: true,
         ads: true,
         no_profiles: false,
+        reregister_day: None,
+        reregister_share: 0.3,
     };
     super::simulate::write_world(&sim)?;
     run_pipeline(&world, &args.out, args.force)?;

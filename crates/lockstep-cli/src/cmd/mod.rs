@@ -15,3 +15,4 @@ pub mod serve;
 pub mod simulate;
 pub mod store;
 pub mod user;
+pub mod watch;

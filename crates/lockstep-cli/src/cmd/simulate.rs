@@ -42,6 +42,14 @@ pub struct Args {
     /// metadata; the labels and the behaviour are unchanged.
     #[arg(long)]
     pub no_profiles: bool,
+    /// Re-registration scenario: on this day of the window (0-based) part of the operation is
+    /// suspended and comes back under new accounts (reregistered.csv, suspended.txt;
+    /// docs/simulation.md).
+    #[arg(long)]
+    pub reregister_day: Option<u32>,
+    /// Share of the operation's accounts suspended and re-registered (with --reregister-day).
+    #[arg(long, default_value_t = 0.3)]
+    pub reregister_share: f64,
 }
 
 impl Args {
@@ -55,6 +63,10 @@ impl Args {
         cfg.pages = self.pages;
         cfg.ads = self.ads;
         cfg.no_profiles = self.no_profiles;
+        cfg.reregister = self.reregister_day.map(|day| lockstep_sim::Reregister {
+            day,
+            share: self.reregister_share,
+        });
         Ok(cfg)
     }
 }

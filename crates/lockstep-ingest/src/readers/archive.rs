@@ -197,7 +197,7 @@ impl Tweets {
 }
 
 /// The exact second of a snowflake id that agrees with `minute_time` to the minute.
-pub(crate) fn snowflake_second(id: &str, minute_time: i64) -> Option<i64> {
+pub fn snowflake_second(id: &str, minute_time: i64) -> Option<i64> {
     if id.is_empty() || id.len() > 20 || !id.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
