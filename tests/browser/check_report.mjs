@@ -3,7 +3,7 @@
 // and saves screenshots for a reviewer.
 //
 // Dependency-free: talks the Chrome DevTools Protocol over Node's built-in WebSocket
-// (Node 20: run with --experimental-websocket; Node >= 22 has it by default).
+// (./cdp.mjs; Node 20: run with --experimental-websocket; Node >= 22 has it by default).
 //
 //   node --experimental-websocket tests/browser/check_report.mjs REPORT.html OUT_DIR
 //   node --experimental-websocket tests/browser/check_report.mjs --selftest OUT_DIR
@@ -12,60 +12,20 @@
 // exception) and passes only if every one of those is caught: proof the checks can fail.
 // Environment: CHROMIUM (default /usr/bin/chromium).
 
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+import { launchPage, sleep } from './cdp.mjs';
 
 async function inspect(htmlPath, outDir, shotName) {
-  const chromium = process.env.CHROMIUM || '/usr/bin/chromium';
-  const profile = mkdtempSync(join(tmpdir(), 'lockstep-chromium-'));
-  const proc = spawn(chromium, [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--disable-default-apps', '--disable-extensions', '--hide-scrollbars', '--mute-audio',
-    `--user-data-dir=${profile}`, '--remote-debugging-port=0', '--window-size=1280,900',
-    'about:blank',
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  proc.stderr.on('data', (d) => { stderr += d; });
   const result = { consoleErrors: [], exceptions: [], external: [], requests: [], facts: {} };
+  const page = await launchPage();
+  const { send, evaluate } = page;
   try {
-    const portFile = join(profile, 'DevToolsActivePort');
-    for (let i = 0; i < 300 && !existsSync(portFile); i++) await sleep(100);
-    if (!existsSync(portFile)) throw new Error(`chromium did not start:\n${stderr}`);
-    await sleep(100);
-    const [port, path] = readFileSync(portFile, 'utf8').trim().split('\n');
-    const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`);
-    await new Promise((ok, fail) => { ws.onopen = ok; ws.onerror = () => fail(new Error('CDP connect failed')); });
-    let nextId = 1;
-    const pending = new Map();
-    const listeners = [];
-    ws.onmessage = (ev) => {
-      const msg = JSON.parse(ev.data);
-      if (msg.id && pending.has(msg.id)) {
-        const { ok, fail } = pending.get(msg.id);
-        pending.delete(msg.id);
-        msg.error ? fail(new Error(JSON.stringify(msg.error))) : ok(msg.result);
-      } else if (msg.method) {
-        listeners.forEach((l) => l(msg));
-      }
-    };
-    const send = (method, params = {}, sessionId) => new Promise((ok, fail) => {
-      const id = nextId++;
-      pending.set(id, { ok, fail });
-      ws.send(JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) }));
-    });
-    const { targetId } = await send('Target.createTarget', { url: 'about:blank' });
-    const { sessionId } = await send('Target.attachToTarget', { targetId, flatten: true });
     let loaded = false;
-    listeners.push((m) => {
-      if (m.sessionId !== sessionId) return;
-      const p = m.params;
-      switch (m.method) {
+    page.onEvent((method, p) => {
+      switch (method) {
         case 'Runtime.consoleAPICalled':
           if (p.type === 'error' || p.type === 'assert') {
             result.consoleErrors.push(p.args.map((a) => a.value ?? a.description).join(' '));
@@ -88,12 +48,11 @@ async function inspect(htmlPath, outDir, shotName) {
           break;
       }
     });
-    for (const d of ['Runtime', 'Log', 'Network', 'Page']) await send(`${d}.enable`, {}, sessionId);
-    await send('Page.navigate', { url: pathToFileURL(resolve(htmlPath)).href }, sessionId);
+    for (const d of ['Runtime', 'Log', 'Network', 'Page']) await send(`${d}.enable`);
+    await send('Page.navigate', { url: pathToFileURL(resolve(htmlPath)).href });
     for (let i = 0; i < 300 && !loaded; i++) await sleep(100);
     if (!loaded) throw new Error('page did not finish loading in 30 s');
     await sleep(500);
-    const evaluate = async (expr) => (await send('Runtime.evaluate', { expression: expr, returnByValue: true }, sessionId)).result.value;
     // Before anything is expanded: the page height a reader scrolls, and the verdict pills.
     const before = await evaluate(`(() => ({
       height: document.documentElement.scrollHeight,
@@ -152,7 +111,7 @@ async function inspect(htmlPath, outDir, shotName) {
     })()`);
     // Back to the page as written (the interactions re-sorted its tables).
     loaded = false;
-    await send('Page.reload', {}, sessionId);
+    await send('Page.reload');
     for (let i = 0; i < 300 && !loaded; i++) await sleep(100);
     await sleep(300);
     // Then open every section so the charts can be checked.
@@ -177,13 +136,13 @@ async function inspect(htmlPath, outDir, shotName) {
     await evaluate(`document.querySelectorAll('details').forEach((d, i) => { d.open = d.classList.contains('unit') && d === document.querySelector('details.unit'); })`);
     await sleep(200);
     mkdirSync(outDir, { recursive: true });
-    const top = await send('Page.captureScreenshot', { format: 'png' }, sessionId);
+    const top = await send('Page.captureScreenshot', { format: 'png' });
     writeFileSync(join(outDir, `${shotName}-top.png`), Buffer.from(top.data, 'base64'));
-    const { cssContentSize } = await send('Page.getLayoutMetrics', {}, sessionId);
+    const { cssContentSize } = await send('Page.getLayoutMetrics');
     const full = await send('Page.captureScreenshot', {
       format: 'png', captureBeyondViewport: true,
       clip: { x: 0, y: 0, width: Math.ceil(cssContentSize.width), height: Math.min(Math.ceil(cssContentSize.height), 16000), scale: 1 },
-    }, sessionId);
+    });
     writeFileSync(join(outDir, `${shotName}-full.png`), Buffer.from(full.data, 'base64'));
     // Page-sized slices, easier to look at than one very tall image.
     const sliceH = 1400;
@@ -192,14 +151,11 @@ async function inspect(htmlPath, outDir, shotName) {
       const part = await send('Page.captureScreenshot', {
         format: 'png', captureBeyondViewport: true,
         clip: { x: 0, y, width: Math.ceil(cssContentSize.width), height: Math.min(sliceH, total - y), scale: 1 },
-      }, sessionId);
+      });
       writeFileSync(join(outDir, `${shotName}-part${k}.png`), Buffer.from(part.data, 'base64'));
     }
-    ws.close();
   } finally {
-    proc.kill('SIGKILL');
-    await sleep(200);
-    rmSync(profile, { recursive: true, force: true });
+    await page.close();
   }
   return result;
 }

@@ -7,14 +7,13 @@
 //
 //   node --experimental-websocket tests/browser/serve_flow.mjs LOCKSTEP_BIN INVESTIGATION_DIR OUT_DIR
 //
-// Environment: CHROMIUM (default /usr/bin/chromium). Dependency-free (CDP over WebSocket).
+// Environment: CHROMIUM (default /usr/bin/chromium). Dependency-free (CDP over WebSocket, ./cdp.mjs).
 
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname, basename } from 'node:path';
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+import { launchPage, sleep } from './cdp.mjs';
 const [bin, invDir, outDir = 'browser-serve'] = process.argv.slice(2);
 if (!bin || !invDir) {
   console.error('usage: serve_flow.mjs LOCKSTEP_BIN INVESTIGATION_DIR [OUT_DIR]');
@@ -64,63 +63,29 @@ for (let i = 0; i < 100 && !base; i++) {
 }
 if (!base) { console.error(`server did not start: ${serverOut}`); process.exit(1); }
 
-const chromium = process.env.CHROMIUM || '/usr/bin/chromium';
-const profile = mkdtempSync(join(tmpdir(), 'lockstep-chromium-'));
-const proc = spawn(chromium, [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--disable-default-apps', '--disable-extensions', '--hide-scrollbars', '--mute-audio',
-  `--user-data-dir=${profile}`, '--remote-debugging-port=0', '--window-size=1280,900', 'about:blank',
-], { stdio: ['ignore', 'ignore', 'pipe'] });
+const page = await launchPage();
+const { send, evaluate } = page;
 try {
-  const portFile = join(profile, 'DevToolsActivePort');
-  for (let i = 0; i < 300 && !existsSync(portFile); i++) await sleep(100);
-  if (!existsSync(portFile)) throw new Error('chromium did not start');
-  await sleep(100);
-  const [port, path] = readFileSync(portFile, 'utf8').trim().split('\n');
-  const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`);
-  await new Promise((ok, fail) => { ws.onopen = ok; ws.onerror = () => fail(new Error('CDP connect failed')); });
-  let nextId = 1;
-  const pending = new Map();
-  const listeners = [];
-  ws.onmessage = (ev) => {
-    const msg = JSON.parse(ev.data);
-    if (msg.id && pending.has(msg.id)) {
-      const { ok, fail } = pending.get(msg.id);
-      pending.delete(msg.id);
-      msg.error ? fail(new Error(JSON.stringify(msg.error))) : ok(msg.result);
-    } else if (msg.method) listeners.forEach((l) => l(msg));
-  };
-  const send = (method, params = {}, sessionId) => new Promise((ok, fail) => {
-    const id = nextId++;
-    pending.set(id, { ok, fail });
-    ws.send(JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) }));
-  });
-  const { targetId } = await send('Target.createTarget', { url: 'about:blank' });
-  const { sessionId } = await send('Target.attachToTarget', { targetId, flatten: true });
   const problems = [];
   let loaded = false;
-  listeners.push((m) => {
-    if (m.sessionId !== sessionId) return;
-    const p = m.params;
-    if (m.method === 'Runtime.consoleAPICalled' && (p.type === 'error' || p.type === 'assert')) problems.push(`console: ${JSON.stringify(p.args)}`);
-    if (m.method === 'Runtime.exceptionThrown') problems.push(`exception: ${p.exceptionDetails.text}`);
-    if (m.method === 'Log.entryAdded' && p.entry.level === 'error' && !/favicon/.test(p.entry.url || '')) problems.push(`log: ${p.entry.text} ${p.entry.url || ''}`);
-    if (m.method === 'Network.requestWillBeSent' && !p.request.url.startsWith(base) && !/^(data|about):/.test(p.request.url)) problems.push(`external request: ${p.request.url}`);
-    if (m.method === 'Page.loadEventFired') loaded = true;
+  page.onEvent((method, p) => {
+    if (method === 'Runtime.consoleAPICalled' && (p.type === 'error' || p.type === 'assert')) problems.push(`console: ${JSON.stringify(p.args)}`);
+    if (method === 'Runtime.exceptionThrown') problems.push(`exception: ${p.exceptionDetails.text}`);
+    if (method === 'Log.entryAdded' && p.entry.level === 'error' && !/favicon/.test(p.entry.url || '')) problems.push(`log: ${p.entry.text} ${p.entry.url || ''}`);
+    if (method === 'Network.requestWillBeSent' && !p.request.url.startsWith(base) && !/^(data|about):/.test(p.request.url)) problems.push(`external request: ${p.request.url}`);
+    if (method === 'Page.loadEventFired') loaded = true;
   });
-  for (const d of ['Runtime', 'Log', 'Network', 'Page']) await send(`${d}.enable`, {}, sessionId);
-  const evaluate = async (expr) => (await send('Runtime.evaluate', { expression: expr, returnByValue: true }, sessionId)).result.value;
+  for (const d of ['Runtime', 'Log', 'Network', 'Page']) await send(`${d}.enable`);
   const waitLoad = async () => {
     for (let i = 0; i < 300 && !loaded; i++) await sleep(100);
     if (!loaded) throw new Error('page did not load in 30 s');
     await sleep(200);
   };
-  const go = async (url) => { loaded = false; await send('Page.navigate', { url: base + url }, sessionId); await waitLoad(); };
+  const go = async (url) => { loaded = false; await send('Page.navigate', { url: base + url }); await waitLoad(); };
   const act = async (expr) => { loaded = false; await evaluate(expr); await waitLoad(); };
   const shot = async (name) => {
-    const { cssContentSize } = await send('Page.getLayoutMetrics', {}, sessionId);
-    const full = await send('Page.captureScreenshot', { format: 'png', captureBeyondViewport: true, clip: { x: 0, y: 0, width: Math.ceil(cssContentSize.width), height: Math.min(Math.ceil(cssContentSize.height), 8000), scale: 1 } }, sessionId);
+    const { cssContentSize } = await send('Page.getLayoutMetrics', {});
+    const full = await send('Page.captureScreenshot', { format: 'png', captureBeyondViewport: true, clip: { x: 0, y: 0, width: Math.ceil(cssContentSize.width), height: Math.min(Math.ceil(cssContentSize.height), 8000), scale: 1 } });
     writeFileSync(join(outDir, `${name}.png`), Buffer.from(full.data, 'base64'));
     const before = problems.length;
     check(`page ${name}: no console errors, exceptions or external requests`, before === 0, problems.splice(0));
@@ -185,7 +150,6 @@ try {
   await go('/audit');
   check('audit page reports an intact chain', (await evaluate(`document.querySelector('#chain').textContent`)).startsWith('Chain intact'), '');
   await shot('09-audit');
-  ws.close();
 
   // The feed, read through the API as the reviewer.
   const lr = await fetch(`${base}/api/v1/login`, { method: 'POST', body: JSON.stringify({ username: 'reviewer', password: users.reviewer[1] }) });
@@ -204,10 +168,9 @@ try {
   check(`feed holds exactly network ${pageNetwork}'s Pages (${expectedPages.length})`, JSON.stringify(pageLines.map((e) => e.page_id).sort()) === JSON.stringify(expectedPages) && pageLines.every((e) => e.action === 'remove_page'), pageLines.length);
   check('no other feed line', accountLines.length + pageLines.length === feed.length, feed.length);
 } finally {
-  proc.kill('SIGKILL');
+  await page.close();
   server.kill('SIGKILL');
-  await sleep(300);
-  rmSync(profile, { recursive: true, force: true });
+  await sleep(100);
 }
 const v = spawnSync(bin, ['audit', 'verify', '--database-url', db], { encoding: 'utf8' });
 check('lockstep audit verify passes', v.status === 0, v.stdout + v.stderr);
