@@ -147,30 +147,7 @@ pub fn describe(ctx: &Context<'_>, a: AccountId, value: f64) -> String {
     )
 }
 
-/// This signal's registration (see [`super::SignalDef`]).
-pub struct Def;
-
-impl super::SignalDef for Def {
-    const SUMMARY: &'static str = "Own posts whose text other accounts also posted.";
-    const DEFAULT_WEIGHT: f64 = 1.0;
-
-    fn compute(
-        ctx: &crate::context::Context<'_>,
-        _params: &crate::params::ScoreParams,
-    ) -> super::SignalColumn {
-        compute(ctx)
-    }
-
-    fn describe(
-        ctx: &crate::context::Context<'_>,
-        _params: &crate::params::ScoreParams,
-        a: lockstep_model::AccountId,
-        value: f64,
-        _aux: f64,
-    ) -> String {
-        describe(ctx, a, value)
-    }
-}
+super::parameter_free_signal!("Own posts whose text other accounts also posted.", 1.0);
 
 #[cfg(test)]
 mod tests {

@@ -98,31 +98,11 @@ pub fn describe(ctx: &Context<'_>, a: AccountId, _value: f64) -> String {
     format!("profile empty: {}", parts.join(", "))
 }
 
-/// This signal's registration (see [`super::SignalDef`]).
-pub struct Def;
-
-impl super::SignalDef for Def {
-    const SUMMARY: &'static str = "Empty or default profile fields.";
-    const DEFAULT_WEIGHT: f64 = 1.5;
-    const SPEAKS_FOR_AUTHENTICITY: bool = true;
-
-    fn compute(
-        ctx: &crate::context::Context<'_>,
-        _params: &crate::params::ScoreParams,
-    ) -> super::SignalColumn {
-        compute(ctx)
-    }
-
-    fn describe(
-        ctx: &crate::context::Context<'_>,
-        _params: &crate::params::ScoreParams,
-        a: lockstep_model::AccountId,
-        value: f64,
-        _aux: f64,
-    ) -> String {
-        describe(ctx, a, value)
-    }
-}
+super::parameter_free_signal!(
+    "Empty or default profile fields.",
+    1.5,
+    speaks_for_authenticity
+);
 
 #[cfg(test)]
 mod tests {

@@ -59,30 +59,7 @@ pub fn describe(ctx: &Context<'_>, a: AccountId, _value: f64) -> String {
     }
 }
 
-/// This signal's registration (see [`super::SignalDef`]).
-pub struct Def;
-
-impl super::SignalDef for Def {
-    const SUMMARY: &'static str = "Few followers, or following far more than followed.";
-    const DEFAULT_WEIGHT: f64 = 1.5;
-
-    fn compute(
-        ctx: &crate::context::Context<'_>,
-        _params: &crate::params::ScoreParams,
-    ) -> super::SignalColumn {
-        compute(ctx)
-    }
-
-    fn describe(
-        ctx: &crate::context::Context<'_>,
-        _params: &crate::params::ScoreParams,
-        a: lockstep_model::AccountId,
-        value: f64,
-        _aux: f64,
-    ) -> String {
-        describe(ctx, a, value)
-    }
-}
+super::parameter_free_signal!("Few followers, or following far more than followed.", 1.5);
 
 #[cfg(test)]
 mod tests {

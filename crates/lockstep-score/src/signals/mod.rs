@@ -5,6 +5,46 @@
 //! profile or too few posts) and a measured **value**; cluster-level signals (creation bursts,
 //! client concentration, shared schedules) also yield a per-group strength and an evidence text.
 
+/// The registration ([`SignalDef`]) of a signal whose module has `compute(ctx)` and
+/// `describe(ctx, a, value)` that need no parameters: `parameter_free_signal!(SUMMARY, WEIGHT)`,
+/// with `, speaks_for_authenticity` when its low reading speaks for authenticity.
+macro_rules! parameter_free_signal {
+    ($summary:expr, $weight:expr, speaks_for_authenticity) => {
+        super::parameter_free_signal!(@def $summary, $weight, true);
+    };
+    ($summary:expr, $weight:expr) => {
+        super::parameter_free_signal!(@def $summary, $weight, false);
+    };
+    (@def $summary:expr, $weight:expr, $authenticity:expr) => {
+        /// This signal's registration (see [`super::SignalDef`]).
+        pub struct Def;
+
+        impl super::SignalDef for Def {
+            const SUMMARY: &'static str = $summary;
+            const DEFAULT_WEIGHT: f64 = $weight;
+            const SPEAKS_FOR_AUTHENTICITY: bool = $authenticity;
+
+            fn compute(
+                ctx: &crate::context::Context<'_>,
+                _params: &crate::params::ScoreParams,
+            ) -> super::SignalColumn {
+                compute(ctx)
+            }
+
+            fn describe(
+                ctx: &crate::context::Context<'_>,
+                _params: &crate::params::ScoreParams,
+                a: lockstep_model::AccountId,
+                value: f64,
+                _aux: f64,
+            ) -> String {
+                describe(ctx, a, value)
+            }
+        }
+    };
+}
+pub(crate) use parameter_free_signal;
+
 pub mod activity_clock;
 pub mod client_concentration;
 pub mod closed_engagement;

@@ -124,30 +124,10 @@ pub fn describe(ctx: &Context<'_>, a: AccountId, _value: f64) -> String {
     s
 }
 
-/// This signal's registration (see [`super::SignalDef`]).
-pub struct Def;
-
-impl super::SignalDef for Def {
-    const SUMMARY: &'static str = "Long dormancy then reactivation, often with a language switch.";
-    const DEFAULT_WEIGHT: f64 = 2.0;
-
-    fn compute(
-        ctx: &crate::context::Context<'_>,
-        _params: &crate::params::ScoreParams,
-    ) -> super::SignalColumn {
-        compute(ctx)
-    }
-
-    fn describe(
-        ctx: &crate::context::Context<'_>,
-        _params: &crate::params::ScoreParams,
-        a: lockstep_model::AccountId,
-        value: f64,
-        _aux: f64,
-    ) -> String {
-        describe(ctx, a, value)
-    }
-}
+super::parameter_free_signal!(
+    "Long dormancy then reactivation, often with a language switch.",
+    2.0
+);
 
 #[cfg(test)]
 mod tests {
