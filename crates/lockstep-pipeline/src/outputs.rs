@@ -226,7 +226,10 @@ pub fn write_outputs_with(
     let t_write = Instant::now();
     std::fs::create_dir_all(out).map_err(io(out))?;
     let sel = &inv.config.outputs;
-    let steps = OutputFile::ALL.iter().filter(|&&f| sel.writes(f)).count() as u64 + 2;
+    // The selected files, pages.csv when there are pages, then digests and summary.json.
+    let steps = OutputFile::ALL.iter().filter(|&&f| sel.writes(f)).count() as u64
+        + u64::from(ds.page_admins.is_some())
+        + 2;
     progress.begin("write", steps);
     let mut timings: Vec<(String, f64)> = Vec::new();
     let mut timed = |name: &str, t: Instant| {
