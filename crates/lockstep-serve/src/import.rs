@@ -33,8 +33,13 @@ pub struct Imported {
 pub const REQUIRED_FILES: [&str; 4] = ["accounts.csv", "clusters.csv", "edges.csv", "summary.json"];
 
 struct Table {
-    path: PathBuf,
     reader: csv::Reader<std::io::BufReader<std::fs::File>>,
+    cells: Cells,
+}
+
+/// Typed reading of one table's cells, with errors naming its file, line and field.
+struct Cells {
+    path: PathBuf,
 }
 
 impl Table {
@@ -60,11 +65,18 @@ impl Table {
                 ),
             });
         }
-        Ok(Table { path, reader })
+        Ok(Table {
+            reader,
+            cells: Cells { path },
+        })
     }
 
-    /// Calls `f` on each record with its line number.
-    fn each(&mut self, mut f: impl FnMut(&csv::StringRecord, u64) -> Result<()>) -> Result<i64> {
+    /// Calls `f` on each record with the table's [`Cells`] and the record's line number;
+    /// returns the number of records.
+    fn each(
+        &mut self,
+        mut f: impl FnMut(&Cells, &csv::StringRecord, u64) -> Result<()>,
+    ) -> Result<i64> {
         let mut rec = csv::StringRecord::new();
         let mut n = 0;
         loop {
@@ -72,18 +84,20 @@ impl Table {
                 .reader
                 .read_record(&mut rec)
                 .map_err(|e| ServeError::Input {
-                    path: self.path.clone(),
+                    path: self.cells.path.clone(),
                     message: e.to_string(),
                 })?;
             if !more {
                 return Ok(n);
             }
             let line = rec.position().map_or(0, |p| p.line());
-            f(&rec, line)?;
+            f(&self.cells, &rec, line)?;
             n += 1;
         }
     }
+}
 
+impl Cells {
     fn field<T: std::str::FromStr>(
         &self,
         rec: &csv::StringRecord,
@@ -181,12 +195,7 @@ pub fn import_case(
         )?;
         let base = CLUSTER_BASE_COLUMNS.len();
         let cols = cluster_columns.clone();
-        let mut rows = Vec::new();
-        t.each(|rec, line| {
-            rows.push((rec.clone(), line));
-            Ok(())
-        })?;
-        for (rec, line) in &rows {
+        t.each(|t, rec, line| {
             let mut metrics = serde_json::Map::new();
             for (k, col) in CLUSTER_METRIC_COLUMNS.iter().enumerate() {
                 let raw = text(rec, base + k);
@@ -199,19 +208,19 @@ pub fn import_case(
             }
             st.execute(params![
                 case_id,
-                t.required::<u32>(rec, *line, &cols, 0)?,
-                t.required::<u32>(rec, *line, &cols, 1)?,
+                t.required::<u32>(rec, line, &cols, 0)?,
+                t.required::<u32>(rec, line, &cols, 1)?,
                 opt_text(rec, 2),
-                t.field::<f64>(rec, *line, &cols, 3)?,
+                t.field::<f64>(rec, line, &cols, 3)?,
                 text(rec, 4),
-                t.required::<f64>(rec, *line, &cols, 5)?,
-                t.required::<u32>(rec, *line, &cols, 6)?,
-                t.required::<f64>(rec, *line, &cols, 7)?,
+                t.required::<f64>(rec, line, &cols, 5)?,
+                t.required::<u32>(rec, line, &cols, 6)?,
+                t.required::<f64>(rec, line, &cols, 7)?,
                 serde_json::Value::Object(metrics).to_string(),
             ])
-            .map_err(|e| duplicate(e, &t.path, *line, "cluster_id"))?;
-        }
-        rows.len() as i64
+            .map_err(|e| duplicate(e, &t.path, line, "cluster_id"))?;
+            Ok(())
+        })?
     };
 
     let mut t = Table::open(dir, "accounts.csv", &ACCOUNT_COLUMNS)?;
@@ -219,40 +228,28 @@ pub fn import_case(
         let mut st = tx.prepare(
             "INSERT INTO accounts (case_id, account_id, screen_name, cluster_id, verdict, role, coordination_score, inauthenticity_score, evidence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )?;
-        let path = t.path.clone();
-        let mut rec = csv::StringRecord::new();
-        let mut n = 0i64;
-        while t
-            .reader
-            .read_record(&mut rec)
-            .map_err(|e| ServeError::Input {
-                path: path.clone(),
-                message: e.to_string(),
-            })?
-        {
-            let line = rec.position().map_or(0, |p| p.line());
+        t.each(|t, rec, line| {
             let c = &ACCOUNT_COLUMNS;
-            if text(&rec, 0).is_empty() {
+            if text(rec, 0).is_empty() {
                 return Err(ServeError::Input {
-                    path,
+                    path: t.path.clone(),
                     message: format!("line {line}, field `account_id`: empty"),
                 });
             }
             st.execute(params![
                 case_id,
-                text(&rec, 0),
-                unguard_cell(text(&rec, 1)),
-                t.field::<u32>(&rec, line, c, 2)?,
-                opt_text(&rec, 3),
-                opt_text(&rec, 4),
-                t.field::<f64>(&rec, line, c, 5)?,
-                t.field::<f64>(&rec, line, c, 6)?,
-                unguard_cell(text(&rec, 7)),
+                text(rec, 0),
+                unguard_cell(text(rec, 1)),
+                t.field::<u32>(rec, line, c, 2)?,
+                opt_text(rec, 3),
+                opt_text(rec, 4),
+                t.field::<f64>(rec, line, c, 5)?,
+                t.field::<f64>(rec, line, c, 6)?,
+                unguard_cell(text(rec, 7)),
             ])
-            .map_err(|e| duplicate(e, &path, line, "account_id"))?;
-            n += 1;
-        }
-        n
+            .map_err(|e| duplicate(e, &t.path, line, "account_id"))?;
+            Ok(())
+        })?
     };
 
     let mut t = Table::open(dir, "edges.csv", &EDGE_COLUMNS)?;
@@ -260,34 +257,22 @@ pub fn import_case(
         let mut st = tx.prepare(
             "INSERT INTO edges (case_id, source, target, layer, scale, weight, events, median_dt_s, p_value, q_value) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         )?;
-        let path = t.path.clone();
-        let mut rec = csv::StringRecord::new();
-        let mut n = 0i64;
-        while t
-            .reader
-            .read_record(&mut rec)
-            .map_err(|e| ServeError::Input {
-                path: path.clone(),
-                message: e.to_string(),
-            })?
-        {
-            let line = rec.position().map_or(0, |p| p.line());
+        t.each(|t, rec, line| {
             let c = &EDGE_COLUMNS;
             st.execute(params![
                 case_id,
-                text(&rec, 0),
-                text(&rec, 1),
-                text(&rec, 2),
-                text(&rec, 3),
-                t.required::<u32>(&rec, line, c, 4)?,
-                t.required::<u32>(&rec, line, c, 5)?,
-                t.required::<f64>(&rec, line, c, 6)?,
-                t.field::<f64>(&rec, line, c, 7)?,
-                t.field::<f64>(&rec, line, c, 8)?,
+                text(rec, 0),
+                text(rec, 1),
+                text(rec, 2),
+                text(rec, 3),
+                t.required::<u32>(rec, line, c, 4)?,
+                t.required::<u32>(rec, line, c, 5)?,
+                t.required::<f64>(rec, line, c, 6)?,
+                t.field::<f64>(rec, line, c, 7)?,
+                t.field::<f64>(rec, line, c, 8)?,
             ])?;
-            n += 1;
-        }
-        n
+            Ok(())
+        })?
     };
 
     let pages = if manifest.files.iter().any(|m| m.path == "pages.csv") {
@@ -355,27 +340,16 @@ fn import_pages(tx: &Connection, dir: &Path, case_id: i64) -> Result<i64> {
     )?;
     let mut network_exists =
         tx.prepare("SELECT EXISTS(SELECT 1 FROM networks WHERE case_id = ?1 AND cluster_id = ?2)")?;
-    let path = t.path.clone();
-    let bad = |line: u64, field: &str, msg: String| ServeError::Input {
-        path: path.clone(),
-        message: format!("line {line}, field `{field}`: {msg}"),
-    };
-    let mut rec = csv::StringRecord::new();
-    let mut n = 0i64;
-    while t
-        .reader
-        .read_record(&mut rec)
-        .map_err(|e| ServeError::Input {
-            path: path.clone(),
-            message: e.to_string(),
-        })?
-    {
-        let line = rec.position().map_or(0, |p| p.line());
-        let id = text(&rec, 0);
+    t.each(|t, rec, line| {
+        let bad = |line: u64, field: &str, msg: String| ServeError::Input {
+            path: t.path.clone(),
+            message: format!("line {line}, field `{field}`: {msg}"),
+        };
+        let id = text(rec, 0);
         if id.is_empty() {
             return Err(bad(line, "page_id", "empty".into()));
         }
-        let kind = text(&rec, 2);
+        let kind = text(rec, 2);
         if !matches!(kind, "page" | "group") {
             return Err(bad(
                 line,
@@ -383,7 +357,7 @@ fn import_pages(tx: &Connection, dir: &Path, case_id: i64) -> Result<i64> {
                 format!("`{kind}`: expected page or group"),
             ));
         }
-        let network = t.field::<u32>(&rec, line, c, 4)?;
+        let network = t.field::<u32>(rec, line, c, 4)?;
         if let Some(net) = network
             && !network_exists.query_row(params![case_id, net], |r| r.get::<_, bool>(0))?
         {
@@ -396,22 +370,21 @@ fn import_pages(tx: &Connection, dir: &Path, case_id: i64) -> Result<i64> {
         page.execute(params![
             case_id,
             id,
-            unguard_cell(text(&rec, 1)),
+            unguard_cell(text(rec, 1)),
             kind,
-            text(&rec, 3),
+            text(rec, 3),
             network,
-            t.required::<u32>(&rec, line, c, 5)?,
-            t.required::<u32>(&rec, line, c, 6)?,
-            text(&rec, 7),
-            unguard_cell(text(&rec, 8)),
+            t.required::<u32>(rec, line, c, 5)?,
+            t.required::<u32>(rec, line, c, 6)?,
+            text(rec, 7),
+            unguard_cell(text(rec, 8)),
         ])
-        .map_err(|e| duplicate(e, &path, line, "page_id"))?;
-        for a in text(&rec, 9).split('|').filter(|a| !a.is_empty()) {
+        .map_err(|e| duplicate(e, &t.path, line, "page_id"))?;
+        for a in text(rec, 9).split('|').filter(|a| !a.is_empty()) {
             admin.execute(params![case_id, id, a])?;
         }
-        n += 1;
-    }
-    Ok(n)
+        Ok(())
+    })
 }
 
 fn duplicate(e: rusqlite::Error, path: &Path, line: u64, field: &str) -> ServeError {
