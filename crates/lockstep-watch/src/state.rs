@@ -59,6 +59,9 @@ pub struct Checkpoint {
     pub counters: Counters,
 }
 
+/// The file that marks a directory as a `lockstep watch` state directory.
+pub const STATE_MARKER: &str = "lockstep-watch-state";
+
 /// Paths inside the state directory.
 #[derive(Clone, Debug)]
 pub struct StateDir {
@@ -74,9 +77,27 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WatchError + '_ {
 }
 
 impl StateDir {
-    /// Creates the directory when missing.
+    /// Opens a state directory: a new or empty one is created and marked
+    /// ([`STATE_MARKER`]); an existing one must carry the marker, so that a directory of the
+    /// user's own files is never appended to or cut back on restart.
     pub fn open(dir: &Path) -> Result<StateDir, WatchError> {
         std::fs::create_dir_all(dir).map_err(io(dir))?;
+        let marker = dir.join(STATE_MARKER);
+        if !marker.exists() {
+            let empty = std::fs::read_dir(dir).map_err(io(dir))?.next().is_none();
+            if !empty {
+                return Err(WatchError::Config(format!(
+                    "--state {}: the directory is not empty and is not a lockstep watch state \
+                     directory (no {STATE_MARKER}); give a new or empty directory",
+                    dir.display()
+                )));
+            }
+            let mut f = AtomicFile::create(&marker, &Inputs::new(&[] as &[PathBuf]))
+                .map_err(|e| WatchError::State(e.to_string()))?;
+            f.write_all(b"lockstep watch state directory (docs/watch.md)\n")
+                .map_err(io(&marker))?;
+            f.commit().map_err(|e| WatchError::State(e.to_string()))?;
+        }
         Ok(StateDir {
             dir: dir.to_path_buf(),
         })
@@ -184,5 +205,33 @@ impl StateDir {
     /// Records that `n` alerts have been delivered.
     pub fn set_delivered(&self, n: u64) -> Result<(), WatchError> {
         self.write_atomic("delivered", n.to_string().as_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_directory_of_other_files_is_refused_and_a_marked_one_reopens() {
+        let d = tempfile::tempdir().unwrap();
+        let mine = d.path().join("mine");
+        std::fs::create_dir(&mine).unwrap();
+        std::fs::write(mine.join("alerts.jsonl"), "my own notes\n").unwrap();
+        let err = StateDir::open(&mine).unwrap_err().to_string();
+        assert!(
+            err.contains("not a lockstep watch state directory"),
+            "{err}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(mine.join("alerts.jsonl")).unwrap(),
+            "my own notes\n"
+        );
+        // A new directory is created and marked; opening it again works.
+        let state = d.path().join("state");
+        let s = StateDir::open(&state).unwrap();
+        s.append("alerts.jsonl", &["{}".to_string()]).unwrap();
+        assert!(state.join(STATE_MARKER).exists());
+        StateDir::open(&state).unwrap();
     }
 }
