@@ -73,15 +73,14 @@ pub enum DistError {
         /// Cause.
         detail: String,
     },
-    /// Another process died or closed its connection.
+    /// Other processes died or closed their connections.
     #[error(
-        "process {process} ({address}) stopped or lost its connection during the run ({detail}); the run is abandoned on process {me} and no output was written: restart every process of the hostfile"
+        "{peers} stopped or lost the connection during the run ({detail}); the run is abandoned on process {me} and no output was written: restart every process of the hostfile"
     )]
     PeerFailed {
-        /// The process that failed.
-        process: usize,
-        /// Its hostfile address.
-        address: String,
+        /// The processes whose connections failed, each with its hostfile address:
+        /// `process 2 (10.0.0.3:4000)`, comma-separated and in process order.
+        peers: String,
         /// This process.
         me: usize,
         /// What the network layer saw.
@@ -113,6 +112,9 @@ pub enum DistError {
 /// the panic hook [`watch_timely_panics`] installs, as `(thread name, message)`.
 static TIMELY_PANICS: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
 
+/// How long a process waits, after its first failed connection, for the others to fail too.
+const PEER_FAILURE_SETTLE: Duration = Duration::from_millis(500);
+
 /// Records panics of timely's threads instead of printing them: a peer's death makes timely's
 /// network threads panic ("timely communication error: ... socket closed"), and the session
 /// reports that as one clear error naming the process. Other panics go to the previous hook.
@@ -122,7 +124,8 @@ fn watch_timely_panics() {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
             let name = std::thread::current().name().unwrap_or("").to_string();
-            if name.starts_with("timely:") {
+            // `lockstep-dist` joins timely's guards, which re-raise a network thread's panic.
+            if name.starts_with("timely:") || name == "lockstep-dist" {
                 let msg = info
                     .payload()
                     .downcast_ref::<String>()
@@ -269,23 +272,48 @@ impl Session {
         self.seconds
     }
 
-    /// The first failure of a timely thread since this session started, as an error.
+    /// The failure of timely's threads since this session started, as an error.
+    ///
+    /// A killed process closes its connection to every other process at once, but a survivor
+    /// that notices first exits and closes its own connections too, so the first closed socket
+    /// a process sees is not always the dead one's. On the first failure this waits
+    /// [`PEER_FAILURE_SETTLE`] for the other network threads and names every peer whose
+    /// connection failed.
     fn timely_failure(&self) -> Option<DistError> {
+        let any_new = TIMELY_PANICS
+            .lock()
+            .ok()
+            .is_some_and(|v| v.len() > self.panics_seen);
+        if !any_new {
+            return None;
+        }
+        std::thread::sleep(PEER_FAILURE_SETTLE);
         let v = TIMELY_PANICS.lock().ok()?;
         let new = v.get(self.panics_seen..)?;
         // A network thread names the peer; prefer it over the workers' follow-on panics.
-        let peer = new.iter().find_map(|(name, msg)| {
-            let n = name
-                .strip_prefix("timely:recv-")
-                .or_else(|| name.strip_prefix("timely:send-"))?;
-            Some((n.parse::<usize>().ok()?, msg.clone()))
-        });
-        if let Some((p, msg)) = peer {
+        let mut peers: Vec<(usize, &str)> = new
+            .iter()
+            .filter_map(|(name, msg)| {
+                let n = name
+                    .strip_prefix("timely:recv-")
+                    .or_else(|| name.strip_prefix("timely:send-"))?;
+                Some((n.parse::<usize>().ok()?, msg.as_str()))
+            })
+            .collect();
+        peers.sort_by_key(|&(p, _)| p);
+        peers.dedup_by_key(|&mut (p, _)| p);
+        if let Some(&(_, detail)) = peers.first() {
+            let names: Vec<String> = peers
+                .iter()
+                .map(|&(p, _)| {
+                    let address = self.config.addresses.get(p).map_or("?", String::as_str);
+                    format!("process {p} ({address})")
+                })
+                .collect();
             return Some(DistError::PeerFailed {
-                process: p,
-                address: self.config.addresses.get(p).cloned().unwrap_or_default(),
+                peers: names.join(", "),
                 me: self.config.process,
-                detail: msg,
+                detail: detail.to_string(),
             });
         }
         new.first().map(|(name, msg)| DistError::Worker {
