@@ -40,7 +40,7 @@ pub fn layout_bounded(g: &CoordinationGraph, seed: u64, max_nodes: usize) -> Vec
     let n = g.node_count();
     let max_nodes = max_nodes.max(2);
     if n <= max_nodes {
-        return simulate(n, &g.edges, seed);
+        return force_layout(n, &g.edges, seed);
     }
     // Seeded uniform sample: the `max_nodes` nodes with the smallest hash of (seed, index).
     let mut st = seed ^ 0x5a3b_1e5d;
@@ -65,7 +65,7 @@ pub fn layout_bounded(g: &CoordinationGraph, seed: u64, max_nodes: usize) -> Vec
             (a != u32::MAX && b != u32::MAX).then_some((a.min(b), a.max(b), w))
         })
         .collect();
-    let sub = simulate(max_nodes, &sub_edges, seed);
+    let sub = force_layout(max_nodes, &sub_edges, seed);
     let mut pos: Vec<Option<(f32, f32)>> = vec![None; n];
     for (k, &(_, i)) in keyed.iter().enumerate() {
         pos[i as usize] = Some(sub[k]);
@@ -135,8 +135,11 @@ pub fn layout_bounded(g: &CoordinationGraph, seed: u64, max_nodes: usize) -> Vec
     pos.into_iter().map(|p| p.unwrap_or((0.0, 0.0))).collect()
 }
 
-/// The force simulation of `n` nodes joined by `edges` (`(i, j, weight)`, `i < j`).
-fn simulate(n: usize, edges: &[(u32, u32, f64)], seed: u64) -> Vec<(f32, f32)> {
+/// The force simulation of `n` nodes joined by `edges` (`(i, j, weight)`, `i < j`), unbounded:
+/// positions in `[-1, 1]^2`, deterministic for a seed. [`layout_bounded`] calls it on at most its
+/// `max_nodes`; the report calls it directly on the at most 2,500 accounts it draws when the
+/// pipeline hands in no positions (a disclosure dataset).
+pub fn force_layout(n: usize, edges: &[(u32, u32, f64)], seed: u64) -> Vec<(f32, f32)> {
     if n == 0 {
         return Vec::new();
     }

@@ -8,7 +8,6 @@
 pub mod charts;
 pub mod disclose;
 pub mod input;
-pub mod layout;
 mod render;
 pub mod sample;
 pub mod terms;

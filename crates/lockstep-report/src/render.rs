@@ -10,7 +10,6 @@ use crate::charts::network::{Node, network};
 use crate::charts::timeline::{TimeBins, timeline};
 use crate::charts::{GREY, PALETTE, cluster_colour, hex};
 use crate::input::{ClusterReport, PageReport, ReportInput, Role, Verdict};
-use crate::layout::force_layout;
 use crate::time::{format_date, format_minute};
 use hashbrown::{HashMap, HashSet};
 use lockstep_model::{AccountId, Dataset, PostsByAccount, Sym};
@@ -632,11 +631,6 @@ fn network_picture(
     let mut pairs: Vec<(u32, u32, f32)> = pair_w.into_iter().map(|((a, b), w)| (a, b, w)).collect();
     pairs.sort_by(|x, y| y.2.total_cmp(&x.2).then((x.0, x.1).cmp(&(y.0, y.1))));
     pairs.truncate(MAX_EDGES);
-    // Layout groups: the finding an account belongs to.
-    let groups: Vec<Option<u32>> = order
-        .iter()
-        .map(|a| unit_of.get(a).map(|&u| u as u32))
-        .collect();
     let given: Option<Vec<(f32, f32)>> = input.positions.as_ref().and_then(|pos| {
         if pos.len() != input.accounts.len() {
             return None;
@@ -654,7 +648,15 @@ fn network_picture(
             normalise(&mut p);
             p
         }
-        None => force_layout(order.len(), &pairs, &groups, 150, 0x10c_57e9),
+        None => {
+            let weighted: Vec<(u32, u32, f64)> = pairs
+                .iter()
+                .map(|&(a, b, w)| (a, b, f64::from(w)))
+                .collect();
+            let mut p = lockstep_graph::layout::force_layout(order.len(), &weighted, 0x10c_57e9);
+            normalise(&mut p);
+            p
+        }
     };
     let nodes: Vec<Node> = order
         .iter()
