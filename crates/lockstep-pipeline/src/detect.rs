@@ -167,7 +167,7 @@ fn detect_on(
                 median_delay_s: m.median_delay_s.unwrap_or(0.0) as f32,
                 edges: m.internal_edges as u32,
                 density: m.density,
-                verdict: cs.map(|c| c.verdict.as_str().to_string()),
+                verdict: cs.map(|c| c.verdict),
                 score: cs.map(|c| c.score),
             }
         })
@@ -203,8 +203,8 @@ pub(crate) fn account_outcomes(scored: &Scored) -> Vec<AccountOutcome> {
         .accounts
         .iter()
         .map(|s| AccountOutcome {
-            verdict: Some(s.verdict.as_str().to_string()),
-            role: s.role.map(|r| r.as_str().to_string()),
+            verdict: Some(s.verdict),
+            role: s.role,
             coordination_score: Some(s.coordination),
             inauthenticity_score: Some(s.score),
             evidence: lockstep_score::evidence_string(&s.evidence),

@@ -37,7 +37,7 @@ use lockstep_engine::{
     KernelParams, Layer, LayerEdges, Scale, Trace, WindowError, build_trace, count_pairs,
     supported_layers,
 };
-use lockstep_model::{AccountId, Dataset, Resolution};
+use lockstep_model::{AccountId, Dataset, Resolution, Role, Verdict};
 use std::time::Instant;
 use thiserror::Error;
 
@@ -181,7 +181,7 @@ pub struct Cluster {
     /// Linked account pairs / possible pairs.
     pub density: f64,
     /// Verdict (default semantics; `None` in the compatibility semantics).
-    pub verdict: Option<String>,
+    pub verdict: Option<Verdict>,
     /// Verdict score (default semantics; `None` in the compatibility semantics).
     pub score: Option<f64>,
 }
@@ -189,10 +189,10 @@ pub struct Cluster {
 /// Per-account outcome (from the typed verdicts, default semantics; empty otherwise).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AccountOutcome {
-    /// `inauthentic` / `coordinated_organic` / `none`.
-    pub verdict: Option<String>,
-    /// `core` / `amplifier`.
-    pub role: Option<String>,
+    /// The account's verdict (`None` in the compatibility semantics).
+    pub verdict: Option<Verdict>,
+    /// Its role in an inauthentic cluster.
+    pub role: Option<Role>,
     /// In [0,1].
     pub coordination_score: Option<f64>,
     /// In [0,1].

@@ -6,7 +6,7 @@ use lockstep_export::{
     write_clusters, write_edges, write_edges_parquet, write_gexf, write_graphml, write_json,
     write_operations, write_toml,
 };
-use lockstep_model::{AccountId, Dataset};
+use lockstep_model::{AccountId, Dataset, Role, Verdict};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -292,15 +292,15 @@ pub fn write_outputs_with(
             if !seen[i] {
                 continue;
             }
-            let v = o.verdict.clone().unwrap_or_else(|| "none".into());
-            *verdicts.accounts.entry(v).or_insert(0) += 1;
-            if let Some(r) = &o.role {
-                *verdicts.roles.entry(r.clone()).or_insert(0) += 1;
+            let v = o.verdict.map_or("none", Verdict::as_str);
+            *verdicts.accounts.entry(v.to_string()).or_insert(0) += 1;
+            if let Some(r) = o.role {
+                *verdicts.roles.entry(r.as_str().to_string()).or_insert(0) += 1;
             }
         }
         for c in &inv.clusters {
-            let v = c.verdict.clone().unwrap_or_else(|| "none".into());
-            *verdicts.clusters.entry(v).or_insert(0) += 1;
+            let v = c.verdict.map_or("none", Verdict::as_str);
+            *verdicts.clusters.entry(v.to_string()).or_insert(0) += 1;
         }
     }
     if sel.writes(OutputFile::Accounts) {
@@ -314,8 +314,8 @@ pub fn write_outputs_with(
                     account_id: ext(a),
                     screen_name: name(a),
                     cluster_id: inv.cluster_of[i],
-                    verdict: o.verdict.as_deref(),
-                    role: o.role.as_deref(),
+                    verdict: o.verdict.map(Verdict::as_str),
+                    role: o.role.map(Role::as_str),
                     coordination_score: o.coordination_score,
                     inauthenticity_score: o.inauthenticity_score,
                     evidence: &o.evidence,
@@ -335,7 +335,7 @@ pub fn write_outputs_with(
             .map(|c| ClusterRow {
                 cluster_id: c.id,
                 size: c.members.len() as u32,
-                verdict: c.verdict.clone(),
+                verdict: c.verdict.map(|v| v.as_str().to_string()),
                 score: c.score,
                 layers: c
                     .layers
@@ -599,8 +599,8 @@ fn write_network(inv: &Investigation, ds: &Dataset, out: &Path) -> Result<(), Pi
                 id: ext,
                 label: if sn.is_empty() { ext } else { sn },
                 cluster: inv.cluster_of[id.idx()].map(|c| c as i64).unwrap_or(-1),
-                verdict: o.verdict.as_deref().unwrap_or(""),
-                role: o.role.as_deref().unwrap_or(""),
+                verdict: o.verdict.map_or("", Verdict::as_str),
+                role: o.role.map_or("", Role::as_str),
                 score: o.coordination_score.unwrap_or(f64::NAN),
             }
         })

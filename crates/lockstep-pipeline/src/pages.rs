@@ -26,7 +26,11 @@ pub fn judge_pages(inv: &Investigation, ds: &Dataset) -> Option<Vec<PageVerdict>
         let a = pa.account[i].idx();
         pages[k].admins.push(Admin {
             account_id: ds.str(ds.accounts.external_id[a]).to_string(),
-            verdict: inv.accounts.get(a).and_then(|o| o.verdict.clone()),
+            verdict: inv
+                .accounts
+                .get(a)
+                .and_then(|o| o.verdict)
+                .map(|v| v.as_str().to_string()),
             cluster: inv.cluster_of.get(a).copied().flatten(),
         });
     }

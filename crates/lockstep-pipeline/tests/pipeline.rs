@@ -2,7 +2,7 @@
 //! one cluster, the files are written in their final shape, and windows below the data's
 //! resolution are refused.
 
-use lockstep_model::{Dataset, DatasetBuilder, PostRecord, Resolution, SourceInfo};
+use lockstep_model::{Dataset, DatasetBuilder, PostRecord, Resolution, SourceInfo, Verdict};
 use lockstep_pipeline::{EngineConfig, InvestigateConfig, ScoreConfig, investigate, write_outputs};
 
 fn dataset(resolution: Resolution) -> Dataset {
@@ -184,14 +184,14 @@ fn seeds_change_the_one_set_of_verdicts() {
     let seed = (0..ds.accounts.len())
         .find(|&i| ds.str(ds.accounts.external_id[i]) == "user7")
         .unwrap_or_else(|| panic!("user7 not in the data"));
-    assert_eq!(inv.accounts[seed].verdict.as_deref(), Some("inauthentic"));
+    assert_eq!(inv.accounts[seed].verdict, Some(Verdict::Inauthentic));
     for (i, (row, typed)) in inv.accounts.iter().zip(&det.scored.accounts).enumerate() {
         assert_eq!(
-            row.verdict.as_deref(),
-            Some(typed.verdict.as_str()),
+            row.verdict,
+            Some(typed.verdict),
             "account {i}: accounts.csv and the report disagree"
         );
-        assert_eq!(row.role.as_deref(), typed.role.map(|r| r.as_str()));
+        assert_eq!(row.role, typed.role);
     }
 }
 

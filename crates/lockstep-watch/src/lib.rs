@@ -25,7 +25,7 @@ pub mod state;
 
 use coaction::CoAction;
 use lockstep_engine::{Layer, Scale};
-use lockstep_model::Resolution;
+use lockstep_model::{Resolution, Verdict};
 use lockstep_pipeline::InvestigateConfig;
 use message::Message;
 use serde::Serialize;
@@ -417,7 +417,7 @@ impl Watcher {
         let ext =
             |a: lockstep_model::AccountId| ds.str(ds.accounts.external_id[a.idx()]).to_string();
         for c in &snap.investigation.clusters {
-            if c.verdict.as_deref() != Some("inauthentic") {
+            if c.verdict != Some(Verdict::Inauthentic) {
                 continue;
             }
             let mut accounts: Vec<String> = c.members.iter().map(|&a| ext(a)).collect();
@@ -445,7 +445,7 @@ impl Watcher {
                 network: None,
                 confidence: c.score.unwrap_or(0.0),
                 evidence: Evidence::Network(NetworkEvidence {
-                    verdict: c.verdict.clone().unwrap_or_default(),
+                    verdict: c.verdict.map_or("", Verdict::as_str).to_string(),
                     layers: c.layers.iter().map(|l| l.as_str().to_string()).collect(),
                     edges: c.edges,
                     density: c.density,
@@ -488,8 +488,8 @@ impl Watcher {
         }
         for c in &inv.clusters {
             if !matches!(
-                c.verdict.as_deref(),
-                Some("inauthentic" | "coordinated_undetermined")
+                c.verdict,
+                Some(Verdict::Inauthentic | Verdict::CoordinatedUndetermined)
             ) {
                 continue;
             }

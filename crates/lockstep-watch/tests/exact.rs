@@ -28,14 +28,14 @@ fn weights(ds: &lockstep_model::Dataset, inv: &Investigation) -> Weights {
 fn clusters(
     ds: &lockstep_model::Dataset,
     inv: &Investigation,
-) -> BTreeSet<(Vec<String>, Option<String>)> {
+) -> BTreeSet<(Vec<String>, Option<lockstep_model::Verdict>)> {
     let ext = |a: lockstep_model::AccountId| ds.str(ds.accounts.external_id[a.idx()]).to_string();
     inv.clusters
         .iter()
         .map(|c| {
             let mut m: Vec<String> = c.members.iter().map(|&a| ext(a)).collect();
             m.sort();
-            (m, c.verdict.clone())
+            (m, c.verdict)
         })
         .collect()
 }
@@ -99,7 +99,7 @@ fn whole_world_equals_investigate() {
         .filter_map(|v| v.as_str().map(String::from))
         .collect();
     for (members, verdict) in &bc {
-        if verdict.as_deref() == Some("inauthentic") {
+        if *verdict == Some(lockstep_model::Verdict::Inauthentic) {
             for m in members {
                 assert!(
                     named.contains(m),

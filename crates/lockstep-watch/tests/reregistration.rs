@@ -87,7 +87,7 @@ fn measure(seed: u64, accounts: u32, posts: u64) -> Measured {
     writeln!(f, "account_id,cluster_id,verdict").unwrap_or_else(|e| panic!("{e}"));
     let ds = &ing.dataset;
     for (i, c) in inv.cluster_of.iter().enumerate() {
-        if let (Some(c), Some(v)) = (c, inv.accounts[i].verdict.as_deref()) {
+        if let (Some(c), Some(v)) = (c, inv.accounts[i].verdict) {
             writeln!(f, "{},{c},{v}", ds.str(ds.accounts.external_id[i]))
                 .unwrap_or_else(|e| panic!("{e}"));
         }
