@@ -81,6 +81,9 @@ pub enum AdsError {
         /// What is wrong.
         problem: FieldProblem,
     },
+    /// An investigation's table could not be read.
+    #[error(transparent)]
+    Investigation(#[from] lockstep_export::ExportError),
     /// The file format is not supported.
     #[error("{path}: {message}")]
     Format {

@@ -1,82 +1,34 @@
 //! What an investigation judged inauthentic, read from its output directory: `accounts.csv`
-//! (`account_id`, `verdict`, `cluster_id`) and, when present, `pages.csv` (`page_id`, `verdict`).
+//! (through [`lockstep_export::read_accounts`]) and, when present, `pages.csv`
+//! (through [`crate::pages::read_csv`]).
 
-use crate::error::{AdsError, FieldProblem};
+use crate::error::AdsError;
 use crate::screen::Judged;
+use lockstep_model::Verdict;
 use std::path::Path;
 
 /// Reads `DIR/accounts.csv` and `DIR/pages.csv` (optional) into [`Judged`].
 pub fn read_investigation(dir: &Path) -> Result<Judged, AdsError> {
     let mut j = Judged::default();
-    let accounts = dir.join("accounts.csv");
-    for_rows(&accounts, &["account_id", "verdict"], |get| {
-        if get("verdict") == "inauthentic" {
-            let cluster = get("cluster_id");
-            let ev = if cluster.is_empty() {
-                "judged inauthentic by the investigation".to_string()
-            } else {
-                format!("judged inauthentic by the investigation (cluster {cluster})")
+    for a in lockstep_export::read_accounts(&dir.join("accounts.csv"))? {
+        if a.verdict == Verdict::Inauthentic {
+            let ev = match a.cluster_id {
+                None => "judged inauthentic by the investigation".to_string(),
+                Some(c) => format!("judged inauthentic by the investigation (cluster {c})"),
             };
-            j.accounts.insert(get("account_id").to_string(), ev);
+            j.accounts.insert(a.account_id, ev);
         }
-    })?;
+    }
     let pages = dir.join("pages.csv");
     if pages.exists() {
-        for_rows(&pages, &["page_id", "verdict"], |get| {
-            if get("verdict") == "inauthentic" {
-                j.pages.insert(
-                    get("page_id").to_string(),
-                    format!("page '{}' judged inauthentic", get("page_name")),
-                );
+        for pg in crate::pages::read_csv(&pages)? {
+            if pg.verdict == "inauthentic" {
+                let ev = format!("page '{}' judged inauthentic", pg.page_name);
+                j.pages.insert(pg.page_id, ev);
             }
-        })?;
-    }
-    Ok(j)
-}
-
-fn for_rows(
-    path: &Path,
-    need: &[&str],
-    mut f: impl FnMut(&dyn Fn(&str) -> String),
-) -> Result<(), AdsError> {
-    let p = path.display().to_string();
-    let mut rd = csv::Reader::from_path(path).map_err(|e| AdsError::Format {
-        path: p.clone(),
-        message: e.to_string(),
-    })?;
-    let header = rd
-        .headers()
-        .map_err(|e| AdsError::Format {
-            path: p.clone(),
-            message: e.to_string(),
-        })?
-        .clone();
-    for c in need {
-        if !header.iter().any(|h| h == *c) {
-            return Err(AdsError::Format {
-                path: p.clone(),
-                message: format!("missing column '{c}'"),
-            });
         }
     }
-    for (i, rec) in rd.records().enumerate() {
-        let rec = rec.map_err(|e| AdsError::Row {
-            path: p.clone(),
-            line: i as u64 + 2,
-            problem: FieldProblem::new("row", format!("unreadable CSV ({e})"), ""),
-        })?;
-        let get = |c: &str| {
-            header
-                .iter()
-                .position(|h| h == c)
-                .and_then(|k| rec.get(k))
-                .unwrap_or("")
-                .trim()
-                .to_string()
-        };
-        f(&get);
-    }
-    Ok(())
+    Ok(j)
 }
 
 #[cfg(test)]

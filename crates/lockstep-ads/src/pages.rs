@@ -4,10 +4,13 @@
 //! the registry, admins in a network. (Category, creation date, admin countries and copied
 //! content are used when the page table carries them; `page_admins.csv` does not.)
 
+use crate::error::{AdsError, FieldProblem};
 use crate::fold::fold;
 use crate::registry::StateMediaRegistry;
+use lockstep_export::{guard_cell, unguard_cell};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::path::Path;
 
 /// What is known about one admin of a page.
 #[derive(Clone, Debug, PartialEq)]
@@ -234,26 +237,104 @@ impl PagesSummary {
     }
 }
 
-/// Writes `pages.csv` ([`PAGE_COLUMNS`]).
+/// Writes `pages.csv` ([`PAGE_COLUMNS`]). Page names and evidence are free text from the input:
+/// they go through the formula-injection guard ([`lockstep_export::guard_cell`]).
 pub fn write_csv<W: std::io::Write>(vs: &[PageVerdict], w: W) -> csv::Result<()> {
     let mut wr = csv::Writer::from_writer(w);
     wr.write_record(PAGE_COLUMNS)?;
     for v in vs {
         wr.write_record([
             v.page_id.as_str(),
-            &v.page_name,
+            &guard_cell(&v.page_name),
             &v.page_kind,
             v.verdict,
             &v.network.map(|c| c.to_string()).unwrap_or_default(),
             &v.admins.to_string(),
             &v.inauthentic_admins.to_string(),
             &v.posing_as_news.join("|"),
-            &v.evidence,
+            &guard_cell(&v.evidence),
             &v.admin_ids.join("|"),
         ])?;
     }
     wr.flush()?;
     Ok(())
+}
+
+/// One row of `pages.csv` as read back by [`read_csv`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct PageRecord {
+    /// Line in the file (the header is line 1).
+    pub line: u64,
+    /// Page id.
+    pub page_id: String,
+    /// Page name (guard removed).
+    pub page_name: String,
+    /// `page` or `group`.
+    pub page_kind: String,
+    /// `inauthentic`, `suspicious` or `none`.
+    pub verdict: String,
+    /// The network most of its inauthentic admins belong to.
+    pub network: Option<u32>,
+    /// Evidence text (guard removed).
+    pub evidence: String,
+    /// The admins' account ids.
+    pub admin_ids: Vec<String>,
+}
+
+/// Reads `pages.csv` ([`PAGE_COLUMNS`] by header name; `page_id` and `verdict` required, the
+/// others read as empty when absent), next to its writer [`write_csv`].
+pub fn read_csv(path: &Path) -> Result<Vec<PageRecord>, AdsError> {
+    let p = path.display().to_string();
+    let unreadable = |line: u64, e: csv::Error| AdsError::Row {
+        path: p.clone(),
+        line,
+        problem: FieldProblem::new("row", format!("unreadable CSV ({e})"), ""),
+    };
+    let mut rd = csv::Reader::from_path(path).map_err(|e| unreadable(1, e))?;
+    let header = rd.headers().map_err(|e| unreadable(1, e))?.clone();
+    let col = |name: &str| header.iter().position(|h| h.trim() == name);
+    let required = |name: &str| {
+        col(name).ok_or_else(|| AdsError::Row {
+            path: p.clone(),
+            line: 1,
+            problem: FieldProblem::new(name, "required column is missing", ""),
+        })
+    };
+    let (c_id, c_verdict) = (required("page_id")?, required("verdict")?);
+    let (c_name, c_kind, c_net) = (col("page_name"), col("page_kind"), col("network"));
+    let (c_ev, c_admins) = (col("evidence"), col("admin_ids"));
+    let mut out = Vec::new();
+    for rec in rd.records() {
+        let line = out.len() as u64 + 2;
+        let rec = rec.map_err(|e| unreadable(line, e))?;
+        let line = rec.position().map_or(line, |p| p.line());
+        let cell = |c: Option<usize>| c.and_then(|i| rec.get(i)).map_or("", str::trim);
+        let net = cell(c_net);
+        let network = if net.is_empty() {
+            None
+        } else {
+            Some(net.parse().map_err(|_| AdsError::Row {
+                path: p.clone(),
+                line,
+                problem: FieldProblem::new("network", "expected a cluster id", net),
+            })?)
+        };
+        out.push(PageRecord {
+            line,
+            page_id: cell(Some(c_id)).to_string(),
+            page_name: unguard_cell(cell(c_name)).to_string(),
+            page_kind: cell(c_kind).to_string(),
+            verdict: cell(Some(c_verdict)).to_string(),
+            network,
+            evidence: unguard_cell(cell(c_ev)).to_string(),
+            admin_ids: cell(c_admins)
+                .split('|')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
+        });
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

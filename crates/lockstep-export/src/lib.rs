@@ -5,18 +5,22 @@
 //!
 //! Free-text CSV cells are guarded against formula injection ([`csv_cell`], docs/outputs.md).
 //!
+//! Each table's reader lives next to its writer ([`read`]).
+//!
 //! `edges.parquet` carries the same columns as `edges.csv`, typed ([`write_edges_parquet`]).
 
 pub mod csv_cell;
 pub mod digest;
 pub mod edges_parquet;
 pub mod network;
+pub mod read;
 pub mod tables;
 
 pub use csv_cell::{guard as guard_cell, unguard as unguard_cell};
 pub use digest::{FileDigest, digest_file};
 pub use edges_parquet::write_edges_parquet;
 pub use network::{NetEdge, NetNode, write_gexf, write_graphml};
+pub use read::{AccountRecord, read_accounts, read_accounts_from};
 pub use tables::{
     ACCOUNT_COLUMNS, AccountRow, CLUSTER_BASE_COLUMNS, CLUSTER_METRIC_COLUMNS,
     CLUSTER_OPERATION_COLUMN, ClusterRow, EDGE_COLUMNS, EdgeRow, OPERATION_COLUMNS, OperationRow,
@@ -53,6 +57,18 @@ pub enum ExportError {
         /// What went wrong.
         message: String,
     },
+    /// A cell or column of a table being read back is not what the contract says.
+    #[error("{}:{line}: {field}: {problem}", path.display())]
+    Format {
+        /// The file.
+        path: PathBuf,
+        /// Line (the header is line 1).
+        line: u64,
+        /// The column.
+        field: String,
+        /// What is wrong.
+        problem: String,
+    },
     /// JSON / TOML serialisation error.
     #[error("{}: {message}", path.display())]
     Serialize {
@@ -64,6 +80,20 @@ pub enum ExportError {
 }
 
 impl ExportError {
+    pub(crate) fn format(
+        path: &std::path::Path,
+        line: u64,
+        field: &str,
+        problem: impl Into<String>,
+    ) -> Self {
+        ExportError::Format {
+            path: path.to_path_buf(),
+            line,
+            field: field.to_string(),
+            problem: problem.into(),
+        }
+    }
+
     pub(crate) fn io(path: &std::path::Path, source: std::io::Error) -> Self {
         ExportError::Io {
             path: path.to_path_buf(),

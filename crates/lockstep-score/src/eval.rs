@@ -30,6 +30,9 @@ pub enum EvalError {
     /// A row or field is bad.
     #[error(transparent)]
     Input(#[from] InputError),
+    /// An investigation table (accounts.csv) is bad.
+    #[error(transparent)]
+    Table(#[from] lockstep_export::ExportError),
 }
 
 /// One predicted account.
@@ -51,9 +54,9 @@ impl Prediction {
     }
 }
 
-/// Opens a CSV, plain, gzip (`.gz`) or zstd (`.zst`): the format is recognised by its magic
+/// Opens a file, plain, gzip (`.gz`) or zstd (`.zst`): the format is recognised by its magic
 /// bytes, so a compressed file is read whatever its name.
-fn open(path: &Path) -> Result<csv::Reader<Box<dyn std::io::Read>>, EvalError> {
+fn open_stream(path: &Path) -> Result<Box<dyn std::io::Read>, EvalError> {
     use std::io::BufRead as _;
     let io = |e: std::io::Error| EvalError::Io {
         path: path.display().to_string(),
@@ -62,14 +65,20 @@ fn open(path: &Path) -> Result<csv::Reader<Box<dyn std::io::Read>>, EvalError> {
     let f = std::fs::File::open(path).map_err(io)?;
     let mut buf = std::io::BufReader::new(f);
     let head = buf.fill_buf().map_err(io)?;
-    let r: Box<dyn std::io::Read> = if head.starts_with(&[0x1f, 0x8b]) {
+    Ok(if head.starts_with(&[0x1f, 0x8b]) {
         Box::new(flate2::read::MultiGzDecoder::new(buf))
     } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
         Box::new(zstd::stream::read::Decoder::with_buffer(buf).map_err(io)?)
     } else {
         Box::new(buf)
-    };
-    Ok(csv::ReaderBuilder::new().flexible(true).from_reader(r))
+    })
+}
+
+/// Opens a CSV through [`open_stream`].
+fn open(path: &Path) -> Result<csv::Reader<Box<dyn std::io::Read>>, EvalError> {
+    Ok(csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(open_stream(path)?))
 }
 
 fn header_index(
@@ -90,55 +99,21 @@ fn csv_err(path: &Path, e: csv::Error) -> EvalError {
     InputError::new(path, line, "row", e.to_string()).into()
 }
 
-/// Reads `accounts.csv` (`account_id`, `verdict` required; `role`, `cluster_id` optional).
+/// Reads `accounts.csv` (plain or compressed) through [`lockstep_export::read_accounts_from`]
+/// (`account_id`, `verdict` required; `role`, `cluster_id` optional).
 pub fn read_predictions(path: &Path) -> Result<HashMap<String, Prediction>, EvalError> {
-    let mut r = open(path)?;
-    let h = r.headers().map_err(|e| csv_err(path, e))?.clone();
-    let id = header_index(path, &h, "account_id", true)?.unwrap_or(0);
-    let verdict = header_index(path, &h, "verdict", true)?.unwrap_or(0);
-    let role = header_index(path, &h, "role", false)?;
-    let cluster = header_index(path, &h, "cluster_id", false)?;
-    let mut out = HashMap::new();
-    for rec in r.records() {
-        let rec = rec.map_err(|e| csv_err(path, e))?;
-        let line = rec.position().map_or(0, |p| p.line());
-        let get = |i: usize, field: &str| {
-            rec.get(i)
-                .map(str::trim)
-                .ok_or_else(|| InputError::new(path, line, field, "missing value"))
-        };
-        let v = get(verdict, "verdict")?;
-        if v.is_empty() || lockstep_model::Verdict::parse(v).is_none() {
-            let names: Vec<&str> = lockstep_model::Verdict::ALL
-                .iter()
-                .map(|v| v.as_str())
-                .collect();
-            return Err(InputError::new(
-                path,
-                line,
-                "verdict",
-                format!("expected one of {}, got '{v}'", names.join(", ")),
-            )
-            .into());
-        }
-        out.insert(
-            get(id, "account_id")?.to_string(),
-            Prediction {
-                verdict: v.to_string(),
-                role: role
-                    .and_then(|i| rec.get(i))
-                    .unwrap_or("")
-                    .trim()
-                    .to_string(),
-                cluster: cluster
-                    .and_then(|i| rec.get(i))
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_string),
-            },
-        );
-    }
-    Ok(out)
+    let rows = lockstep_export::read_accounts_from(open_stream(path)?, path)?;
+    Ok(rows
+        .into_iter()
+        .map(|a| {
+            let p = Prediction {
+                verdict: a.verdict.as_str().to_string(),
+                role: a.role.as_str().to_string(),
+                cluster: a.cluster_id.map(|c| c.to_string()),
+            };
+            (a.account_id, p)
+        })
+        .collect())
 }
 
 /// Reads a labels file (`account_id`, `label` required; other columns ignored).

@@ -114,29 +114,19 @@ fn screen_ads_and_pages(world: &Path, out: &Path, force: bool) -> anyhow::Result
     if !pages.exists() {
         return Ok(());
     }
-    let mut rd =
-        csv::Reader::from_path(&pages).with_context(|| format!("reading {}", pages.display()))?;
-    let (mut p, mut g, mut judged) = (0, 0, 0);
-    for rec in rd.records() {
-        let rec = rec.with_context(|| format!("reading {}", pages.display()))?;
-        judged += 1;
-        if rec.get(3) == Some("inauthentic") {
-            if rec.get(2) == Some("group") {
-                g += 1;
-            } else {
-                p += 1;
-            }
-        }
-    }
-    let mut rd = csv::Reader::from_path(investigation.join("accounts.csv"))?;
-    let h = rd.headers()?.clone();
-    let v = h.iter().position(|c| c == "verdict");
-    let mut k = 0;
-    for rec in rd.records() {
-        if v.and_then(|v| rec.as_ref().ok()?.get(v).map(|x| x == "inauthentic")) == Some(true) {
-            k += 1;
-        }
-    }
+    let page_rows = lockstep_ads::pages::read_csv(&pages)?;
+    let judged = page_rows.len();
+    let inauthentic = |group: bool| {
+        page_rows
+            .iter()
+            .filter(|r| r.verdict == "inauthentic" && (r.page_kind == "group") == group)
+            .count()
+    };
+    let (p, g) = (inauthentic(false), inauthentic(true));
+    let k = lockstep_export::read_accounts(&investigation.join("accounts.csv"))?
+        .iter()
+        .filter(|a| a.verdict == lockstep_model::Verdict::Inauthentic)
+        .count();
     println!(
         "pages: {judged} judged; removed in Meta's terms: {p} Pages, {g} Groups, {k} accounts ({})",
         pages.display()

@@ -60,7 +60,6 @@ fn bad(path: &Path, line: u64, field: &str, problem: String) -> DiscloseError {
 /// optional.
 pub fn read_investigation(dir: &Path) -> Result<Investigation, DiscloseError> {
     let mut inv = Investigation::default();
-    let path = dir.join("accounts.csv");
     let csv_err = |p: &Path| {
         let p = p.to_path_buf();
         move |e| DiscloseError::Csv {
@@ -68,39 +67,16 @@ pub fn read_investigation(dir: &Path) -> Result<Investigation, DiscloseError> {
             source: e,
         }
     };
-    let mut r = csv::Reader::from_path(&path).map_err(csv_err(&path))?;
-    let h = r.headers().map_err(csv_err(&path))?.clone();
-    let need = |name: &str| {
-        h.iter()
-            .position(|c| c.trim() == name)
-            .ok_or_else(|| bad(&path, 1, name, "column missing".into()))
-    };
-    let (c_id, c_cluster, c_verdict) = (need("account_id")?, need("cluster_id")?, need("verdict")?);
-    let c_role = h.iter().position(|c| c.trim() == "role");
-    for rec in r.records() {
-        let rec = rec.map_err(csv_err(&path))?;
-        let line = rec.position().map_or(0, |p| p.line());
-        let get = |i: usize| rec.get(i).unwrap_or("").trim();
-        let verdict = Verdict::parse(get(c_verdict)).ok_or_else(|| {
-            bad(
-                &path,
-                line,
-                "verdict",
-                format!("unknown verdict {:?}", get(c_verdict)),
-            )
-        })?;
-        let role = match c_role {
-            Some(i) => Role::parse(get(i))
-                .ok_or_else(|| bad(&path, line, "role", format!("unknown role {:?}", get(i))))?,
-            None => Role::None,
-        };
-        let cluster = get(c_cluster);
+    let path = dir.join("accounts.csv");
+    let rows = lockstep_export::read_accounts(&path)
+        .map_err(|e| DiscloseError::Investigation(e.to_string()))?;
+    for a in rows {
         inv.accounts.push(AccountRow {
-            account_id: get(c_id).to_string(),
-            cluster_id: (!cluster.is_empty()).then(|| cluster.to_string()),
-            verdict,
-            role,
-            line,
+            account_id: a.account_id,
+            cluster_id: a.cluster_id.map(|c| c.to_string()),
+            verdict: a.verdict,
+            role: a.role,
+            line: a.line,
         });
     }
     let path = dir.join("clusters.csv");
