@@ -1,12 +1,14 @@
 //! Parallel CSV reading for formats whose rows are independent (the archive tweets file).
 //!
 //! The stream is read in blocks of [`BLOCK_BYTES`]. Each block is cut at record boundaries —
-//! `\n` bytes outside quoted fields, found with a `memchr` scan of the quotes — into one part per
-//! thread; the parts are parsed in parallel (rayon) by the format's ordinary row reader into part
-//! builders with interners of their own, then absorbed in file order into the dataset
-//! ([`DatasetBuilder::absorb`]): strings, accounts and posts come out exactly as a one-by-one read
-//! would make them, and so do line numbers in errors (csv counts every `\n`, so a part's first
-//! line is one past the `\n`s before it) and the quarantine's rows and order.
+//! `\n` bytes outside quoted fields, found by one pass of a small quote state machine over the
+//! bytes ([`record_ends`]) — into one part per thread; the parts are parsed in parallel (rayon) by
+//! the format's ordinary row reader into part builders with interners of their own, then absorbed
+//! in file order into the dataset ([`DatasetBuilder::absorb`]): strings, accounts and posts come
+//! out exactly as a one-by-one read would make them, and so do line numbers in errors (csv counts
+//! every `\n`, so a part's first line is one past the `\n`s before it) and the quarantine's rows
+//! and order. Three things overlap: the calling thread reads and cuts block `k + 1` while the pool
+//! absorbs block `k - 1` and parses block `k`.
 //!
 //! Two cases are read one row at a time instead, to stay exact: a block whose quotes csv would
 //! not read as RFC 4180 quoting (a `"` inside an unquoted field, text after a closing quote), from

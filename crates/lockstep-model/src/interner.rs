@@ -320,7 +320,9 @@ mod tests {
 
     #[test]
     fn reserve_changes_no_symbol() {
-        let words: Vec<String> = (0..5000).map(|i| format!("w{}", i * 7919 % 10007)).collect();
+        let words: Vec<String> = (0..5000)
+            .map(|i| format!("w{}", i * 7919 % 10007))
+            .collect();
         let mut plain = Interner::new();
         let mut sized = Interner::new();
         sized.reserve(100);
