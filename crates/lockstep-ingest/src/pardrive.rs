@@ -1,12 +1,14 @@
 //! Parallel CSV reading for formats whose rows are independent (the archive tweets file).
 //!
 //! The stream is read in blocks of [`BLOCK_BYTES`]. Each block is cut at record boundaries —
-//! `\n` bytes outside quoted fields, found with a `memchr` scan of the quotes — into one part per
-//! thread; the parts are parsed in parallel (rayon) by the format's ordinary row reader into part
-//! builders with interners of their own, then absorbed in file order into the dataset
-//! ([`DatasetBuilder::absorb`]): strings, accounts and posts come out exactly as a one-by-one read
-//! would make them, and so do line numbers in errors (csv counts every `\n`, so a part's first
-//! line is one past the `\n`s before it) and the quarantine's rows and order.
+//! `\n` bytes outside quoted fields, found by one pass of a small quote state machine over the
+//! bytes ([`record_ends`]) — into one part per thread; the parts are parsed in parallel (rayon) by
+//! the format's ordinary row reader into part builders with interners of their own, then absorbed
+//! in file order into the dataset ([`DatasetBuilder::absorb`]): strings, accounts and posts come
+//! out exactly as a one-by-one read would make them, and so do line numbers in errors (csv counts
+//! every `\n`, so a part's first line is one past the `\n`s before it) and the quarantine's rows
+//! and order. Three things overlap: the calling thread reads and cuts block `k + 1` while the pool
+//! absorbs block `k - 1` and parses block `k`.
 //!
 //! Two cases are read one row at a time instead, to stay exact: a block whose quotes csv would
 //! not read as RFC 4180 quoting (a `"` inside an unquoted field, text after a closing quote), from
@@ -20,7 +22,6 @@ use crate::format::Format;
 use crate::quarantine::Quarantine;
 use crate::report::FileReport;
 use lockstep_model::{DatasetBuilder, InputError};
-use memchr::{memchr, memrchr};
 use rayon::prelude::*;
 use std::io::{BufRead, Cursor, Read};
 use std::path::Path;
@@ -30,6 +31,11 @@ pub(crate) const BLOCK_BYTES: usize = 8 << 20;
 
 /// Files smaller than this are read row by row (splitting would cost more than it gains).
 const MIN_PARALLEL_BYTES: usize = 1 << 20;
+
+/// File bytes per distinct string, for sizing the interner before a read: archive tweets
+/// files hold one new string (mostly tweet ids and texts) per ~240 bytes; a little more room
+/// than that keeps the table from growing at the end.
+const STRING_EVERY_BYTES: u64 = 192;
 
 /// A row reader that can run on parts of a file in parallel.
 pub(crate) trait ParRows: CsvRows + Send {
@@ -90,7 +96,8 @@ struct Parsed<R> {
 }
 
 /// Reads a CSV stream like [`crate::csvdrive::drive`], in parallel where it can: while the
-/// calling thread absorbs one block, the pool parses the next.
+/// pool absorbs one block and parses the next, the calling thread reads and cuts the block after
+/// that.
 pub(crate) fn drive<R: ParRows>(
     path: &Path,
     mut input: Box<dyn BufRead>,
@@ -105,7 +112,7 @@ pub(crate) fn drive<R: ParRows>(
         mut quarantine,
         max_record,
     } = opts;
-    let (header, head_lines, mut prev_byte) =
+    let (header, head_lines, prev_byte) =
         crate::csvdrive::header_of(path, &mut input, delimiter, max_record)?;
     let mut rows =
         make(&header).map_err(|e| InputError::new(path, 1, e.field.clone(), e.problem()))?;
@@ -119,81 +126,93 @@ pub(crate) fn drive<R: ParRows>(
         max_record,
     };
     let (src, format) = (ctx.src, ctx.report.format);
-    let mut block_bytes = par.block_bytes.max(1);
-    let mut carry: Vec<u8> = Vec::new();
-    let mut line_base = head_lines;
+    let mut reader = Blocks {
+        path,
+        input: &mut input,
+        delimiter,
+        max_record,
+        parts: par.parts,
+        min_parallel: par.min_parallel,
+        block_bytes: par.block_bytes.max(1),
+        carry: Vec::new(),
+        spare: None,
+        prev_byte,
+        first: true,
+        done: false,
+    };
+    // Room in the interner for the strings a file of this size usually holds (a hint: the
+    // table then need not grow, and re-place every entry, several times while reading).
+    if let Ok(meta) = std::fs::metadata(path) {
+        let hint = meta.len() / STRING_EVERY_BYTES;
+        ctx.b
+            .reserve_strings(usize::try_from(hint).unwrap_or(usize::MAX));
+    }
     let mut pending: Option<Parsed<R>> = None;
+    // Lines of the file before the next block.
+    let mut line_base = head_lines;
+    let mut next = reader.next();
     loop {
-        let mut buf = std::mem::take(&mut carry);
-        let eof = fill(path, &mut input, &mut buf, block_bytes)?;
-        if buf.is_empty() {
-            break;
-        }
-        let first = pending.is_none() && line_base == head_lines;
-        let small = first && eof && buf.len() < par.min_parallel;
-        let spans = if small || par.parts < 2 {
-            None
-        } else {
-            quoted_spans(&buf, delimiter, eof)
-        };
-        let Some(spans) = spans else {
-            // Row by row from here to the end of the file.
-            if let Some(p) = pending.take() {
-                absorb_block(&seq, p, &mut rows, ctx, quarantine.as_deref_mut())?;
-            }
-            let rest = Cursor::new(buf).chain(input);
-            let at = (line_base, prev_byte);
-            seq.read(rest, at, &mut rows, ctx, quarantine.as_deref_mut())?;
-            return rows.finish(ctx);
-        };
-        let end = if eof {
-            buf.len()
-        } else {
-            match last_boundary(&buf, &spans) {
-                Some(e) => e,
-                None => {
-                    // One record longer than the block: read more, up to the record limit
-                    // (the block holds the record from its start).
-                    if max_record > 0 && buf.len() as u64 > max_record {
-                        return Err(IngestError::RecordTooLarge {
-                            path: path.to_path_buf(),
-                            line: line_base + 1,
-                            limit: max_record,
-                        });
-                    }
-                    block_bytes = block_bytes.saturating_mul(2);
-                    if max_record > 0 {
-                        let cap =
-                            usize::try_from(max_record.saturating_add(1)).unwrap_or(usize::MAX);
-                        block_bytes = block_bytes.min(cap.max(buf.len() + 1));
-                    }
-                    carry = buf;
-                    continue;
+        let block = match next {
+            Ok(Next::Block(b)) => b,
+            Ok(Next::End) => break,
+            Ok(Next::Rows { bytes, prev_byte }) => {
+                // Row by row from here to the end of the file.
+                if let Some(p) = pending.take() {
+                    absorb_block(&seq, p, &mut rows, ctx, quarantine.as_deref_mut())?;
                 }
+                let rest = Cursor::new(bytes).chain(&mut *reader.input);
+                let at = (line_base, prev_byte);
+                seq.read(rest, at, &mut rows, ctx, quarantine.as_deref_mut())?;
+                return rows.finish(ctx);
+            }
+            Ok(Next::TooLarge) | Err(_) => {
+                // The rows before the failed read come first (their errors win).
+                if let Some(p) = pending.take() {
+                    absorb_block(&seq, p, &mut rows, ctx, quarantine.as_deref_mut())?;
+                }
+                return Err(match next {
+                    Err(e) => e,
+                    _ => IngestError::RecordTooLarge {
+                        path: path.to_path_buf(),
+                        line: line_base + 1,
+                        limit: max_record,
+                    },
+                });
             }
         };
-        carry = buf[end..].to_vec();
-        buf.truncate(end);
-        let ranges = cut_points(&buf, &spans, par.parts);
-        drop(spans);
-        let (absorbed, parts) = rayon::join(
-            || match pending.take() {
-                Some(p) => absorb_block(&seq, p, &mut rows, ctx, quarantine.as_deref_mut()),
-                None => Ok(()),
-            },
-            || {
-                ranges
-                    .par_iter()
-                    .map(|&(a, b)| {
-                        let prev = if a > 0 { buf[a - 1] } else { prev_byte };
-                        parse_part(&seq, &buf[a..b], prev, src, format, &make)
-                    })
-                    .collect::<Vec<Part<R>>>()
-            },
-        );
-        absorbed?;
+        let Block {
+            buf,
+            ranges,
+            prev_byte,
+        } = block;
+        let (absorbed, parts, after) = std::thread::scope(|s| {
+            let work = s.spawn(|| {
+                rayon::join(
+                    || match pending.take() {
+                        Some(p) => absorb_block(&seq, p, &mut rows, ctx, quarantine.as_deref_mut())
+                            .map(Some),
+                        None => Ok(None),
+                    },
+                    || {
+                        ranges
+                            .par_iter()
+                            .map(|&(a, b)| {
+                                let prev = if a > 0 { buf[a - 1] } else { prev_byte };
+                                parse_part(&seq, &buf[a..b], prev, src, format, &make)
+                            })
+                            .collect::<Vec<Part<R>>>()
+                    },
+                )
+            });
+            let after = reader.next();
+            match work.join() {
+                Ok((absorbed, parts)) => (absorbed, parts, after),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        });
+        // The absorbed block's buffer holds the block after next (no fresh pages per block).
+        reader.spare = absorbed?;
         let newlines: u64 = parts.iter().map(|p| p.newlines).sum();
-        prev_byte = buf.last().copied().unwrap_or(prev_byte);
         pending = Some(Parsed {
             block: buf,
             ranges,
@@ -201,9 +220,7 @@ pub(crate) fn drive<R: ParRows>(
             line_base,
         });
         line_base += newlines;
-        if eof && carry.is_empty() {
-            break;
-        }
+        next = after;
     }
     if let Some(p) = pending.take() {
         absorb_block(&seq, p, &mut rows, ctx, quarantine)?;
@@ -211,14 +228,129 @@ pub(crate) fn drive<R: ParRows>(
     rows.finish(ctx)
 }
 
-/// Absorbs the parts of one block in order.
+/// Whole records read from the stream, cut into parts.
+struct Block {
+    buf: Vec<u8>,
+    ranges: Vec<(usize, usize)>,
+    /// The byte before the block.
+    prev_byte: u8,
+}
+
+/// What the block reader found next (the caller counts lines: a block's are known once its
+/// parts are parsed).
+enum Next {
+    Block(Block),
+    /// Read row by row from here: these bytes (after the byte `prev_byte`), then the rest of
+    /// the input.
+    Rows {
+        bytes: Vec<u8>,
+        prev_byte: u8,
+    },
+    /// The next record is longer than the record limit.
+    TooLarge,
+    End,
+}
+
+/// Reads the stream in blocks of whole records (the calling thread's part of [`drive`]).
+struct Blocks<'a> {
+    path: &'a Path,
+    input: &'a mut Box<dyn BufRead>,
+    delimiter: u8,
+    max_record: u64,
+    parts: usize,
+    min_parallel: usize,
+    block_bytes: usize,
+    /// Bytes read past the last block's end (the start of the next record).
+    carry: Vec<u8>,
+    /// An emptied block buffer to read the next block into.
+    spare: Option<Vec<u8>>,
+    /// The byte before `carry`.
+    prev_byte: u8,
+    first: bool,
+    done: bool,
+}
+
+impl Blocks<'_> {
+    fn next(&mut self) -> Result<Next, IngestError> {
+        if self.done {
+            return Ok(Next::End);
+        }
+        loop {
+            let mut buf = match self.spare.take() {
+                Some(mut spare) => {
+                    spare.clear();
+                    spare.extend_from_slice(&self.carry);
+                    self.carry.clear();
+                    spare
+                }
+                None => std::mem::take(&mut self.carry),
+            };
+            let eof = fill(self.path, self.input, &mut buf, self.block_bytes)?;
+            if buf.is_empty() {
+                self.done = true;
+                return Ok(Next::End);
+            }
+            let small = self.first && eof && buf.len() < self.min_parallel;
+            self.first = false;
+            let bounds = if small || self.parts < 2 {
+                None
+            } else {
+                record_ends(&buf, self.delimiter)
+            };
+            let Some(bounds) = bounds else {
+                self.done = true;
+                return Ok(Next::Rows {
+                    bytes: buf,
+                    prev_byte: self.prev_byte,
+                });
+            };
+            let end = if eof {
+                buf.len()
+            } else {
+                match last_boundary(&buf, &bounds) {
+                    Some(e) => e,
+                    None => {
+                        // One record longer than the block: read more, up to the record limit
+                        // (the block holds the record from its start).
+                        if self.max_record > 0 && buf.len() as u64 > self.max_record {
+                            self.done = true;
+                            return Ok(Next::TooLarge);
+                        }
+                        self.block_bytes = self.block_bytes.saturating_mul(2);
+                        if self.max_record > 0 {
+                            let cap = usize::try_from(self.max_record.saturating_add(1))
+                                .unwrap_or(usize::MAX);
+                            self.block_bytes = self.block_bytes.min(cap.max(buf.len() + 1));
+                        }
+                        self.carry = buf;
+                        continue;
+                    }
+                }
+            };
+            self.carry.clear();
+            self.carry.extend_from_slice(&buf[end..]);
+            buf.truncate(end);
+            self.done = eof && self.carry.is_empty();
+            let ranges = cut_points(&buf, &bounds, self.parts);
+            let block = Block {
+                prev_byte: self.prev_byte,
+                ranges,
+                buf,
+            };
+            self.prev_byte = block.buf.last().copied().unwrap_or(self.prev_byte);
+            return Ok(Next::Block(block));
+        }
+    }
+}
+
+/// Absorbs the parts of one block in order; returns the block's buffer (to read into again).
 fn absorb_block<R: ParRows>(
     seq: &Seq<'_>,
     p: Parsed<R>,
     rows: &mut R,
     ctx: &mut Ctx<'_>,
     mut quarantine: Option<&mut Quarantine>,
-) -> Result<(), IngestError> {
+) -> Result<Vec<u8>, IngestError> {
     let mut line_base = p.line_base;
     for (&(a, b), part) in p.ranges.iter().zip(p.parts) {
         let newlines = part.newlines;
@@ -233,7 +365,7 @@ fn absorb_block<R: ParRows>(
         )?;
         line_base += newlines;
     }
-    Ok(())
+    Ok(p.block)
 }
 
 /// What a row-by-row read of part of the file needs.
@@ -397,6 +529,7 @@ fn fill(
     buf: &mut Vec<u8>,
     want: usize,
 ) -> Result<bool, IngestError> {
+    buf.reserve(want.saturating_sub(buf.len()));
     while buf.len() < want {
         let need = (want - buf.len()) as u64;
         let n = input
@@ -411,65 +544,63 @@ fn fill(
     Ok(false)
 }
 
-/// The quoted fields of `buf` (which starts at a record boundary) as `(open, close)` quote
-/// positions (`close == buf.len()` when the field runs past the end of the buffer), or `None`
-/// when some quote is not RFC 4180 quoting that csv would read the same way: an opening quote
-/// not at the start of a field, or a closing quote followed by something other than a quote,
-/// the delimiter or a line end. Where the buffer ends mid-stream, a quote whose meaning depends
-/// on the next byte is taken as still open.
-fn quoted_spans(buf: &[u8], delimiter: u8, eof: bool) -> Option<Vec<(usize, usize)>> {
-    let mut spans = Vec::new();
+/// The record-ending `\n`s of `buf` (which starts at a record boundary): the positions, above
+/// 0, of `\n` bytes outside quoted fields, in order; or `None` when some quote is not RFC 4180
+/// quoting that csv would read the same way: an opening quote not at the start of a field, or a
+/// closing quote followed by something other than a quote, the delimiter or a line end. Where
+/// the buffer ends mid-stream, a quote whose meaning depends on the next byte is taken as still
+/// open (no `\n` after it counts; at the end of the stream no `\n` follows it either).
+///
+/// One pass over the bytes with a small state machine (no allocation per field): the archive
+/// export quotes every field, so a search per quote would cost a call every few bytes.
+fn record_ends(buf: &[u8], delimiter: u8) -> Option<Vec<usize>> {
+    let n = buf.len();
+    let mut ends = Vec::with_capacity(n / 256);
     let mut i = 0;
-    while let Some(off) = memchr(b'"', &buf[i..]) {
-        let open = i + off;
-        if open > 0 && !matches!(buf[open - 1], b'\n' | b'\r') && buf[open - 1] != delimiter {
+    while i < n {
+        let c = buf[i];
+        if c == b'\n' {
+            if i > 0 {
+                ends.push(i);
+            }
+            i += 1;
+            continue;
+        }
+        if c != b'"' {
+            i += 1;
+            continue;
+        }
+        // An opening quote: it must start a field.
+        if i > 0 && !matches!(buf[i - 1], b'\n' | b'\r') && buf[i - 1] != delimiter {
             return None;
         }
-        let mut j = open + 1;
-        let close = loop {
-            let Some(o) = buf.get(j..).and_then(|rest| memchr(b'"', rest)) else {
-                break None;
+        let mut j = i + 1;
+        i = loop {
+            // The field's next quote: closing, or the first of an escaped pair.
+            let Some(o) = buf[j..].iter().position(|&b| b == b'"') else {
+                // Open to the end of the buffer.
+                return Some(ends);
             };
             let close = j + o;
             match buf.get(close + 1) {
                 Some(b'"') => j = close + 2,
-                Some(&c) if c == delimiter || c == b'\n' || c == b'\r' => break Some(close),
-                None if eof => break Some(close),
-                None => break None,
+                Some(&c) if c == delimiter || c == b'\n' || c == b'\r' => break close + 1,
+                // Closed at the end of the stream, or open (its meaning needs the next byte):
+                // no `\n` follows either way.
+                None => return Some(ends),
                 Some(_) => return None,
             }
         };
-        match close {
-            Some(c) => {
-                spans.push((open, c));
-                i = c + 1;
-            }
-            None => {
-                spans.push((open, buf.len()));
-                return Some(spans);
-            }
-        }
     }
-    Some(spans)
+    Some(ends)
 }
 
-/// The quoted span holding position `p`, if any.
-fn span_at(spans: &[(usize, usize)], p: usize) -> Option<(usize, usize)> {
-    let k = spans.partition_point(|s| s.1 < p);
-    spans.get(k).copied().filter(|s| s.0 < p)
-}
-
-/// The end of the first record boundary at or after `from` (see [`cut_at`]).
-fn next_boundary(buf: &[u8], spans: &[(usize, usize)], from: usize) -> Option<usize> {
-    // A `\n` at 0 ends the previous block's CRLF record (see `cut_at`): no boundary there.
-    let mut p = from.max(1);
-    loop {
-        let nl = p + memchr(b'\n', buf.get(p..)?)?;
-        match span_at(spans, nl) {
-            Some((_, close)) => p = close.checked_add(1)?,
-            None => return Some(cut_at(buf, nl)),
-        }
-    }
+/// The end of the first record boundary at or after `from` (see [`cut_at`]), given the
+/// record-ending `\n`s of `buf` ([`record_ends`]).
+fn next_boundary(buf: &[u8], ends: &[usize], from: usize) -> Option<usize> {
+    // A `\n` at 0 ends the previous block's CRLF record (see `cut_at`): never listed.
+    let k = ends.partition_point(|&nl| nl < from);
+    ends.get(k).map(|&nl| cut_at(buf, nl))
 }
 
 /// Where to cut at the record terminator `\n` at `nl`: after it, or between `\r` and `\n`,
@@ -484,25 +615,18 @@ fn cut_at(buf: &[u8], nl: usize) -> usize {
 }
 
 /// The end of the last record boundary of `buf` (see [`cut_at`]).
-fn last_boundary(buf: &[u8], spans: &[(usize, usize)]) -> Option<usize> {
-    let mut end = buf.len();
-    loop {
-        let nl = memrchr(b'\n', &buf[..end]).filter(|&nl| nl > 0)?;
-        match span_at(spans, nl) {
-            Some((open, _)) => end = open,
-            None => return Some(cut_at(buf, nl)),
-        }
-    }
+fn last_boundary(buf: &[u8], ends: &[usize]) -> Option<usize> {
+    ends.last().map(|&nl| cut_at(buf, nl))
 }
 
 /// Cuts `block` (whole records) into up to `parts` ranges of about equal size at record
 /// boundaries.
-fn cut_points(block: &[u8], spans: &[(usize, usize)], parts: usize) -> Vec<(usize, usize)> {
+fn cut_points(block: &[u8], ends: &[usize], parts: usize) -> Vec<(usize, usize)> {
     let mut cuts = vec![0];
     for k in 1..parts.max(1) {
         let target = block.len() / parts * k;
         let from = target.max(cuts[cuts.len() - 1]);
-        match next_boundary(block, spans, from) {
+        match next_boundary(block, ends, from) {
             Some(b) if b < block.len() && b > cuts[cuts.len() - 1] => cuts.push(b),
             _ => {}
         }
@@ -516,6 +640,7 @@ mod tests {
     use super::*;
     use crate::readers::archive::Tweets;
     use lockstep_model::{Resolution, SourceInfo};
+    use memchr::{memchr, memrchr};
     use proptest::prelude::*;
 
     const HEADER: &str = "tweetid,userid,user_display_name,user_screen_name,user_reported_location,user_profile_description,user_profile_url,follower_count,following_count,account_creation_date,account_language,tweet_language,tweet_text,tweet_time,tweet_client_name,in_reply_to_userid,in_reply_to_tweetid,quoted_tweet_tweetid,is_retweet,retweet_userid,retweet_tweetid,latitude,longitude,quote_count,reply_count,like_count,retweet_count,hashtags,urls,user_mentions";
@@ -576,6 +701,17 @@ mod tests {
         lenient: bool,
         quarantine: Option<&Path>,
     ) -> Result<(String, FileReport, String), String> {
+        read_limited(text, par, lenient, quarantine, 0)
+    }
+
+    /// [`read`] with a record size limit.
+    fn read_limited(
+        text: &str,
+        par: Option<ParOpts>,
+        lenient: bool,
+        quarantine: Option<&Path>,
+        max_record: u64,
+    ) -> Result<(String, FileReport, String), String> {
         let path = Path::new("t.csv");
         let mut b = DatasetBuilder::new();
         let src = b.add_source(SourceInfo::new(
@@ -592,7 +728,7 @@ mod tests {
             delimiter: b',',
             lenient,
             quarantine: q.as_mut(),
-            max_record: 0,
+            max_record,
         };
         let mut ctx = Ctx {
             b: &mut b,
@@ -671,23 +807,134 @@ mod tests {
         }
     }
 
+    // The span-based boundary search this module used before `record_ends` (a search per
+    // quote and a list of every quoted field): kept as the reference the scan must agree with.
+    /// The quoted fields of `buf` (which starts at a record boundary) as `(open, close)` quote
+    /// positions (`close == buf.len()` when the field runs past the end of the buffer), or `None`
+    /// when some quote is not RFC 4180 quoting that csv would read the same way: an opening quote
+    /// not at the start of a field, or a closing quote followed by something other than a quote,
+    /// the delimiter or a line end. Where the buffer ends mid-stream, a quote whose meaning depends
+    /// on the next byte is taken as still open.
+    fn ref_quoted_spans(buf: &[u8], delimiter: u8, eof: bool) -> Option<Vec<(usize, usize)>> {
+        let mut spans = Vec::new();
+        let mut i = 0;
+        while let Some(off) = memchr(b'"', &buf[i..]) {
+            let open = i + off;
+            if open > 0 && !matches!(buf[open - 1], b'\n' | b'\r') && buf[open - 1] != delimiter {
+                return None;
+            }
+            let mut j = open + 1;
+            let close = loop {
+                let Some(o) = buf.get(j..).and_then(|rest| memchr(b'"', rest)) else {
+                    break None;
+                };
+                let close = j + o;
+                match buf.get(close + 1) {
+                    Some(b'"') => j = close + 2,
+                    Some(&c) if c == delimiter || c == b'\n' || c == b'\r' => break Some(close),
+                    None if eof => break Some(close),
+                    None => break None,
+                    Some(_) => return None,
+                }
+            };
+            match close {
+                Some(c) => {
+                    spans.push((open, c));
+                    i = c + 1;
+                }
+                None => {
+                    spans.push((open, buf.len()));
+                    return Some(spans);
+                }
+            }
+        }
+        Some(spans)
+    }
+
+    /// The quoted span holding position `p`, if any.
+    fn ref_span_at(spans: &[(usize, usize)], p: usize) -> Option<(usize, usize)> {
+        let k = spans.partition_point(|s| s.1 < p);
+        spans.get(k).copied().filter(|s| s.0 < p)
+    }
+
+    /// The end of the first record boundary at or after `from` (see [`cut_at`]).
+    fn ref_next_boundary(buf: &[u8], spans: &[(usize, usize)], from: usize) -> Option<usize> {
+        // A `\n` at 0 ends the previous block's CRLF record (see `cut_at`): no boundary there.
+        let mut p = from.max(1);
+        loop {
+            let nl = p + memchr(b'\n', buf.get(p..)?)?;
+            match ref_span_at(spans, nl) {
+                Some((_, close)) => p = close.checked_add(1)?,
+                None => return Some(cut_at(buf, nl)),
+            }
+        }
+    }
+
+    /// The end of the last record boundary of `buf` (see [`cut_at`]).
+    fn ref_last_boundary(buf: &[u8], spans: &[(usize, usize)]) -> Option<usize> {
+        let mut end = buf.len();
+        loop {
+            let nl = memrchr(b'\n', &buf[..end]).filter(|&nl| nl > 0)?;
+            match ref_span_at(spans, nl) {
+                Some((open, _)) => end = open,
+                None => return Some(cut_at(buf, nl)),
+            }
+        }
+    }
+
+    /// Boundaries as the span-based search finds them: every cut `next_boundary` gives from
+    /// each offset, and the last boundary; `None` when the quoting is irregular.
+    type Cuts = Option<(Vec<Option<usize>>, Option<usize>)>;
+
+    fn ref_cuts(buf: &[u8], eof: bool) -> Cuts {
+        let spans = ref_quoted_spans(buf, b',', eof)?;
+        let next = (0..=buf.len())
+            .map(|f| ref_next_boundary(buf, &spans, f))
+            .collect();
+        Some((next, ref_last_boundary(buf, &spans)))
+    }
+
+    fn new_cuts(buf: &[u8]) -> Cuts {
+        let ends = record_ends(buf, b',')?;
+        let next = (0..=buf.len())
+            .map(|f| next_boundary(buf, &ends, f))
+            .collect();
+        Some((next, last_boundary(buf, &ends)))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// The one-pass scan finds the same record boundaries (and the same irregular quoting)
+        /// as the span-based search, at the end of the stream and mid-stream.
+        #[test]
+        fn scan_equals_span_search(
+            bytes in proptest::collection::vec(
+                prop_oneof![Just(b'a'), Just(b','), Just(b'"'), Just(b'\n'), Just(b'\r')],
+                0..40,
+            ),
+            eof in any::<bool>(),
+        ) {
+            prop_assert_eq!(new_cuts(&bytes), ref_cuts(&bytes, eof));
+        }
+    }
+
     #[test]
     fn boundaries_skip_quoted_newlines() {
         let buf = b"a,\"x\ny\"\nb,c\n\"q\"\"\n\",d\n";
-        let spans = quoted_spans(buf, b',', true).expect("regular");
-        assert_eq!(spans, vec![(2, 6), (12, 17)]);
-        assert_eq!(next_boundary(buf, &spans, 0), Some(8));
-        assert_eq!(next_boundary(buf, &spans, 9), Some(12));
-        assert_eq!(next_boundary(buf, &spans, 13), Some(buf.len()));
-        assert_eq!(last_boundary(buf, &spans), Some(buf.len()));
+        let ends = record_ends(buf, b',').expect("regular");
+        assert_eq!(ends, vec![7, 11, buf.len() - 1]);
+        assert_eq!(next_boundary(buf, &ends, 0), Some(8));
+        assert_eq!(next_boundary(buf, &ends, 9), Some(12));
+        assert_eq!(next_boundary(buf, &ends, 13), Some(buf.len()));
+        assert_eq!(last_boundary(buf, &ends), Some(buf.len()));
         // Cut mid-stream inside a quoted field: the last boundary is before it.
         let cut = &buf[..15];
-        let spans = quoted_spans(cut, b',', false).expect("regular");
-        assert_eq!(spans.last(), Some(&(12, 15)));
-        assert_eq!(last_boundary(cut, &spans), Some(12));
+        let ends = record_ends(cut, b',').expect("regular");
+        assert_eq!(last_boundary(cut, &ends), Some(12));
         // A quote inside an unquoted field, or text after a closing quote: not scannable.
-        assert_eq!(quoted_spans(b"a,b\"c\n", b',', true), None);
-        assert_eq!(quoted_spans(b"a,\"b\"c\n", b',', true), None);
+        assert_eq!(record_ends(b"a,b\"c\n", b','), None);
+        assert_eq!(record_ends(b"a,\"b\"c\n", b','), None);
     }
 
     #[test]
@@ -747,6 +994,40 @@ mod tests {
             )
             .expect("lenient");
             assert_eq!(seq, par, "blocks of {block}");
+        }
+    }
+
+    #[test]
+    fn earlier_bad_row_wins_over_a_later_oversized_record() {
+        // A bad row, then a record over the limit in the next block: the reader finds the long
+        // record while the bad row's block still waits to be absorbed; the bad row must win,
+        // as in a row-by-row read. Without the bad row, the oversized record is the error.
+        for bad in [true, false] {
+            let mut specs: Vec<Spec> = (0..120).map(|i| (i, (i % 7) as u8, 0, 1, 0, 1)).collect();
+            if bad {
+                specs[80].4 = 1;
+            }
+            let text = file(&specs, false, false);
+            let long = format!("\n{}", row(&specs[81], false));
+            let huge = long.replacen("plain words", &"w".repeat(5000), 1);
+            let text = text.replacen(&long, &huge, 1);
+            let want = if bad {
+                format!("t.csv:{}: tweet_time: bad timestamp", 2 + 80)
+            } else {
+                format!("t.csv:{}:", 2 + 81)
+            };
+            for par in [
+                None,
+                Some(ParOpts {
+                    block_bytes: 600,
+                    min_parallel: 0,
+                    parts: 2,
+                }),
+            ] {
+                let err = read_limited(&text, par, false, None, 2000).expect_err("error");
+                assert!(err.starts_with(&want), "bad {bad}: {err}");
+                assert_eq!(err.contains("longer than"), !bad, "{err}");
+            }
         }
     }
 

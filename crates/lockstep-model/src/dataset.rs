@@ -535,6 +535,11 @@ impl DatasetBuilder {
         &self.ds.strings
     }
 
+    /// Makes room for `additional` more distinct strings (a hint, see [`Interner::reserve`]).
+    pub fn reserve_strings(&mut self, additional: usize) {
+        self.ds.strings.reserve(additional);
+    }
+
     /// Interns a string.
     pub fn intern(&mut self, s: &str) -> Sym {
         self.ds.strings.intern(s)

@@ -41,6 +41,8 @@ const NUM_FLAG: u64 = 1 << 63;
 const NO_LOC: u64 = NUM_FLAG - 1;
 /// Slots are at most this fraction full (numerator over 8) before the table doubles.
 const MAX_LOAD_EIGHTHS: usize = 6;
+/// [`Interner::prefetch`] works from this many slots on (a 1 MiB table).
+const PREFETCH_MIN_SLOTS: usize = 1 << 16;
 
 /// The value of `s` when it is a canonical decimal number (`0`, or digits without a leading zero)
 /// below 2^63, else `None`. Canonical form makes the value identify the string exactly.
@@ -153,7 +155,12 @@ impl Interner {
     /// Loads the table slots where lookups of `strings` will start, so that their cache misses
     /// overlap (independent loads issued back to back) instead of each stalling its own
     /// [`Interner::intern`] later. A hint only: it changes nothing.
+    /// Does nothing while the table is small enough to stay in the caches (there each
+    /// lookup's miss is cheap, and the hashing would be done twice).
     pub fn prefetch<'a>(&self, strings: impl IntoIterator<Item = &'a str>) {
+        if self.slots.len() < PREFETCH_MIN_SLOTS {
+            return;
+        }
         let mut acc = 0u32;
         for s in strings {
             if !s.is_empty() {
@@ -188,6 +195,18 @@ impl Interner {
             self.grow();
         }
         Sym(id)
+    }
+
+    /// Makes room for `additional` more strings before the table must grow (a hint: symbols
+    /// and lookups are unaffected).
+    pub fn reserve(&mut self, additional: usize) {
+        let want =
+            self.ends.len().saturating_add(additional).saturating_mul(8) / MAX_LOAD_EIGHTHS + 1;
+        let size = want.checked_next_power_of_two().unwrap_or(want);
+        if size > self.slots.len() {
+            self.grown_at = self.ends.len();
+            self.rebuild(size);
+        }
     }
 
     /// Doubles the table, re-placing entries by their stored hashes (the arena is not read).
@@ -297,6 +316,35 @@ mod tests {
         let mut i = Interner::new();
         assert_eq!(i.intern(""), Sym::NONE);
         assert_eq!(i.resolve(Sym::NONE), "");
+    }
+
+    #[test]
+    fn reserve_changes_no_symbol() {
+        let words: Vec<String> = (0..5000)
+            .map(|i| format!("w{}", i * 7919 % 10007))
+            .collect();
+        let mut plain = Interner::new();
+        let mut sized = Interner::new();
+        sized.reserve(100);
+        for (k, w) in words.iter().enumerate() {
+            if k == 2000 {
+                sized.reserve(10_000);
+                assert!(sized.slots.len() * MAX_LOAD_EIGHTHS >= (sized.len() + 10_000) * 8);
+            }
+            assert_eq!(plain.intern(w), sized.intern(w), "{w}");
+        }
+        let slots = sized.slots.len();
+        for w in &words {
+            assert_eq!(sized.get(w), plain.get(w));
+        }
+        // No growth after the reserve: truncating undoes the newest symbols only.
+        sized.truncate(2500);
+        assert_eq!(sized.slots.len(), slots);
+        assert_eq!(sized.len(), 2500);
+        for (k, w) in words.iter().enumerate() {
+            let want = plain.get(w).filter(|s| s.idx() < 2500);
+            assert_eq!(sized.get(w), want, "word {k}");
+        }
     }
 
     #[test]
