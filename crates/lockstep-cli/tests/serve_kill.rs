@@ -71,8 +71,12 @@ fn big_investigation(dir: &Path, per_network: u32) {
 }
 
 fn count(conn: &lockstep_serve::Connection, table: &str) -> i64 {
-    conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
-        .unwrap()
+    conn.query_row(
+        &format!("SELECT COUNT(*) FROM {table}"),
+        lockstep_serve::params![],
+        |r| r.get(0),
+    )
+    .unwrap()
 }
 
 #[cfg(unix)]
@@ -274,7 +278,7 @@ fn kill_during_approval_leaves_no_half_applied_decision() {
     let distinct: i64 = conn
         .query_row(
             "SELECT COUNT(DISTINCT idempotency_key) FROM enforcements",
-            [],
+            lockstep_serve::params![],
             |r| r.get(0),
         )
         .unwrap();

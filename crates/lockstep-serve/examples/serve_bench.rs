@@ -217,21 +217,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     ))?;
     let applied: i64 = conn.query_row(
         "SELECT COUNT(*) FROM decisions WHERE state = 'applied'",
-        [],
+        lockstep_serve::params![],
         |r| r.get(0),
     )?;
     let apply_rows: i64 = conn.query_row(
         "SELECT COUNT(*) FROM audit WHERE action = 'decision.apply'",
-        [],
+        lockstep_serve::params![],
         |r| r.get(0),
     )?;
     let distinct_apply: i64 = conn.query_row(
         "SELECT COUNT(DISTINCT subject) FROM audit WHERE action = 'decision.apply'",
-        [],
+        lockstep_serve::params![],
         |r| r.get(0),
     )?;
-    let counted: i64 = conn.query_row("SELECT COALESCE(SUM(json_extract(detail, '$.feed_lines')), 0) FROM audit WHERE action = 'decision.apply'", [], |r| r.get(0))?;
-    let feed: i64 = conn.query_row("SELECT COUNT(*) FROM enforcements", [], |r| r.get(0))?;
+    let counted: i64 = conn.query_row("SELECT COALESCE(SUM(json_extract(detail, '$.feed_lines')), 0) FROM audit WHERE action = 'decision.apply'", lockstep_serve::params![], |r| r.get(0))?;
+    let feed: i64 = conn.query_row(
+        "SELECT COUNT(*) FROM enforcements",
+        lockstep_serve::params![],
+        |r| r.get(0),
+    )?;
     let verified = lockstep_serve::audit::verify(&conn)?;
     println!(
         "{writers} writers for {seconds} s: {ok} accepted, {client_err} refused (4xx), {server_err} 5xx; {applied} decisions applied, {apply_rows} decision.apply audit rows ({distinct_apply} distinct), feed {feed} lines, audit counts {counted}; chain: {verified:?}"

@@ -7,12 +7,12 @@
 //! must carry the session's CSRF token (header `X-CSRF-Token` or form field `csrf`); API-token
 //! requests carry no cookie and need none.
 
+use crate::db::Connection;
 use crate::db::DatabaseUrl;
 use crate::decisions::{self, Proposal};
 use crate::error::{Result, ServeError};
 use crate::users::{self, LoginThrottle, User};
 use crate::{audit, queries};
-use rusqlite::Connection;
 use std::io::Read;
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -1,26 +1,37 @@
-//! The server over real HTTP: the authorisation matrix (every route as anonymous and as each
+//! The server over real HTTP, on SQLite and on PostgreSQL (each test runs on both): the authorisation matrix (every route as anonymous and as each
 //! role, exact status codes), CSRF, four-eyes rule, bad input, and the whole flow to the feed.
 
 mod common;
-use common::{Reply, request, write_investigation};
+use common::{Backend, Reply, TestStore, request, write_investigation};
 use lockstep_serve::db::{self, DatabaseUrl};
 use lockstep_serve::decisions::{self, Action, Proposal, Target};
 use lockstep_serve::http::{self, Config, ROUTES};
+use lockstep_serve::params;
 use lockstep_serve::users::{self, Role};
 use std::net::SocketAddr;
+
+on_both_backends!(
+    authorisation_matrix,
+    csrf_four_eyes_and_bad_input_change_nothing,
+    flow_tokens_throttling_and_pages,
+    ads_screen_endpoint,
+    upload_import_is_one_case_or_nothing,
+);
 
 struct Server {
     _tmp: tempfile::TempDir,
     addr: SocketAddr,
     url: DatabaseUrl,
+    _store: TestStore,
 }
 
 const PASSWORD: &str = "a long password";
 
-fn start() -> Server {
+fn start(b: Backend) -> Server {
     let tmp = tempfile::tempdir().unwrap();
     write_investigation(&tmp.path().join("inv"));
-    let url = DatabaseUrl::Sqlite(tmp.path().join("store.db"));
+    let store = TestStore::new(&b, tmp.path());
+    let url = store.url.clone();
     let c = db::open(&url).unwrap();
     for (name, role) in [
         ("ana", Role::Analyst),
@@ -41,6 +52,7 @@ fn start() -> Server {
         addr: running.addr,
         _tmp: tmp,
         url,
+        _store: store,
     }
 }
 
@@ -117,9 +129,8 @@ fn fresh_proposal(s: &Server) -> i64 {
     .unwrap()
 }
 
-#[test]
-fn authorisation_matrix() {
-    let s = start();
+fn authorisation_matrix(b: Backend) {
+    let s = start(b);
     let roles = [None, Some("ana"), Some("rev"), Some("adm")];
     // Expected status as [anonymous, analyst, reviewer, admin] for every route of ROUTES.
     let expected: Vec<(&str, &str, [u16; 4])> = vec![
@@ -232,16 +243,17 @@ fn authorisation_matrix() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-#[test]
-fn csrf_four_eyes_and_bad_input_change_nothing() {
-    let s = start();
+fn csrf_four_eyes_and_bad_input_change_nothing(b: Backend) {
+    let s = start(b);
     let ana = login(&s, "ana");
     let rev = login(&s, "rev");
     let body = r#"{"case_id":1,"target":{"network":0},"action":"suspend","exclusions":["a3"],"reason":"op"}"#;
     let decisions_count = || {
         let c = db::open(&s.url).unwrap();
-        c.query_row("SELECT COUNT(*) FROM decisions", [], |r| r.get::<_, i64>(0))
-            .unwrap()
+        c.query_row("SELECT COUNT(*) FROM decisions", params![], |r| {
+            r.get::<i64>(0)
+        })
+        .unwrap()
     };
     // No CSRF token, a forged one, another session's: 403, nothing recorded.
     let h = [
@@ -414,9 +426,8 @@ fn csrf_four_eyes_and_bad_input_change_nothing() {
     assert_eq!(feed.as_array().unwrap().len(), 4);
 }
 
-#[test]
-fn flow_tokens_throttling_and_pages() {
-    let s = start();
+fn flow_tokens_throttling_and_pages(b: Backend) {
+    let s = start(b);
     let ana = login(&s, "ana");
     // Propose through the form, approve with an API token (no cookie, no CSRF).
     let r = call(
@@ -525,9 +536,8 @@ fn flow_tokens_throttling_and_pages() {
     ));
 }
 
-#[test]
-fn ads_screen_endpoint() {
-    let s = start();
+fn ads_screen_endpoint(b: Backend) {
+    let s = start(b);
     let ana = login(&s, "ana");
     let ad = |id: &str, adv: &str, url: &str, user: &str| {
         serde_json::json!({"ad_id": id, "advertiser": adv, "payer": adv, "landing_url": url,
@@ -603,15 +613,14 @@ fn ads_screen_endpoint() {
     }
 }
 
-#[test]
-fn upload_import_is_one_case_or_nothing() {
-    let s = start();
+fn upload_import_is_one_case_or_nothing(b: Backend) {
+    let s = start(b);
     let ana = login(&s, "ana");
     let rev = login(&s, "rev");
     let inv = s._tmp.path().join("inv");
     let cases = || {
         let c = db::open(&s.url).unwrap();
-        c.query_row("SELECT COUNT(*) FROM cases", [], |r| r.get::<_, i64>(0))
+        c.query_row("SELECT COUNT(*) FROM cases", params![], |r| r.get::<i64>(0))
             .unwrap()
     };
     let post = |who: &Caller, path: &str, body: &[u8]| {
