@@ -304,8 +304,10 @@ impl std::ops::Deref for Tx<'_> {
 impl Tx<'_> {
     /// Commits.
     pub fn commit(mut self) -> Result<()> {
+        // A failed COMMIT leaves the transaction open: the drop rolls it back.
+        self.conn.execute_batch("COMMIT")?;
         self.open = false;
-        self.conn.execute_batch("COMMIT")
+        Ok(())
     }
 }
 
@@ -571,14 +573,23 @@ impl postgres::types::ToSql for Value {
                 Type::INT2 => i16::try_from(*i)?.to_sql(ty, out),
                 Type::FLOAT8 => (*i as f64).to_sql(ty, out),
                 Type::BOOL => (*i != 0).to_sql(ty, out),
-                _ => i.to_string().to_sql(ty, out),
+                Type::TEXT | Type::VARCHAR => i.to_string().to_sql(ty, out),
+                _ => Err(format!("an integer bound to a {ty} placeholder").into()),
             },
             Value::Real(f) => match *ty {
                 Type::FLOAT4 => (*f as f32).to_sql(ty, out),
                 Type::FLOAT8 => f.to_sql(ty, out),
                 _ => Err(format!("a float bound to a {ty} placeholder").into()),
             },
-            Value::Text(s) => s.to_sql(ty, out),
+            Value::Text(s) => match *ty {
+                Type::INT8 => s.parse::<i64>()?.to_sql(ty, out),
+                Type::INT4 => s.parse::<i32>()?.to_sql(ty, out),
+                Type::FLOAT8 => s.parse::<f64>()?.to_sql(ty, out),
+                Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN => {
+                    s.to_sql(ty, out)
+                }
+                _ => Err(format!("text bound to a {ty} placeholder").into()),
+            },
             Value::Bool(b) => match *ty {
                 Type::BOOL => b.to_sql(ty, out),
                 Type::INT8 => i64::from(*b).to_sql(ty, out),

@@ -14,6 +14,7 @@ pub mod decisions;
 pub mod error;
 pub mod http;
 pub mod import;
+pub mod multipart;
 pub mod openapi;
 pub mod pages;
 pub mod queries;

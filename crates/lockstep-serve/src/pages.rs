@@ -151,6 +151,13 @@ fn cases_page(conn: &Connection, user: &User, csrf: &str, imports: bool) -> Resu
             esc(csrf)
         );
     }
+    if user.role.can_import() {
+        let _ = write!(
+            b,
+            "<h2>Upload an investigation</h2><form method=\"post\" action=\"/ui/cases/upload\" enctype=\"multipart/form-data\" id=\"upload\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><label>Archive (<code>tar</code> of the investigation directory) <input type=\"file\" name=\"archive\" id=\"archive\" accept=\".tar,application/x-tar\"></label> <label>Name <input name=\"name\" id=\"upload-name\"></label> <button id=\"upload-button\">Upload and import</button></form>",
+            esc(csrf)
+        );
+    }
     Ok(b)
 }
 

@@ -187,6 +187,7 @@ fn authorisation_matrix(b: Backend) {
         ("GET", "/review", [303, 200, 200, 200]),
         ("GET", "/audit", [303, 403, 200, 200]),
         ("POST", "/ui/cases", [401, 303, 403, 303]),
+        ("POST", "/ui/cases/upload", [401, 303, 403, 303]),
         ("POST", "/ui/decisions", [401, 303, 303, 303]),
         (
             "POST",
@@ -228,7 +229,14 @@ fn authorisation_matrix(b: Backend) {
                 ("POST", p) if p.starts_with("/ui/") || p == "/logout" => (String::new(), true),
                 _ => (String::new(), false),
             };
-            let r = call(&s, caller.as_ref(), method, &path, &body, form);
+            let r = match (caller.as_ref(), *pattern) {
+                (Some(c), "/ui/cases/upload") => {
+                    let mut b = tar::Builder::new(Vec::new());
+                    b.append_dir_all("inv", s._tmp.path().join("inv")).unwrap();
+                    upload_form(&s, c, Some(&c.csrf), "matrix", &b.into_inner().unwrap())
+                }
+                _ => call(&s, caller.as_ref(), method, &path, &body, form),
+            };
             if r.status != want[i] {
                 failures.push(format!(
                     "{method} {path} as {}: {} (expected {}): {}",
@@ -707,4 +715,90 @@ fn upload_import_is_one_case_or_nothing(b: Backend) {
         })
         .count();
     assert_eq!(left, 0);
+
+    // The upload form of the cases page: multipart/form-data with the CSRF field.
+    let before = cases();
+    let r = upload_form(&s, &ana, Some(&ana.csrf), "from the form", &in_folder);
+    assert_eq!(r.status, 303, "{r:?}");
+    let to = r.header("location").unwrap().to_string();
+    assert!(to.starts_with("/cases/"), "{to}");
+    let page = request(s.addr, "GET", &to, &[("Cookie", ana.cookie.as_str())], b"");
+    assert!(page.body.contains("from the form"), "{}", page.body);
+    assert_eq!(cases(), before + 1);
+    // Refused, nothing imported: no CSRF field, a forged one, a reviewer, no file, a body that
+    // is not multipart, a malformed multipart body, an archive that is not an investigation.
+    for (who, csrf, body, status) in [
+        (&ana, None, in_folder.clone(), 403),
+        (&ana, Some("forged"), in_folder.clone(), 403),
+        (&rev, Some(rev.csrf.as_str()), in_folder.clone(), 403),
+        (&ana, Some(ana.csrf.as_str()), Vec::new(), 400),
+        (
+            &ana,
+            Some(ana.csrf.as_str()),
+            no_manifest_archive(&inv),
+            400,
+        ),
+    ] {
+        let r = upload_form(&s, who, csrf, "x", &body);
+        assert_eq!(r.status, status, "{r:?}");
+    }
+    let r = request(
+        s.addr,
+        "POST",
+        "/ui/cases/upload",
+        &[
+            ("Content-Type", "multipart/form-data; boundary=zz"),
+            ("Cookie", ana.cookie.as_str()),
+            ("X-CSRF-Token", ana.csrf.as_str()),
+        ],
+        b"--zz\r\nno headers end",
+    );
+    assert_eq!(r.status, 400, "{r:?}");
+    let r = call(&s, Some(&ana), "POST", "/ui/cases/upload", "name=x", true);
+    assert_eq!(r.status, 400, "{r:?}");
+    assert_eq!(cases(), before + 1);
+}
+
+fn no_manifest_archive(inv: &std::path::Path) -> Vec<u8> {
+    let mut b = tar::Builder::new(Vec::new());
+    b.append_path_with_name(inv.join("accounts.csv"), "accounts.csv")
+        .unwrap();
+    b.into_inner().unwrap()
+}
+
+/// Posts the cases page's upload form as a browser does (multipart/form-data): the CSRF field
+/// when given, a name, and `archive` as the file.
+fn upload_form(s: &Server, who: &Caller, csrf: Option<&str>, name: &str, archive: &[u8]) -> Reply {
+    let boundary = "----lockstepFormBoundary7MA4YWxk";
+    let mut body = Vec::new();
+    let mut field = |k: &str, filename: Option<&str>, v: &[u8]| {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        match filename {
+            Some(f) => body.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{k}\"; filename=\"{f}\"\r\nContent-Type: application/x-tar\r\n\r\n").as_bytes(),
+            ),
+            None => body.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{k}\"\r\n\r\n").as_bytes(),
+            ),
+        }
+        body.extend_from_slice(v);
+        body.extend_from_slice(b"\r\n");
+    };
+    if let Some(c) = csrf {
+        field("csrf", None, c.as_bytes());
+    }
+    field("name", None, name.as_bytes());
+    field("archive", Some("inv.tar"), archive);
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    let ct = format!("multipart/form-data; boundary={boundary}");
+    request(
+        s.addr,
+        "POST",
+        "/ui/cases/upload",
+        &[
+            ("Content-Type", ct.as_str()),
+            ("Cookie", who.cookie.as_str()),
+        ],
+        &body,
+    )
 }
