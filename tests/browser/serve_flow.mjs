@@ -46,7 +46,10 @@ function parseCsv(text) {
 }
 
 const work = mkdtempSync(join(tmpdir(), 'lockstep-serve-flow-'));
-const db = `sqlite:${join(work, 'store.db')}`;
+// The store: a fresh SQLite file, or an empty PostgreSQL database named by
+// LOCKSTEP_SERVE_FLOW_DATABASE_URL (the same flow on the second backend, docs/serve.md).
+const db = process.env.LOCKSTEP_SERVE_FLOW_DATABASE_URL || `sqlite:${join(work, 'store.db')}`;
+console.log(`store: ${db.replace(/:[^:@/]*@/, ':***@')}`);
 const users = { analyst: ['analyst', 'analyst-browser-pw'], reviewer: ['reviewer', 'reviewer-browser-pw'] };
 for (const [role, [name, pw]] of Object.entries(users)) {
   const r = spawnSync(bin, ['user', 'add', name, '--role', role, '--database-url', db], { env: { ...process.env, LOCKSTEP_PASSWORD: pw }, encoding: 'utf8' });
