@@ -357,6 +357,15 @@ impl Connection {
         }
     }
 
+    /// Whether the connection is gone (PostgreSQL: the server closed it, restarted or ended
+    /// the session); the server's workers then open a new one. An SQLite file never is.
+    pub fn is_broken(&self) -> bool {
+        match &self.backend {
+            Backend::Sqlite(_) => false,
+            Backend::Postgres { client, .. } => client.borrow().is_closed(),
+        }
+    }
+
     /// Runs several statements without parameters (PostgreSQL: the simple query protocol).
     pub fn execute_batch(&self, sql: &str) -> Result<()> {
         match &self.backend {

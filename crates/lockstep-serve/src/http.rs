@@ -814,10 +814,18 @@ pub fn start(config: Config) -> Result<Running> {
     for _ in 0..config.threads.max(1) {
         let server = Arc::clone(&server);
         let app = Arc::clone(&app);
-        let conn = crate::db::open(&config.database)?;
+        let mut conn = crate::db::open(&config.database)?;
         workers.push(std::thread::spawn(move || {
             while let Ok(rq) = server.recv() {
                 respond(&app, &conn, rq);
+                // A PostgreSQL connection the server closed (restart, terminated session):
+                // the request that found it got a 500; the next ones get a new connection.
+                if conn.is_broken() {
+                    match crate::db::open(&app.config.database) {
+                        Ok(c) => conn = c,
+                        Err(e) => eprintln!("lockstep serve: reconnecting to the store: {e}"),
+                    }
+                }
             }
         }));
     }

@@ -802,3 +802,68 @@ fn upload_form(s: &Server, who: &Caller, csrf: Option<&str>, name: &str, archive
         &body,
     )
 }
+
+/// PostgreSQL only (an SQLite file has no connection to lose): a worker whose connection the
+/// database server ends answers that request with 500 and the next one from a new connection.
+#[test]
+fn postgres_worker_reconnects_after_its_session_is_ended() {
+    let Some(admin) = lockstep_serve::db::postgres_for_tests(
+        "postgres_worker_reconnects_after_its_session_is_ended",
+    ) else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let store = TestStore::new(&Backend::Postgres(admin.clone()), tmp.path());
+    let c = db::open(&store.url).unwrap();
+    users::add_user(&c, "test", "ana", Role::Analyst, PASSWORD).unwrap();
+    let token = users::create_api_token(&c, "test", "ana", "t").unwrap();
+    drop(c);
+    let mut config = Config::new(store.url.clone(), "127.0.0.1:0");
+    config.threads = 1;
+    let running = http::start(config).unwrap();
+    let auth = format!("Bearer {token}");
+    let get = || {
+        request(
+            running.addr,
+            "GET",
+            "/api/v1/cases",
+            &[("Authorization", auth.as_str())],
+            b"",
+        )
+    };
+    assert_eq!(get().status, 200);
+    let db::DatabaseUrl::Postgres(url) = &store.url else {
+        unreachable!()
+    };
+    let name = url.rsplit('/').next().unwrap();
+    let mut a = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
+    let ended = a
+        .query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1",
+            &[&name],
+        )
+        .unwrap();
+    assert!(
+        !ended.is_empty(),
+        "no session of the server's worker to end"
+    );
+    // pg_terminate_backend only signals: wait until the session is gone.
+    for _ in 0..100 {
+        let left: i64 = a
+            .query_one(
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = $1",
+                &[&name],
+            )
+            .unwrap()
+            .get(0);
+        if left == 0 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let first = get().status;
+    assert!(first == 200 || first == 500, "{first}");
+    for _ in 0..3 {
+        assert_eq!(get().status, 200);
+    }
+}
