@@ -1,5 +1,6 @@
 // End to end in headless Chromium against a real `lockstep serve` (issue 17): an analyst logs
-// in, imports the demo investigation through the import form, proposes suspending network 0
+// in, imports the demo investigation through the import form (and again through the upload
+// form, as a tar), proposes suspending network 0
 // with one exclusion; a reviewer approves; the enforcement feed then holds exactly network 0's
 // members (read independently from accounts.csv) minus the exclusion; every page loads without
 // console errors or requests leaving the server; `lockstep audit verify` passes. Screenshots of
@@ -45,13 +46,16 @@ function parseCsv(text) {
 }
 
 const work = mkdtempSync(join(tmpdir(), 'lockstep-serve-flow-'));
-const db = `sqlite:${join(work, 'store.db')}`;
+// The store: a fresh SQLite file, or an empty PostgreSQL database named by
+// LOCKSTEP_SERVE_FLOW_DATABASE_URL (the same flow on the second backend, docs/serve.md).
+const db = process.env.LOCKSTEP_SERVE_FLOW_DATABASE_URL || `sqlite:${join(work, 'store.db')}`;
+console.log(`store: ${db.replace(/:[^:@/]*@/, ':***@')}`);
 const users = { analyst: ['analyst', 'analyst-browser-pw'], reviewer: ['reviewer', 'reviewer-browser-pw'] };
 for (const [role, [name, pw]] of Object.entries(users)) {
   const r = spawnSync(bin, ['user', 'add', name, '--role', role, '--database-url', db], { env: { ...process.env, LOCKSTEP_PASSWORD: pw }, encoding: 'utf8' });
   check(`lockstep user add ${name}`, r.status === 0, r.stderr);
 }
-const server = spawn(bin, ['serve', '--database-url', db, '--bind', '127.0.0.1:0', '--import-root', resolve(dirname(invDir))], { stdio: ['ignore', 'pipe', 'pipe'] });
+const server = spawn(bin, ['serve', '--database-url', db, '--bind', '127.0.0.1:0', '--import-root', resolve(dirname(invDir)), '--max-body-bytes', String(256 << 20)], { stdio: ['ignore', 'pipe', 'pipe'] });
 let serverOut = '';
 server.stdout.on('data', (d) => { serverOut += d; });
 server.stderr.on('data', (d) => { serverOut += d; });
@@ -75,7 +79,7 @@ try {
     if (method === 'Network.requestWillBeSent' && !p.request.url.startsWith(base) && !/^(data|about):/.test(p.request.url)) problems.push(`external request: ${p.request.url}`);
     if (method === 'Page.loadEventFired') loaded = true;
   });
-  for (const d of ['Runtime', 'Log', 'Network', 'Page']) await send(`${d}.enable`);
+  for (const d of ['Runtime', 'Log', 'Network', 'Page', 'DOM']) await send(`${d}.enable`);
   const waitLoad = async () => {
     for (let i = 0; i < 300 && !loaded; i++) await sleep(100);
     if (!loaded) throw new Error('page did not load in 30 s');
@@ -107,6 +111,19 @@ try {
   check('import lands on the case page', /^\/cases\/\d+$/.test(await evaluate('location.pathname')), await evaluate('location.href'));
   const caseId = (await evaluate('location.pathname')).split('/')[2];
   await shot('03-case-networks');
+  // The same investigation uploaded through the upload form (multipart/form-data, a tar of the
+  // directory): a second case.
+  const tarPath = join(work, 'investigation.tar');
+  const tarred = spawnSync('tar', ['-cf', tarPath, '-C', dirname(resolve(invDir)), basename(resolve(invDir))], { encoding: 'utf8' });
+  check('tar of the investigation', tarred.status === 0, tarred.stderr);
+  await go('/');
+  const { result: fileInput } = await send('Runtime.evaluate', { expression: "document.querySelector('#archive')" });
+  await send('DOM.setFileInputFiles', { files: [tarPath], objectId: fileInput.objectId });
+  await act(`document.querySelector('#upload-name').value = 'uploaded in the browser'; document.querySelector('#upload-button').click()`);
+  const uploadedPath = await evaluate('location.pathname');
+  check('upload form lands on a new case page', /^\/cases\/\d+$/.test(uploadedPath) && uploadedPath !== `/cases/${caseId}`, uploadedPath);
+  check('the uploaded case carries its name', (await evaluate('document.body.innerText')).includes('uploaded in the browser'), '');
+  await shot('03b-case-uploaded');
   await go(`/cases/${caseId}/networks/0`);
   await shot('04-network');
   const excluded = await evaluate(`document.querySelector('#members tr:nth-child(2) td a').textContent`);

@@ -47,10 +47,32 @@ fn stdout(c: &mut Command) -> String {
 }
 
 #[test]
-fn import_decide_export_verify_and_detect_tampering() {
+fn import_decide_export_verify_and_detect_tampering_sqlite() {
     let tmp = tempfile::tempdir().unwrap();
-    let inv = investigation(tmp.path());
     let db = format!("sqlite:{}", tmp.path().join("store.db").display());
+    import_decide_export_verify_and_detect_tampering(tmp.path(), &db);
+}
+
+#[test]
+fn import_decide_export_verify_and_detect_tampering_postgres() {
+    let Some(server) = lockstep_serve::db::postgres_for_tests(
+        "import_decide_export_verify_and_detect_tampering_postgres",
+    ) else {
+        return;
+    };
+    let scratch = lockstep_serve::db::ScratchDatabase::create(&server).unwrap();
+    let lockstep_serve::db::DatabaseUrl::Postgres(db) = &scratch.url else {
+        unreachable!("a scratch database is on PostgreSQL")
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    import_decide_export_verify_and_detect_tampering(tmp.path(), db);
+}
+
+/// The same commands on the store at `db` (SQLite or PostgreSQL).
+fn import_decide_export_verify_and_detect_tampering(root: &Path, db: &str) {
+    let tmp_path = root;
+    let inv = investigation(tmp_path);
+    let db = db.to_string();
     // Users: password from standard input and from the environment.
     lockstep()
         .args([
@@ -89,7 +111,7 @@ fn import_decide_export_verify_and_detect_tampering() {
     // Not an investigation: refused, nothing imported.
     let out = lockstep()
         .args(["case", "import", "--as", "ana", "--database-url", &db])
-        .arg(tmp.path().join("world"))
+        .arg(tmp_path.join("world"))
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
@@ -145,7 +167,7 @@ fn import_decide_export_verify_and_detect_tampering() {
         ""
     );
     decisions::review(&conn, &rev, id, true, "").unwrap();
-    let out_file = tmp.path().join("actions.jsonl");
+    let out_file = tmp_path.join("actions.jsonl");
     lockstep()
         .args(["case", "export-actions", "--database-url", &db, "--out"])
         .arg(&out_file)
@@ -182,12 +204,15 @@ fn import_decide_export_verify_and_detect_tampering() {
     let seq: i64 = conn
         .query_row(
             "SELECT seq FROM audit WHERE action = 'decision.approve'",
-            [],
+            lockstep_serve::params![],
             |r| r.get(0),
         )
         .unwrap();
-    conn.execute("UPDATE audit SET actor = 'ana' WHERE seq = ?1", [seq])
-        .unwrap();
+    conn.execute(
+        "UPDATE audit SET actor = 'ana' WHERE seq = ?1",
+        lockstep_serve::params![seq],
+    )
+    .unwrap();
     let out = lockstep()
         .args(["audit", "verify", "--database-url", &db])
         .output()

@@ -71,8 +71,12 @@ fn big_investigation(dir: &Path, per_network: u32) {
 }
 
 fn count(conn: &lockstep_serve::Connection, table: &str) -> i64 {
-    conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
-        .unwrap()
+    conn.query_row(
+        &format!("SELECT COUNT(*) FROM {table}"),
+        lockstep_serve::params![],
+        |r| r.get(0),
+    )
+    .unwrap()
 }
 
 #[cfg(unix)]
@@ -163,16 +167,36 @@ fn kill_during_import_leaves_no_half_case() {
 #[cfg(unix)]
 #[test]
 fn kill_during_approval_leaves_no_half_applied_decision() {
+    let tmp = tempfile::tempdir().unwrap();
+    let url = lockstep_serve::db::DatabaseUrl::Sqlite(tmp.path().join("store.db"));
+    kill_during_approval(&tmp, &url);
+}
+
+/// The same on PostgreSQL (the server process is killed about a second into the approval,
+/// while its transaction is open; PostgreSQL rolls it back when the connection drops).
+#[cfg(unix)]
+#[test]
+fn kill_during_approval_leaves_no_half_applied_decision_postgres() {
+    let Some(server) = lockstep_serve::db::postgres_for_tests(
+        "kill_during_approval_leaves_no_half_applied_decision_postgres",
+    ) else {
+        return;
+    };
+    let scratch = lockstep_serve::db::ScratchDatabase::create(&server).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    kill_during_approval(&tmp, &scratch.url);
+}
+
+#[cfg(unix)]
+fn kill_during_approval(tmp: &tempfile::TempDir, url: &lockstep_serve::db::DatabaseUrl) {
     use lockstep_serve::db::{self, DatabaseUrl};
     use lockstep_serve::decisions::{self, Action, Proposal, Target};
     use lockstep_serve::users::{self, Role};
     use std::io::Write as _;
-    let tmp = tempfile::tempdir().unwrap();
     let inv = tmp.path().join("inv");
     // One network of every account: approving its suspension writes ACCOUNTS feed lines.
     big_investigation(&inv, ACCOUNTS);
-    let db_path = tmp.path().join("store.db");
-    let url = DatabaseUrl::Sqlite(db_path.clone());
+    let url = url.clone();
     let conn = db::open(&url).unwrap();
     users::add_user(&conn, "test", "ana", Role::Analyst, "analyst password").unwrap();
     users::add_user(&conn, "test", "rev", Role::Reviewer, "reviewer password").unwrap();
@@ -195,7 +219,10 @@ fn kill_during_approval_leaves_no_half_applied_decision() {
         .unwrap()
         .port();
     let addr = format!("127.0.0.1:{port}");
-    let db = format!("sqlite:{}", db_path.display());
+    let db = match &url {
+        DatabaseUrl::Postgres(u) => u.clone(),
+        _ => format!("sqlite:{}", tmp.path().join("store.db").display()),
+    };
     let bin = assert_cmd::cargo::cargo_bin("lockstep");
     let mut server = Command::new(&bin)
         .args(["serve", "--bind", &addr, "--database-url", &db])
@@ -225,6 +252,9 @@ fn kill_during_approval_leaves_no_half_applied_decision() {
     while t.elapsed() < Duration::from_secs(20) {
         let grown = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
         if grown > wal_before + (2 << 20) {
+            break;
+        }
+        if matches!(url, DatabaseUrl::Postgres(_)) && t.elapsed() > Duration::from_millis(1500) {
             break;
         }
         stream.set_nonblocking(true).unwrap();
@@ -274,7 +304,7 @@ fn kill_during_approval_leaves_no_half_applied_decision() {
     let distinct: i64 = conn
         .query_row(
             "SELECT COUNT(DISTINCT idempotency_key) FROM enforcements",
-            [],
+            lockstep_serve::params![],
             |r| r.get(0),
         )
         .unwrap();

@@ -86,7 +86,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     std::fs::write(inv.join("summary.json"), "{}\n")?;
     lockstep_outdir::write_manifest(&inv, "serve_bench")?;
 
-    let url = lockstep_serve::db::DatabaseUrl::Sqlite(tmp.path().join("store.db"));
+    // The store: a fresh SQLite file, or with LOCKSTEP_BENCH_POSTGRES_URL (a server whose user
+    // may create databases) a scratch PostgreSQL database, dropped at the end.
+    let scratch = match std::env::var("LOCKSTEP_BENCH_POSTGRES_URL") {
+        Ok(admin) if !admin.is_empty() => {
+            Some(lockstep_serve::db::ScratchDatabase::create(&admin)?)
+        }
+        _ => None,
+    };
+    let url = match &scratch {
+        Some(s) => s.url.clone(),
+        None => lockstep_serve::db::DatabaseUrl::Sqlite(tmp.path().join("store.db")),
+    };
+    println!("store: {}", url.display());
     let conn = lockstep_serve::db::open(&url)?;
     let user = lockstep_serve::users::add_user(
         &conn,
@@ -119,7 +131,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     drop(conn);
 
-    let mut config = lockstep_serve::http::Config::new(url, "127.0.0.1:0");
+    let mut config = lockstep_serve::http::Config::new(url.clone(), "127.0.0.1:0");
     config.threads = 4;
     let running = lockstep_serve::http::start(config)?;
     let addr = running.addr;
@@ -212,26 +224,38 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         client_err += b;
         server_err += c;
     }
-    let conn = lockstep_serve::db::open(&lockstep_serve::db::DatabaseUrl::Sqlite(
-        tmp.path().join("store.db"),
-    ))?;
+    let conn = lockstep_serve::db::open(&url)?;
     let applied: i64 = conn.query_row(
         "SELECT COUNT(*) FROM decisions WHERE state = 'applied'",
-        [],
+        lockstep_serve::params![],
         |r| r.get(0),
     )?;
     let apply_rows: i64 = conn.query_row(
         "SELECT COUNT(*) FROM audit WHERE action = 'decision.apply'",
-        [],
+        lockstep_serve::params![],
         |r| r.get(0),
     )?;
     let distinct_apply: i64 = conn.query_row(
         "SELECT COUNT(DISTINCT subject) FROM audit WHERE action = 'decision.apply'",
-        [],
+        lockstep_serve::params![],
         |r| r.get(0),
     )?;
-    let counted: i64 = conn.query_row("SELECT COALESCE(SUM(json_extract(detail, '$.feed_lines')), 0) FROM audit WHERE action = 'decision.apply'", [], |r| r.get(0))?;
-    let feed: i64 = conn.query_row("SELECT COUNT(*) FROM enforcements", [], |r| r.get(0))?;
+    // Feed lines the decision.apply audit rows count (their detail JSON, read here).
+    let counted: i64 = lockstep_serve::audit::rows(&conn, 0, i64::MAX)?
+        .iter()
+        .filter(|r| r.action == "decision.apply")
+        .map(|r| {
+            serde_json::from_str::<serde_json::Value>(&r.detail)
+                .ok()
+                .and_then(|d| d["feed_lines"].as_i64())
+                .unwrap_or(0)
+        })
+        .sum();
+    let feed: i64 = conn.query_row(
+        "SELECT COUNT(*) FROM enforcements",
+        lockstep_serve::params![],
+        |r| r.get(0),
+    )?;
     let verified = lockstep_serve::audit::verify(&conn)?;
     println!(
         "{writers} writers for {seconds} s: {ok} accepted, {client_err} refused (4xx), {server_err} 5xx; {applied} decisions applied, {apply_rows} decision.apply audit rows ({distinct_apply} distinct), feed {feed} lines, audit counts {counted}; chain: {verified:?}"

@@ -7,9 +7,10 @@
 //! problem listed. A body that is not an ad (not an object, a column missing) is refused (400)
 //! naming the ad's position.
 
+use crate::db::{Connection, OptionalExtension};
 use crate::error::{Result, ServeError};
+use crate::params;
 use lockstep_ads::{AdRow, Decision, Judged, Rule, ScreenSummary, Screener, StateMediaRegistry};
-use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -92,7 +93,7 @@ fn ads_of(body: &Value) -> Result<(Vec<AdRow>, Option<i64>)> {
 fn judged_in_case(conn: &Connection, case_id: i64, rows: &[AdRow]) -> Result<Judged> {
     let exists: bool = conn.query_row(
         "SELECT EXISTS(SELECT 1 FROM cases WHERE id = ?1)",
-        [case_id],
+        params![case_id],
         |r| r.get(0),
     )?;
     if !exists {

@@ -8,8 +8,9 @@
 //! links. Deleting rows at the end is only visible against a head hash kept elsewhere:
 //! [`verify`] returns the head (`seq`, `hash`) so it can be written down outside the database.
 
+use crate::db::{Connection, OptionalExtension};
 use crate::error::Result;
-use rusqlite::{Connection, OptionalExtension, params};
+use crate::params;
 
 /// `prev_hash` of the first row.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -76,7 +77,7 @@ pub fn append(
     let head: Option<(i64, String)> = conn
         .query_row(
             "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
-            [],
+            params![],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
@@ -139,51 +140,59 @@ pub enum Verification {
 /// Walks the whole chain from row 1 and names the first row that was edited, deleted or
 /// reordered.
 pub fn verify(conn: &Connection) -> Result<Verification> {
-    let mut st = conn.prepare(
-        "SELECT seq, at, actor, action, subject, detail, prev_hash, hash FROM audit ORDER BY seq",
-    )?;
-    let mut q = st.query([])?;
+    // Pages of rows in `seq` order (keyset on `seq`), so a long chain is never held whole.
+    const PAGE: i64 = 10_000;
     let mut expected_seq = 1i64;
     let mut prev = GENESIS.to_string();
-    while let Some(r) = q.next()? {
-        let seq: i64 = r.get(0)?;
-        let at: i64 = r.get(1)?;
-        let actor: String = r.get(2)?;
-        let action: String = r.get(3)?;
-        let subject: String = r.get(4)?;
-        let detail: String = r.get(5)?;
-        let prev_hash: String = r.get(6)?;
-        let hash: String = r.get(7)?;
-        if seq != expected_seq {
-            return Ok(Verification::Broken {
-                seq: expected_seq,
-                problem: format!(
-                    "row {expected_seq} is missing (deleted): the next row present is {seq}"
-                ),
-            });
-        }
-        let content = row_hash(seq, at, &actor, &action, &subject, &detail, &prev_hash);
-        if content != hash {
-            return Ok(Verification::Broken {
+    let mut after = 0i64;
+    loop {
+        let page = rows(conn, after, PAGE)?;
+        let Some(last) = page.last() else {
+            break;
+        };
+        after = last.seq;
+        for r in page {
+            let AuditRow {
                 seq,
-                problem: format!(
-                    "row {seq} was edited: its content hashes to {content}, the row says {hash}"
-                ),
-            });
+                at,
+                actor,
+                action,
+                subject,
+                detail,
+                prev_hash,
+                hash,
+            } = r;
+            if seq != expected_seq {
+                return Ok(Verification::Broken {
+                    seq: expected_seq,
+                    problem: format!(
+                        "row {expected_seq} is missing (deleted): the next row present is {seq}"
+                    ),
+                });
+            }
+            let content = row_hash(seq, at, &actor, &action, &subject, &detail, &prev_hash);
+            if content != hash {
+                return Ok(Verification::Broken {
+                    seq,
+                    problem: format!(
+                        "row {seq} was edited: its content hashes to {content}, the row says {hash}"
+                    ),
+                });
+            }
+            if prev_hash != prev {
+                // The row itself is consistent, so the row before it was rewritten (content and
+                // hash) or the rows were reordered.
+                let named = seq - 1;
+                return Ok(Verification::Broken {
+                    seq: named,
+                    problem: format!(
+                        "row {named} was rewritten or moved: row {seq} links to {prev_hash}, row {named} hashes to {prev}"
+                    ),
+                });
+            }
+            prev = hash;
+            expected_seq += 1;
         }
-        if prev_hash != prev {
-            // The row itself is consistent, so the row before it was rewritten (content and
-            // hash) or the rows were reordered.
-            let named = seq - 1;
-            return Ok(Verification::Broken {
-                seq: named,
-                problem: format!(
-                    "row {named} was rewritten or moved: row {seq} links to {prev_hash}, row {named} hashes to {prev}"
-                ),
-            });
-        }
-        prev = hash;
-        expected_seq += 1;
     }
     Ok(Verification::Intact {
         rows: expected_seq - 1,
@@ -258,8 +267,11 @@ mod tests {
     #[test]
     fn edited_row_is_named() {
         let c = chain();
-        c.execute("UPDATE audit SET actor = 'eve' WHERE seq = 3", [])
-            .unwrap();
+        c.execute(
+            "UPDATE audit SET actor = 'eve' WHERE seq = 3",
+            crate::params![],
+        )
+        .unwrap();
         assert_eq!(broken_at(&c), 3);
     }
 
@@ -278,7 +290,7 @@ mod tests {
         );
         c.execute(
             "UPDATE audit SET actor = 'eve', hash = ?1 WHERE seq = 4",
-            [h],
+            crate::params![h],
         )
         .unwrap();
         assert_eq!(broken_at(&c), 4);
@@ -287,7 +299,8 @@ mod tests {
     #[test]
     fn deleted_row_is_named() {
         let c = chain();
-        c.execute("DELETE FROM audit WHERE seq = 2", []).unwrap();
+        c.execute("DELETE FROM audit WHERE seq = 2", crate::params![])
+            .unwrap();
         assert_eq!(broken_at(&c), 2);
     }
 

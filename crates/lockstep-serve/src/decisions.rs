@@ -7,9 +7,10 @@
 //! `proposed` exactly once (the state change is conditional), so nothing is applied twice, and
 //! an account already under the same action is not sent again.
 
+use crate::db::{Connection, OptionalExtension};
 use crate::error::{Result, ServeError};
+use crate::params;
 use crate::users::User;
-use rusqlite::{Connection, OptionalExtension, params};
 
 /// What a decision does to the accounts it covers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -169,7 +170,7 @@ pub const MAX_EXCLUSIONS: usize = 10_000;
 fn case_exists(conn: &Connection, case_id: i64) -> Result<()> {
     let ok: bool = conn.query_row(
         "SELECT EXISTS(SELECT 1 FROM cases WHERE id = ?1)",
-        [case_id],
+        params![case_id],
         |r| r.get(0),
     )?;
     if ok {
@@ -195,13 +196,13 @@ fn covered(
                     .prepare_cached(
                         "SELECT account_id FROM accounts WHERE case_id = ?1 AND cluster_id = ?2 ORDER BY account_id",
                     )?
-                    .query_map(params![case_id, n], |r| r.get::<_, String>(0))?
+                    .query_map(params![case_id, n], |r| r.get::<String>(0))?
                     .collect::<Result<Vec<_>, _>>()?,
                 Some(kind) => conn
                     .prepare_cached(
                         "SELECT page_id FROM pages WHERE case_id = ?1 AND network = ?2 AND page_kind = ?3 ORDER BY page_id",
                     )?
-                    .query_map(params![case_id, n, kind], |r| r.get::<_, String>(0))?
+                    .query_map(params![case_id, n, kind], |r| r.get::<String>(0))?
                     .collect::<Result<Vec<_>, _>>()?,
             };
             let ex: std::collections::HashSet<&str> =
@@ -246,10 +247,10 @@ pub fn propose(conn: &Connection, user: &User, p: &Proposal) -> Result<i64> {
             }
             if let Some(kind) = p.action.page_kind() {
                 let mut in_network = tx.prepare_cached(
-                    "SELECT EXISTS(SELECT 1 FROM pages WHERE case_id = ?1 AND network = ?2 AND page_kind = ?3 AND (?4 IS NULL OR page_id = ?4))",
+                    "SELECT EXISTS(SELECT 1 FROM pages WHERE case_id = ?1 AND network = ?2 AND page_kind = ?3 AND (CAST(?4 AS TEXT) IS NULL OR page_id = ?4))",
                 )?;
                 if !in_network.query_row(params![p.case_id, n, kind, None::<String>], |r| {
-                    r.get::<_, bool>(0)
+                    r.get::<bool>(0)
                 })? {
                     return Err(ServeError::BadRequest(format!(
                         "{}: network {n} runs no {kind} (pages.csv)",
@@ -258,7 +259,7 @@ pub fn propose(conn: &Connection, user: &User, p: &Proposal) -> Result<i64> {
                 }
                 for x in &p.exclusions {
                     if !in_network
-                        .query_row(params![p.case_id, n, kind, x], |r| r.get::<_, bool>(0))?
+                        .query_row(params![p.case_id, n, kind, x], |r| r.get::<bool>(0))?
                     {
                         return Err(ServeError::BadRequest(format!(
                             "exclusion `{x}` is not a {kind} of network {n}"
@@ -315,11 +316,11 @@ pub fn propose(conn: &Connection, user: &User, p: &Proposal) -> Result<i64> {
     ex.sort();
     ex.dedup();
     let ex_json = serde_json::to_string(&ex).map_err(|e| ServeError::BadRequest(e.to_string()))?;
-    tx.execute(
-        "INSERT INTO decisions (case_id, cluster_id, account_id, action, exclusions_json, reason, state, proposed_by, proposed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'proposed', ?7, ?8)",
+    let id: i64 = tx.query_row(
+        "INSERT INTO decisions (case_id, cluster_id, account_id, action, exclusions_json, reason, state, proposed_by, proposed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'proposed', ?7, ?8) RETURNING id",
         params![p.case_id, cluster_id, account_id, p.action.as_str(), ex_json, p.reason, user.id, crate::now()],
+        |r| r.get(0),
     )?;
-    let id = tx.last_insert_rowid();
     crate::audit::append(
         &tx,
         &user.username,
@@ -360,7 +361,7 @@ pub fn review(
     let d = get(&tx, id)?;
     let proposer: i64 = tx.query_row(
         "SELECT proposed_by FROM decisions WHERE id = ?1",
-        [id],
+        params![id],
         |r| r.get(0),
     )?;
     if d.state != "proposed" {
@@ -425,7 +426,7 @@ pub fn review(
             "SELECT action FROM enforcements WHERE case_id = ?1 AND account_id = ?2 AND subject = ?3 ORDER BY id DESC LIMIT 1",
         )?;
         let mut insert = tx.prepare(
-            "INSERT INTO enforcements (idempotency_key, decision_id, case_id, account_id, action, applied_at, subject) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO enforcements (idempotency_key, decision_id, case_id, account_id, action, applied_at, subject) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
         )?;
         for a in ids {
             let last: Option<String> = last_action
@@ -440,17 +441,12 @@ pub fn review(
                 continue;
             }
             let key = format!("d{id}:{a}");
-            insert.execute(params![
-                key,
-                id,
-                d.case_id,
-                a,
-                action.as_str(),
-                now,
-                subject
-            ])?;
+            let feed_id: i64 = insert.query_row(
+                params![key, id, d.case_id, a, action.as_str(), now, subject],
+                |r| r.get(0),
+            )?;
             lines.push(Enforcement {
-                id: tx.last_insert_rowid(),
+                id: feed_id,
                 idempotency_key: key,
                 decision_id: id,
                 case_id: d.case_id,
@@ -481,7 +477,7 @@ pub fn review(
 
 const DECISION_SELECT: &str = "SELECT d.id, d.case_id, d.cluster_id, d.account_id, d.action, d.exclusions_json, d.reason, d.state, p.username, d.proposed_at, r.username, d.reviewed_at, d.review_note FROM decisions d JOIN users p ON p.id = d.proposed_by LEFT JOIN users r ON r.id = d.reviewed_by";
 
-fn decision_row(conn: &Connection, r: &rusqlite::Row<'_>) -> rusqlite::Result<Decision> {
+fn decision_row(conn: &Connection, r: &crate::db::Row) -> crate::Result<Decision> {
     let ex: String = r.get(5)?;
     let exclusions: Vec<String> = serde_json::from_str(&ex).unwrap_or_default();
     let case_id: i64 = r.get(1)?;
@@ -527,9 +523,11 @@ fn decision_row(conn: &Connection, r: &rusqlite::Row<'_>) -> rusqlite::Result<De
 
 /// One decision.
 pub fn get(conn: &Connection, id: i64) -> Result<Decision> {
-    conn.query_row(&format!("{DECISION_SELECT} WHERE d.id = ?1"), [id], |r| {
-        decision_row(conn, r)
-    })
+    conn.query_row(
+        &format!("{DECISION_SELECT} WHERE d.id = ?1"),
+        params![id],
+        |r| decision_row(conn, r),
+    )
     .optional()?
     .ok_or_else(|| ServeError::NotFound(format!("no decision {id}")))
 }
@@ -550,7 +548,7 @@ pub fn list(
         )));
     }
     let sql = format!(
-        "{DECISION_SELECT} WHERE (?1 IS NULL OR d.state = ?1) AND (?2 IS NULL OR d.case_id = ?2) AND (?3 IS NULL OR d.account_id = ?3 OR (d.cluster_id IS NOT NULL AND d.cluster_id = (SELECT cluster_id FROM accounts WHERE case_id = d.case_id AND account_id = ?3))) ORDER BY d.id DESC LIMIT ?4"
+        "{DECISION_SELECT} WHERE (CAST(?1 AS TEXT) IS NULL OR d.state = ?1) AND (CAST(?2 AS BIGINT) IS NULL OR d.case_id = ?2) AND (CAST(?3 AS TEXT) IS NULL OR d.account_id = ?3 OR (d.cluster_id IS NOT NULL AND d.cluster_id = (SELECT cluster_id FROM accounts WHERE case_id = d.case_id AND account_id = ?3))) ORDER BY d.id DESC LIMIT ?4"
     );
     let mut st = conn.prepare(&sql)?;
     let out = st

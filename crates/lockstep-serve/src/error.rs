@@ -39,9 +39,18 @@ pub enum ServeError {
         /// What is wrong, with line and field.
         message: String,
     },
-    /// The database failed.
+    /// The SQLite store failed.
     #[error("database: {0}")]
     Db(#[from] rusqlite::Error),
+    /// The PostgreSQL store failed.
+    #[error("database: {}", postgres_message(.0))]
+    Postgres(#[from] postgres::Error),
+    /// A column held a value of an unexpected type (a schema or query mismatch).
+    #[error("database: {0}")]
+    Column(String),
+    /// A single-row query found no row (`.optional()` turns this into `None`).
+    #[error("database: the query returned no row")]
+    NoRow,
     /// Password hashing failed.
     #[error("password hashing: {0}")]
     Hash(String),
@@ -66,8 +75,39 @@ impl ServeError {
             ServeError::Conflict(_) => 409,
             ServeError::TooLarge(_) => 413,
             ServeError::TooManyRequests(_) => 429,
-            ServeError::Db(_) | ServeError::Hash(_) | ServeError::Io { .. } => 500,
+            ServeError::Db(_)
+            | ServeError::Postgres(_)
+            | ServeError::Column(_)
+            | ServeError::NoRow
+            | ServeError::Hash(_)
+            | ServeError::Io { .. } => 500,
         }
+    }
+}
+
+impl ServeError {
+    /// Whether the store refused a write for breaking a uniqueness, key or check constraint
+    /// (SQLite `SQLITE_CONSTRAINT`, PostgreSQL SQLSTATE class 23).
+    pub fn is_constraint_violation(&self) -> bool {
+        match self {
+            ServeError::Db(rusqlite::Error::SqliteFailure(f, _)) => {
+                f.code == rusqlite::ErrorCode::ConstraintViolation
+            }
+            ServeError::Postgres(e) => e.code().is_some_and(|c| c.code().starts_with("23")),
+            _ => false,
+        }
+    }
+}
+
+/// PostgreSQL's own message (severity, text, detail) when the server sent one; the driver's
+/// `Display` alone says only "db error".
+fn postgres_message(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(d) => match d.detail() {
+            Some(detail) => format!("{}: {} ({detail})", d.severity(), d.message()),
+            None => format!("{}: {}", d.severity(), d.message()),
+        },
+        None => e.to_string(),
     }
 }
 

@@ -7,12 +7,12 @@
 //! must carry the session's CSRF token (header `X-CSRF-Token` or form field `csrf`); API-token
 //! requests carry no cookie and need none.
 
+use crate::db::Connection;
 use crate::db::DatabaseUrl;
 use crate::decisions::{self, Proposal};
 use crate::error::{Result, ServeError};
 use crate::users::{self, LoginThrottle, User};
 use crate::{audit, queries};
-use rusqlite::Connection;
 use std::io::Read;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -119,6 +119,12 @@ impl Request {
     fn is_form(&self) -> bool {
         self.header("content-type")
             .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"))
+    }
+    /// The body's parts when it is `multipart/form-data` (a form with a file input).
+    pub fn multipart(&self) -> Option<Result<Vec<crate::multipart::Part>>> {
+        let ct = self.header("content-type")?;
+        crate::multipart::boundary(ct)?;
+        Some(crate::multipart::parse(ct, &self.body))
     }
     /// The body as form fields.
     pub fn form(&self) -> Vec<(String, String)> {
@@ -301,6 +307,11 @@ fn require_write<'a>(auth: &'a Auth, req: &Request) -> Result<&'a User> {
                 .into_iter()
                 .find(|(k, _)| k == "csrf")
                 .map(|(_, v)| v)
+        } else if let Some(parts) = req.multipart() {
+            parts?
+                .into_iter()
+                .find(|p| p.name == "csrf")
+                .map(|p| String::from_utf8_lossy(&p.data).into_owned())
         } else {
             None
         };
@@ -331,7 +342,7 @@ fn session_cookie(app: &App, token: &str, max_age: i64) -> String {
 
 /// Every route of the server: method, path pattern (`{x}` a parameter), who may call it. The
 /// OpenAPI document and the authorisation-matrix test are checked against this list.
-pub const ROUTES: [(&str, &str, &str); 32] = [
+pub const ROUTES: [(&str, &str, &str); 33] = [
     ("GET", "/api/v1/openapi.json", "anyone"),
     ("POST", "/api/v1/login", "anyone"),
     ("POST", "/api/v1/logout", "signed-in"),
@@ -377,6 +388,7 @@ pub const ROUTES: [(&str, &str, &str); 32] = [
     ("GET", "/review", "signed-in"),
     ("GET", "/audit", "reviewer, admin"),
     ("POST", "/ui/cases", "analyst, admin"),
+    ("POST", "/ui/cases/upload", "analyst, admin"),
     ("POST", "/ui/decisions", "signed-in"),
     (
         "POST",
@@ -655,6 +667,30 @@ fn route(app: &App, conn: &Connection, req: &Request) -> Result<Response> {
             let imp = import_under_root(app, conn, u, &dir, get("name").as_deref())?;
             Ok(Response::redirect(&format!("/cases/{}", imp.case_id)))
         }
+        ("POST", ["ui", "cases", "upload"]) => {
+            // The upload form: multipart/form-data with the CSRF token, an optional name and
+            // the investigation as a tar archive (field `archive`); the body limit is
+            // --max-body-bytes (413 above).
+            let u = require_write(&auth, req)?;
+            if !u.role.can_import() {
+                return Err(ServeError::Forbidden(
+                    "only analysts and admins import cases".into(),
+                ));
+            }
+            let parts = req.multipart().ok_or_else(|| {
+                ServeError::BadRequest("the upload form is sent as multipart/form-data".into())
+            })??;
+            let field = |k: &str| parts.iter().find(|p| p.name == k);
+            let archive = field("archive")
+                .filter(|p| !p.data.is_empty())
+                .ok_or_else(|| ServeError::BadRequest("archive: no file chosen".into()))?;
+            let name = field("name")
+                .map(|p| String::from_utf8_lossy(&p.data).trim().to_string())
+                .filter(|n| !n.is_empty())
+                .or_else(|| archive.filename.clone());
+            let imp = crate::import::import_archive(conn, &archive.data, name.as_deref(), u)?;
+            Ok(Response::redirect(&format!("/cases/{}", imp.case_id)))
+        }
         ("POST", ["ui", "decisions"]) => {
             let u = require_write(&auth, req)?;
             let p = crate::pages::proposal_from_form(&req.form())?;
@@ -778,10 +814,18 @@ pub fn start(config: Config) -> Result<Running> {
     for _ in 0..config.threads.max(1) {
         let server = Arc::clone(&server);
         let app = Arc::clone(&app);
-        let conn = crate::db::open(&config.database)?;
+        let mut conn = crate::db::open(&config.database)?;
         workers.push(std::thread::spawn(move || {
             while let Ok(rq) = server.recv() {
                 respond(&app, &conn, rq);
+                // A PostgreSQL connection the server closed (restart, terminated session):
+                // the request that found it got a 500; the next ones get a new connection.
+                if conn.is_broken() {
+                    match crate::db::open(&app.config.database) {
+                        Ok(c) => conn = c,
+                        Err(e) => eprintln!("lockstep serve: reconnecting to the store: {e}"),
+                    }
+                }
             }
         }));
     }

@@ -5,13 +5,14 @@
 //! [`lockstep_export::CLUSTER_BASE_COLUMNS`] + [`lockstep_export::CLUSTER_METRIC_COLUMNS`]), and
 //! free-text cells are read back through [`lockstep_export::unguard_cell`].
 
+use crate::db::Connection;
 use crate::error::{Result, ServeError};
+use crate::params;
 use lockstep_ads::pages::PAGE_COLUMNS;
 use lockstep_export::tables::CLUSTER_METRIC_IS_TEXT;
 use lockstep_export::{
     ACCOUNT_COLUMNS, CLUSTER_BASE_COLUMNS, CLUSTER_METRIC_COLUMNS, EDGE_COLUMNS, unguard_cell,
 };
-use rusqlite::{Connection, params};
 use std::path::{Path, PathBuf};
 
 /// What one import added.
@@ -176,11 +177,11 @@ pub fn import_case(
     });
 
     let tx = crate::write_tx(conn)?;
-    tx.execute(
-        "INSERT INTO cases (name, source_dir, lockstep_version, summary_json, accounts, networks, edges, imported_by, imported_at) VALUES (?1, ?2, ?3, ?4, 0, 0, 0, ?5, ?6)",
+    let case_id: i64 = tx.query_row(
+        "INSERT INTO cases (name, source_dir, lockstep_version, summary_json, accounts, networks, edges, imported_by, imported_at) VALUES (?1, ?2, ?3, ?4, 0, 0, 0, ?5, ?6) RETURNING id",
         params![name, dir.display().to_string(), manifest.lockstep_version, summary.to_string(), actor.id, crate::now()],
+        |r| r.get(0),
     )?;
-    let case_id = tx.last_insert_rowid();
 
     let cluster_columns: Vec<&str> = CLUSTER_BASE_COLUMNS
         .iter()
@@ -282,9 +283,9 @@ pub fn import_case(
     };
 
     // Every account's cluster must be one of the case's networks.
-    let orphan: Option<(String, i64)> = rusqlite::OptionalExtension::optional(tx.query_row(
+    let orphan: Option<(String, i64)> = crate::db::OptionalExtension::optional(tx.query_row(
         "SELECT a.account_id, a.cluster_id FROM accounts a LEFT JOIN networks n ON n.case_id = a.case_id AND n.cluster_id = a.cluster_id WHERE a.case_id = ?1 AND a.cluster_id IS NOT NULL AND n.cluster_id IS NULL LIMIT 1",
-        [case_id],
+        params![case_id],
         |r| Ok((r.get(0)?, r.get(1)?)),
     ))?;
     if let Some((a, c)) = orphan {
@@ -336,7 +337,7 @@ fn import_pages(tx: &Connection, dir: &Path, case_id: i64) -> Result<i64> {
         "INSERT INTO pages (case_id, page_id, page_name, page_kind, verdict, network, admins, inauthentic_admins, posing_as_news, evidence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
     let mut admin = tx.prepare(
-        "INSERT OR IGNORE INTO page_admins (case_id, page_id, account_id) VALUES (?1, ?2, ?3)",
+        "INSERT INTO page_admins (case_id, page_id, account_id) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
     )?;
     let mut network_exists =
         tx.prepare("SELECT EXISTS(SELECT 1 FROM networks WHERE case_id = ?1 AND cluster_id = ?2)")?;
@@ -359,7 +360,7 @@ fn import_pages(tx: &Connection, dir: &Path, case_id: i64) -> Result<i64> {
         }
         let network = t.field::<u32>(rec, line, c, 4)?;
         if let Some(net) = network
-            && !network_exists.query_row(params![case_id, net], |r| r.get::<_, bool>(0))?
+            && !network_exists.query_row(params![case_id, net], |r| r.get::<bool>(0))?
         {
             return Err(bad(
                 line,
@@ -387,17 +388,13 @@ fn import_pages(tx: &Connection, dir: &Path, case_id: i64) -> Result<i64> {
     })
 }
 
-fn duplicate(e: rusqlite::Error, path: &Path, line: u64, field: &str) -> ServeError {
+fn duplicate(e: ServeError, path: &Path, line: u64, field: &str) -> ServeError {
     match e {
-        rusqlite::Error::SqliteFailure(f, _)
-            if f.code == rusqlite::ErrorCode::ConstraintViolation =>
-        {
-            ServeError::Input {
-                path: path.to_path_buf(),
-                message: format!("line {line}, field `{field}`: duplicate id"),
-            }
-        }
-        e => ServeError::Db(e),
+        e if e.is_constraint_violation() => ServeError::Input {
+            path: path.to_path_buf(),
+            message: format!("line {line}, field `{field}`: duplicate id"),
+        },
+        e => e,
     }
 }
 

@@ -3,9 +3,9 @@
 //! another, an enforcement feed, a hash-chained audit log, users with roles, and the HTTP API
 //! and web pages of `lockstep serve`.
 //!
-//! Storage is SQLite (one embedded file, schema in `migrations/`). Every write runs in an
-//! `IMMEDIATE` transaction together with its audit row, so a change and its audit entry commit
-//! or vanish together.
+//! Storage is SQLite (one embedded file) or PostgreSQL, one schema in `migrations/` ([`db`]).
+//! Every write runs in a write transaction ([`write_tx`]) together with its audit row, so a
+//! change and its audit entry commit or vanish together.
 
 pub mod ads;
 pub mod audit;
@@ -14,13 +14,14 @@ pub mod decisions;
 pub mod error;
 pub mod http;
 pub mod import;
+pub mod multipart;
 pub mod openapi;
 pub mod pages;
 pub mod queries;
 pub mod users;
 
+pub use db::Connection;
 pub use error::{Result, ServeError};
-pub use rusqlite::Connection;
 
 /// Unix seconds now.
 pub fn now() -> i64 {
@@ -30,11 +31,8 @@ pub fn now() -> i64 {
         .unwrap_or(0)
 }
 
-/// Starts a write transaction that holds the write lock from its first statement (SQLite
-/// `BEGIN IMMEDIATE`), so the audit head read inside it is the head it appends to.
-pub fn write_tx(conn: &rusqlite::Connection) -> Result<rusqlite::Transaction<'_>> {
-    Ok(rusqlite::Transaction::new_unchecked(
-        conn,
-        rusqlite::TransactionBehavior::Immediate,
-    )?)
+/// Starts a write transaction that holds the store's write lock from its start
+/// ([`Connection::write_tx`]), so the audit head read inside it is the head it appends to.
+pub fn write_tx(conn: &Connection) -> Result<db::Tx<'_>> {
+    conn.write_tx()
 }

@@ -1,12 +1,12 @@
 //! Server-rendered pages: no script, no external request (the Content-Security-Policy forbids
 //! both); every form posts with the session's CSRF token.
 
+use crate::db::Connection;
 use crate::decisions::{self, Action, Proposal, Target};
 use crate::error::{Result, ServeError};
 use crate::http::{Request, Response, percent_encode};
 use crate::users::User;
 use crate::{audit, queries};
-use rusqlite::Connection;
 use std::fmt::Write as _;
 
 /// HTML-escapes text.
@@ -151,6 +151,13 @@ fn cases_page(conn: &Connection, user: &User, csrf: &str, imports: bool) -> Resu
             esc(csrf)
         );
     }
+    if user.role.can_import() {
+        let _ = write!(
+            b,
+            "<h2>Upload an investigation</h2><form method=\"post\" action=\"/ui/cases/upload\" enctype=\"multipart/form-data\" id=\"upload\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><label>Archive (<code>tar</code> of the investigation directory) <input type=\"file\" name=\"archive\" id=\"archive\" accept=\".tar,application/x-tar\"></label> <label>Name <input name=\"name\" id=\"upload-name\"></label> <button id=\"upload-button\">Upload and import</button></form>",
+            esc(csrf)
+        );
+    }
     Ok(b)
 }
 
@@ -197,7 +204,7 @@ fn picture(conn: &Connection, c: i64, n: i64, size: i64, max: i64) -> Result<Str
         "SELECT account_id FROM accounts WHERE case_id = ?1 AND cluster_id = ?2 ORDER BY coordination_score DESC, account_id LIMIT ?3",
     )?;
     let ids: Vec<String> = st
-        .query_map(rusqlite::params![c, n, max], |r| r.get(0))?
+        .query_map(crate::params![c, n, max], |r| r.get(0))?
         .collect::<Result<Vec<_>, _>>()?;
     let k = ids.len().max(1) as f64;
     let r = size as f64 * 0.42;
@@ -217,8 +224,8 @@ fn picture(conn: &Connection, c: i64, n: i64, size: i64, max: i64) -> Result<Str
         "SELECT DISTINCT e.source, e.target FROM edges e JOIN accounts s ON s.case_id = e.case_id AND s.account_id = e.source JOIN accounts t ON t.case_id = e.case_id AND t.account_id = e.target WHERE e.case_id = ?1 AND s.cluster_id = ?2 AND t.cluster_id = ?2 LIMIT 400",
     )?;
     let edges = est
-        .query_map(rusqlite::params![c, n], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        .query_map(crate::params![c, n], |r| {
+            Ok((r.get::<String>(0)?, r.get::<String>(1)?))
         })?
         .collect::<Result<Vec<_>, _>>()?;
     for (s, t) in &edges {

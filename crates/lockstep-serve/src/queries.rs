@@ -1,7 +1,8 @@
 //! The read side: cases, networks, members, accounts, as the API and the pages show them.
 
+use crate::db::{Connection, OptionalExtension};
 use crate::error::{Result, ServeError};
-use rusqlite::{Connection, OptionalExtension, params};
+use crate::params;
 
 /// A case in the list.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -28,7 +29,7 @@ pub struct CaseInfo {
 
 const CASE_SELECT: &str = "SELECT c.id, c.name, c.source_dir, c.lockstep_version, c.accounts, c.networks, c.edges, u.username, c.imported_at FROM cases c JOIN users u ON u.id = c.imported_by";
 
-fn case_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CaseInfo> {
+fn case_row(r: &crate::db::Row) -> crate::Result<CaseInfo> {
     Ok(CaseInfo {
         id: r.get(0)?,
         name: r.get(1)?,
@@ -45,14 +46,18 @@ fn case_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CaseInfo> {
 /// All cases, newest first.
 pub fn cases(conn: &Connection) -> Result<Vec<CaseInfo>> {
     let mut st = conn.prepare(&format!("{CASE_SELECT} ORDER BY c.id DESC"))?;
-    Ok(st.query_map([], case_row)?.collect::<Result<Vec<_>, _>>()?)
+    st.query_map(params![], case_row)?.collect()
 }
 
 /// One case.
 pub fn case(conn: &Connection, id: i64) -> Result<CaseInfo> {
-    conn.query_row(&format!("{CASE_SELECT} WHERE c.id = ?1"), [id], case_row)
-        .optional()?
-        .ok_or_else(|| ServeError::NotFound(format!("no case {id}")))
+    conn.query_row(
+        &format!("{CASE_SELECT} WHERE c.id = ?1"),
+        params![id],
+        case_row,
+    )
+    .optional()?
+    .ok_or_else(|| ServeError::NotFound(format!("no case {id}")))
 }
 
 /// A network (cluster) of a case.
@@ -82,7 +87,7 @@ pub struct Network {
 
 const NETWORK_SELECT: &str = "SELECT case_id, cluster_id, size, verdict, score, layers, median_delay_s, edges, density, metrics_json FROM networks";
 
-fn network_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Network> {
+fn network_row(r: &crate::db::Row) -> crate::Result<Network> {
     let m: String = r.get(9)?;
     Ok(Network {
         case_id: r.get(0)?,
@@ -104,9 +109,7 @@ pub fn networks(conn: &Connection, case_id: i64) -> Result<Vec<Network>> {
     let mut st = conn.prepare(&format!(
         "{NETWORK_SELECT} WHERE case_id = ?1 ORDER BY cluster_id"
     ))?;
-    Ok(st
-        .query_map([case_id], network_row)?
-        .collect::<Result<Vec<_>, _>>()?)
+    st.query_map(params![case_id], network_row)?.collect()
 }
 
 /// One network.
@@ -146,7 +149,7 @@ pub struct Account {
 
 const ACCOUNT_SELECT: &str = "SELECT a.account_id, a.screen_name, a.cluster_id, a.verdict, a.role, a.coordination_score, a.inauthenticity_score, a.evidence, (SELECT e.action FROM enforcements e WHERE e.case_id = a.case_id AND e.account_id = a.account_id ORDER BY e.id DESC LIMIT 1) FROM accounts a";
 
-fn account_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Account> {
+fn account_row(r: &crate::db::Row) -> crate::Result<Account> {
     Ok(Account {
         account_id: r.get(0)?,
         screen_name: r.get(1)?,
@@ -199,7 +202,7 @@ pub fn members(
             "limit must be 1..={MAX_PAGE} and offset >= 0"
         )));
     }
-    let filter = "a.case_id = ?1 AND a.cluster_id = ?2 AND (?3 IS NULL OR a.verdict = ?3) AND (?4 IS NULL OR a.role = ?4)";
+    let filter = "a.case_id = ?1 AND a.cluster_id = ?2 AND (CAST(?3 AS TEXT) IS NULL OR a.verdict = ?3) AND (CAST(?4 AS TEXT) IS NULL OR a.role = ?4)";
     let total: i64 = conn.query_row(
         &format!("SELECT COUNT(*) FROM accounts a WHERE {filter}"),
         params![case_id, cluster_id, q.verdict, q.role],
@@ -264,20 +267,19 @@ pub fn account_edges(
     let mut st = conn.prepare_cached(
         "SELECT source, target, layer, scale, weight, events, median_dt_s, q_value FROM edges WHERE case_id = ?1 AND (source = ?2 OR target = ?2) ORDER BY weight DESC, source, target LIMIT ?3",
     )?;
-    Ok(st
-        .query_map(params![case_id, account_id, limit], |r| {
-            Ok(Edge {
-                source: r.get(0)?,
-                target: r.get(1)?,
-                layer: r.get(2)?,
-                scale: r.get(3)?,
-                weight: r.get(4)?,
-                events: r.get(5)?,
-                median_dt_s: r.get(6)?,
-                q_value: r.get(7)?,
-            })
-        })?
-        .collect::<Result<Vec<_>, _>>()?)
+    st.query_map(params![case_id, account_id, limit], |r| {
+        Ok(Edge {
+            source: r.get(0)?,
+            target: r.get(1)?,
+            layer: r.get(2)?,
+            scale: r.get(3)?,
+            weight: r.get(4)?,
+            events: r.get(5)?,
+            median_dt_s: r.get(6)?,
+            q_value: r.get(7)?,
+        })
+    })?
+    .collect()
 }
 
 /// A Page or Group of a case (pages.csv, docs/pages.md).

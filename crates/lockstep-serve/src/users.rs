@@ -3,10 +3,11 @@
 //! Secrets the server hands out (session and API tokens) are 32 random bytes, hex; the store
 //! keeps only their BLAKE3 hash, so a copy of the database logs nobody in.
 
+use crate::db::{Connection, OptionalExtension};
 use crate::error::{Result, ServeError};
+use crate::params;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashMap;
 use std::sync::Mutex;
 
@@ -125,7 +126,7 @@ pub fn add_user(
     let tx = crate::write_tx(conn)?;
     let taken: bool = tx.query_row(
         "SELECT EXISTS(SELECT 1 FROM users WHERE username = ?1)",
-        [username],
+        params![username],
         |r| r.get(0),
     )?;
     if taken {
@@ -133,11 +134,11 @@ pub fn add_user(
             "user `{username}` exists already"
         )));
     }
-    tx.execute(
-        "INSERT INTO users (username, password_hash, role, created_at) VALUES (?1, ?2, ?3, ?4)",
+    let id: i64 = tx.query_row(
+        "INSERT INTO users (username, password_hash, role, created_at) VALUES (?1, ?2, ?3, ?4) RETURNING id",
         params![username, hash, role.as_str(), crate::now()],
+        |r| r.get(0),
     )?;
-    let id = tx.last_insert_rowid();
     crate::audit::append(
         &tx,
         actor,
@@ -155,7 +156,7 @@ pub fn add_user(
 
 fn user_by(conn: &Connection, sql: &str, key: &str) -> Result<Option<User>> {
     let row: Option<(i64, String, String)> = conn
-        .query_row(sql, [key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .query_row(sql, params![key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     row.map(|(id, username, role)| {
         Ok(User {
@@ -258,7 +259,7 @@ pub fn login(
     let stored: Option<(i64, String, String)> = conn
         .query_row(
             "SELECT id, password_hash, role FROM users WHERE username = ?1",
-            [username],
+            params![username],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()?;
@@ -331,7 +332,7 @@ pub fn session_user(conn: &Connection, token: &str) -> Result<Option<(User, Stri
 pub fn logout(conn: &Connection, token: &str) -> Result<()> {
     conn.execute(
         "DELETE FROM sessions WHERE token_hash = ?1",
-        [token_hash(token)],
+        params![token_hash(token)],
     )?;
     Ok(())
 }
@@ -404,14 +405,16 @@ mod tests {
         let c = crate::db::open(&crate::db::DatabaseUrl::Memory).unwrap();
         add_user(&c, "cli", "rev", Role::Reviewer, "another pass").unwrap();
         let stored: String = c
-            .query_row("SELECT password_hash FROM users", [], |r| r.get(0))
+            .query_row("SELECT password_hash FROM users", crate::params![], |r| {
+                r.get(0)
+            })
             .unwrap();
         assert!(stored.starts_with("$argon2id$"), "{stored}");
         let tok = create_api_token(&c, "cli", "rev", "bot").unwrap();
         let n: i64 = c
             .query_row(
                 "SELECT COUNT(*) FROM api_tokens WHERE token_hash = ?1",
-                [&tok],
+                crate::params![tok],
                 |r| r.get(0),
             )
             .unwrap();

@@ -1,26 +1,37 @@
-//! The server over real HTTP: the authorisation matrix (every route as anonymous and as each
+//! The server over real HTTP, on SQLite and on PostgreSQL (each test runs on both): the authorisation matrix (every route as anonymous and as each
 //! role, exact status codes), CSRF, four-eyes rule, bad input, and the whole flow to the feed.
 
 mod common;
-use common::{Reply, request, write_investigation};
+use common::{Backend, Reply, TestStore, request, write_investigation};
 use lockstep_serve::db::{self, DatabaseUrl};
 use lockstep_serve::decisions::{self, Action, Proposal, Target};
 use lockstep_serve::http::{self, Config, ROUTES};
+use lockstep_serve::params;
 use lockstep_serve::users::{self, Role};
 use std::net::SocketAddr;
+
+on_both_backends!(
+    authorisation_matrix,
+    csrf_four_eyes_and_bad_input_change_nothing,
+    flow_tokens_throttling_and_pages,
+    ads_screen_endpoint,
+    upload_import_is_one_case_or_nothing,
+);
 
 struct Server {
     _tmp: tempfile::TempDir,
     addr: SocketAddr,
     url: DatabaseUrl,
+    _store: TestStore,
 }
 
 const PASSWORD: &str = "a long password";
 
-fn start() -> Server {
+fn start(b: Backend) -> Server {
     let tmp = tempfile::tempdir().unwrap();
     write_investigation(&tmp.path().join("inv"));
-    let url = DatabaseUrl::Sqlite(tmp.path().join("store.db"));
+    let store = TestStore::new(&b, tmp.path());
+    let url = store.url.clone();
     let c = db::open(&url).unwrap();
     for (name, role) in [
         ("ana", Role::Analyst),
@@ -41,6 +52,7 @@ fn start() -> Server {
         addr: running.addr,
         _tmp: tmp,
         url,
+        _store: store,
     }
 }
 
@@ -117,9 +129,8 @@ fn fresh_proposal(s: &Server) -> i64 {
     .unwrap()
 }
 
-#[test]
-fn authorisation_matrix() {
-    let s = start();
+fn authorisation_matrix(b: Backend) {
+    let s = start(b);
     let roles = [None, Some("ana"), Some("rev"), Some("adm")];
     // Expected status as [anonymous, analyst, reviewer, admin] for every route of ROUTES.
     let expected: Vec<(&str, &str, [u16; 4])> = vec![
@@ -176,6 +187,7 @@ fn authorisation_matrix() {
         ("GET", "/review", [303, 200, 200, 200]),
         ("GET", "/audit", [303, 403, 200, 200]),
         ("POST", "/ui/cases", [401, 303, 403, 303]),
+        ("POST", "/ui/cases/upload", [401, 303, 403, 303]),
         ("POST", "/ui/decisions", [401, 303, 303, 303]),
         (
             "POST",
@@ -217,7 +229,14 @@ fn authorisation_matrix() {
                 ("POST", p) if p.starts_with("/ui/") || p == "/logout" => (String::new(), true),
                 _ => (String::new(), false),
             };
-            let r = call(&s, caller.as_ref(), method, &path, &body, form);
+            let r = match (caller.as_ref(), *pattern) {
+                (Some(c), "/ui/cases/upload") => {
+                    let mut b = tar::Builder::new(Vec::new());
+                    b.append_dir_all("inv", s._tmp.path().join("inv")).unwrap();
+                    upload_form(&s, c, Some(&c.csrf), "matrix", &b.into_inner().unwrap())
+                }
+                _ => call(&s, caller.as_ref(), method, &path, &body, form),
+            };
             if r.status != want[i] {
                 failures.push(format!(
                     "{method} {path} as {}: {} (expected {}): {}",
@@ -232,16 +251,17 @@ fn authorisation_matrix() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-#[test]
-fn csrf_four_eyes_and_bad_input_change_nothing() {
-    let s = start();
+fn csrf_four_eyes_and_bad_input_change_nothing(b: Backend) {
+    let s = start(b);
     let ana = login(&s, "ana");
     let rev = login(&s, "rev");
     let body = r#"{"case_id":1,"target":{"network":0},"action":"suspend","exclusions":["a3"],"reason":"op"}"#;
     let decisions_count = || {
         let c = db::open(&s.url).unwrap();
-        c.query_row("SELECT COUNT(*) FROM decisions", [], |r| r.get::<_, i64>(0))
-            .unwrap()
+        c.query_row("SELECT COUNT(*) FROM decisions", params![], |r| {
+            r.get::<i64>(0)
+        })
+        .unwrap()
     };
     // No CSRF token, a forged one, another session's: 403, nothing recorded.
     let h = [
@@ -414,9 +434,8 @@ fn csrf_four_eyes_and_bad_input_change_nothing() {
     assert_eq!(feed.as_array().unwrap().len(), 4);
 }
 
-#[test]
-fn flow_tokens_throttling_and_pages() {
-    let s = start();
+fn flow_tokens_throttling_and_pages(b: Backend) {
+    let s = start(b);
     let ana = login(&s, "ana");
     // Propose through the form, approve with an API token (no cookie, no CSRF).
     let r = call(
@@ -525,9 +544,8 @@ fn flow_tokens_throttling_and_pages() {
     ));
 }
 
-#[test]
-fn ads_screen_endpoint() {
-    let s = start();
+fn ads_screen_endpoint(b: Backend) {
+    let s = start(b);
     let ana = login(&s, "ana");
     let ad = |id: &str, adv: &str, url: &str, user: &str| {
         serde_json::json!({"ad_id": id, "advertiser": adv, "payer": adv, "landing_url": url,
@@ -603,15 +621,14 @@ fn ads_screen_endpoint() {
     }
 }
 
-#[test]
-fn upload_import_is_one_case_or_nothing() {
-    let s = start();
+fn upload_import_is_one_case_or_nothing(b: Backend) {
+    let s = start(b);
     let ana = login(&s, "ana");
     let rev = login(&s, "rev");
     let inv = s._tmp.path().join("inv");
     let cases = || {
         let c = db::open(&s.url).unwrap();
-        c.query_row("SELECT COUNT(*) FROM cases", [], |r| r.get::<_, i64>(0))
+        c.query_row("SELECT COUNT(*) FROM cases", params![], |r| r.get::<i64>(0))
             .unwrap()
     };
     let post = |who: &Caller, path: &str, body: &[u8]| {
@@ -698,4 +715,155 @@ fn upload_import_is_one_case_or_nothing() {
         })
         .count();
     assert_eq!(left, 0);
+
+    // The upload form of the cases page: multipart/form-data with the CSRF field.
+    let before = cases();
+    let r = upload_form(&s, &ana, Some(&ana.csrf), "from the form", &in_folder);
+    assert_eq!(r.status, 303, "{r:?}");
+    let to = r.header("location").unwrap().to_string();
+    assert!(to.starts_with("/cases/"), "{to}");
+    let page = request(s.addr, "GET", &to, &[("Cookie", ana.cookie.as_str())], b"");
+    assert!(page.body.contains("from the form"), "{}", page.body);
+    assert_eq!(cases(), before + 1);
+    // Refused, nothing imported: no CSRF field, a forged one, a reviewer, no file, a body that
+    // is not multipart, a malformed multipart body, an archive that is not an investigation.
+    for (who, csrf, body, status) in [
+        (&ana, None, in_folder.clone(), 403),
+        (&ana, Some("forged"), in_folder.clone(), 403),
+        (&rev, Some(rev.csrf.as_str()), in_folder.clone(), 403),
+        (&ana, Some(ana.csrf.as_str()), Vec::new(), 400),
+        (
+            &ana,
+            Some(ana.csrf.as_str()),
+            no_manifest_archive(&inv),
+            400,
+        ),
+    ] {
+        let r = upload_form(&s, who, csrf, "x", &body);
+        assert_eq!(r.status, status, "{r:?}");
+    }
+    let r = request(
+        s.addr,
+        "POST",
+        "/ui/cases/upload",
+        &[
+            ("Content-Type", "multipart/form-data; boundary=zz"),
+            ("Cookie", ana.cookie.as_str()),
+            ("X-CSRF-Token", ana.csrf.as_str()),
+        ],
+        b"--zz\r\nno headers end",
+    );
+    assert_eq!(r.status, 400, "{r:?}");
+    let r = call(&s, Some(&ana), "POST", "/ui/cases/upload", "name=x", true);
+    assert_eq!(r.status, 400, "{r:?}");
+    assert_eq!(cases(), before + 1);
+}
+
+fn no_manifest_archive(inv: &std::path::Path) -> Vec<u8> {
+    let mut b = tar::Builder::new(Vec::new());
+    b.append_path_with_name(inv.join("accounts.csv"), "accounts.csv")
+        .unwrap();
+    b.into_inner().unwrap()
+}
+
+/// Posts the cases page's upload form as a browser does (multipart/form-data): the CSRF field
+/// when given, a name, and `archive` as the file.
+fn upload_form(s: &Server, who: &Caller, csrf: Option<&str>, name: &str, archive: &[u8]) -> Reply {
+    let boundary = "----lockstepFormBoundary7MA4YWxk";
+    let mut body = Vec::new();
+    let mut field = |k: &str, filename: Option<&str>, v: &[u8]| {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        match filename {
+            Some(f) => body.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{k}\"; filename=\"{f}\"\r\nContent-Type: application/x-tar\r\n\r\n").as_bytes(),
+            ),
+            None => body.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{k}\"\r\n\r\n").as_bytes(),
+            ),
+        }
+        body.extend_from_slice(v);
+        body.extend_from_slice(b"\r\n");
+    };
+    if let Some(c) = csrf {
+        field("csrf", None, c.as_bytes());
+    }
+    field("name", None, name.as_bytes());
+    field("archive", Some("inv.tar"), archive);
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    let ct = format!("multipart/form-data; boundary={boundary}");
+    request(
+        s.addr,
+        "POST",
+        "/ui/cases/upload",
+        &[
+            ("Content-Type", ct.as_str()),
+            ("Cookie", who.cookie.as_str()),
+        ],
+        &body,
+    )
+}
+
+/// PostgreSQL only (an SQLite file has no connection to lose): a worker whose connection the
+/// database server ends answers that request with 500 and the next one from a new connection.
+#[test]
+fn postgres_worker_reconnects_after_its_session_is_ended() {
+    let Some(admin) = lockstep_serve::db::postgres_for_tests(
+        "postgres_worker_reconnects_after_its_session_is_ended",
+    ) else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let store = TestStore::new(&Backend::Postgres(admin.clone()), tmp.path());
+    let c = db::open(&store.url).unwrap();
+    users::add_user(&c, "test", "ana", Role::Analyst, PASSWORD).unwrap();
+    let token = users::create_api_token(&c, "test", "ana", "t").unwrap();
+    drop(c);
+    let mut config = Config::new(store.url.clone(), "127.0.0.1:0");
+    config.threads = 1;
+    let running = http::start(config).unwrap();
+    let auth = format!("Bearer {token}");
+    let get = || {
+        request(
+            running.addr,
+            "GET",
+            "/api/v1/cases",
+            &[("Authorization", auth.as_str())],
+            b"",
+        )
+    };
+    assert_eq!(get().status, 200);
+    let db::DatabaseUrl::Postgres(url) = &store.url else {
+        unreachable!()
+    };
+    let name = url.rsplit('/').next().unwrap();
+    let mut a = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
+    let ended = a
+        .query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1",
+            &[&name],
+        )
+        .unwrap();
+    assert!(
+        !ended.is_empty(),
+        "no session of the server's worker to end"
+    );
+    // pg_terminate_backend only signals: wait until the session is gone.
+    for _ in 0..100 {
+        let left: i64 = a
+            .query_one(
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = $1",
+                &[&name],
+            )
+            .unwrap()
+            .get(0);
+        if left == 0 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let first = get().status;
+    assert!(first == 200 || first == 500, "{first}");
+    for _ in 0..3 {
+        assert_eq!(get().status, 200);
+    }
 }

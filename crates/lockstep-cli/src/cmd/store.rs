@@ -6,7 +6,8 @@ use lockstep_serve::db::{self, DatabaseUrl};
 /// Where the case store is.
 #[derive(clap::Args, Debug, Clone)]
 pub struct StoreArgs {
-    /// The case store: an SQLite file (`sqlite:PATH` or a path), created with its schema when new.
+    /// The case store: an SQLite file (`sqlite:PATH` or a path) or a PostgreSQL database
+    /// (`postgres://USER@HOST:PORT/DB`); its schema is created or brought up to date at start.
     #[arg(
         long,
         env = "LOCKSTEP_DATABASE_URL",
@@ -19,7 +20,7 @@ impl StoreArgs {
     /// Opens the store (applying pending migrations).
     pub fn open(&self) -> anyhow::Result<lockstep_serve::Connection> {
         let url = DatabaseUrl::parse(&self.database_url)?;
-        db::open(&url).with_context(|| format!("opening the case store {}", self.database_url))
+        db::open(&url).with_context(|| format!("opening the case store {}", url.display()))
     }
 }
 

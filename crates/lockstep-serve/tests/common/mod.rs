@@ -1,6 +1,9 @@
-//! Shared test fixtures: a small investigation written by the export crate's own writers, and a
-//! minimal HTTP/1.1 client over a TCP socket.
+//! Shared test fixtures: the two store backends (every store and HTTP test runs on SQLite and on
+//! PostgreSQL), a small investigation written by the export crate's own writers, and a minimal
+//! HTTP/1.1 client over a TCP socket.
 #![allow(dead_code)]
+
+use lockstep_serve::db::DatabaseUrl;
 
 use lockstep_export::{
     AccountRow, ClusterRow, EdgeRow, write_accounts, write_clusters, write_edges,
@@ -155,4 +158,65 @@ pub fn request(
         headers,
         body: body.to_string(),
     }
+}
+
+/// Which store a test runs on.
+#[derive(Clone, Debug)]
+pub enum Backend {
+    /// An SQLite file in the test's temporary directory.
+    Sqlite,
+    /// A fresh database on the server at this URL.
+    Postgres(String),
+}
+
+/// PostgreSQL when the test server is set, see [`lockstep_serve::db::postgres_for_tests`].
+pub fn postgres_or_skip(test: &str) -> Option<Backend> {
+    lockstep_serve::db::postgres_for_tests(test).map(Backend::Postgres)
+}
+
+/// A store for one test; a PostgreSQL database is dropped when this is.
+pub struct TestStore {
+    /// Where it is.
+    pub url: DatabaseUrl,
+    _scratch: Option<lockstep_serve::db::ScratchDatabase>,
+}
+
+impl TestStore {
+    /// A new, empty store on `backend` (SQLite: `dir/store.db`).
+    pub fn new(backend: &Backend, dir: &Path) -> TestStore {
+        match backend {
+            Backend::Sqlite => TestStore {
+                url: DatabaseUrl::Sqlite(dir.join("store.db")),
+                _scratch: None,
+            },
+            Backend::Postgres(admin_url) => {
+                let scratch = lockstep_serve::db::ScratchDatabase::create(admin_url)
+                    .unwrap_or_else(|e| panic!("{admin_url}: {e}"));
+                TestStore {
+                    url: scratch.url.clone(),
+                    _scratch: Some(scratch),
+                }
+            }
+        }
+    }
+}
+
+/// Runs each named test function (`fn name(backend: Backend)`) twice: `name::sqlite` and
+/// `name::postgres` (skipped without a server, see [`postgres_or_skip`]).
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[test]
+            fn sqlite() {
+                super::$name($crate::common::Backend::Sqlite)
+            }
+            #[test]
+            fn postgres() {
+                if let Some(b) = $crate::common::postgres_or_skip(concat!(stringify!($name), "::postgres")) {
+                    super::$name(b)
+                }
+            }
+        }
+    )*};
 }
