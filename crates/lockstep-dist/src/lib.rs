@@ -24,7 +24,9 @@
 //! output is written. A process that never joins is reported after the connect timeout.
 
 mod dataflow;
+mod heartbeat;
 mod hostfile;
+mod mesh;
 mod session;
 
 pub use hostfile::{HostfileError, read_hostfile};

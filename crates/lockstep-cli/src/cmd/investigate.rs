@@ -159,6 +159,10 @@ pub struct Args {
     /// Seconds to wait for every process of the hostfile to connect (default 60).
     #[arg(long, value_name = "SECS", default_value_t = 60)]
     pub connect_timeout: u64,
+    /// Seconds another process of a cluster run may send no heartbeat (stopped, hung, cut off)
+    /// before this one abandons the run naming it (default 30).
+    #[arg(long, value_name = "SECS", default_value_t = 30.0)]
+    pub peer_timeout: f64,
 }
 
 /// The timely settings from `--workers/--processes/--process/--hostfile`, or `None` for the
@@ -169,6 +173,8 @@ fn dist_config(args: &Args) -> anyhow::Result<Option<lockstep_dist::DistConfig>>
     }
     let mut cfg = lockstep_dist::DistConfig::threads(args.workers.unwrap_or(1));
     cfg.connect_timeout = std::time::Duration::from_secs(args.connect_timeout);
+    cfg.peer_timeout = std::time::Duration::try_from_secs_f64(args.peer_timeout)
+        .map_err(|e| anyhow::anyhow!("--peer-timeout {}: {e}", args.peer_timeout))?;
     if let (Some(p), Some(i), Some(h)) = (args.processes, args.process, &args.hostfile) {
         let addresses = lockstep_dist::read_hostfile(h).context("reading --hostfile")?;
         if addresses.len() != p {
@@ -468,16 +474,22 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             let x = s
                 .finish(std::time::Duration::from_secs(args.connect_timeout.max(10)))
                 .with_context(|| format!("process {} of {}", d.process, d.processes()))?;
-            Some(format!(
-                "co-action on timely dataflow: {} process(es) x {} worker(s); process {} sent {} bytes to other processes and {} bytes between its own workers for {} actions; {:.2} s in the dataflow",
-                d.processes(),
-                d.workers,
-                d.process,
-                x.network,
-                x.local,
-                actions,
-                seconds
-            ))
+            Some(if d.is_single_worker() {
+                format!(
+                    "co-action with one worker (--workers 1): nothing to exchange, the engine's kernel counted {actions} actions directly; {seconds:.2} s counting"
+                )
+            } else {
+                format!(
+                    "co-action on timely dataflow: {} process(es) x {} worker(s); process {} sent {} bytes to other processes and {} bytes between its own workers for {} actions; {:.2} s in the dataflow",
+                    d.processes(),
+                    d.workers,
+                    d.process,
+                    x.network,
+                    x.local,
+                    actions,
+                    seconds
+                )
+            })
         }
         _ => None,
     };
@@ -559,6 +571,7 @@ pub fn investigate_paths(inputs: &[PathBuf], out: &Path, force: bool) -> anyhow:
         process: None,
         hostfile: None,
         connect_timeout: 60,
+        peer_timeout: 30.0,
     })
 }
 
