@@ -1,5 +1,5 @@
 //! `lockstep investigate --processes/--process/--hostfile` (issue 21): three processes of the
-//! built binary on loopback write byte-identical edges.csv, accounts.csv and clusters.csv to the
+//! built binary on loopback (only process 0 reads the input) write byte-identical edges.csv, accounts.csv and clusters.csv to the
 //! in-process run (and so does `--workers 2`); a process killed during the run makes the others
 //! fail with a message naming it, nothing is written to --out, and a re-run succeeds; a process
 //! stopped with SIGSTOP (connections open, no progress) is named within the peer timeout; the
@@ -164,11 +164,13 @@ fn three_processes_match_one_and_a_killed_process_is_named() {
     );
     assert_identical(&single, &threads);
 
-    // Three processes on loopback; process 0 writes --out, the others nothing.
+    // Three processes on loopback; process 0 writes --out, the others nothing. Only process 0
+    // reads the input: the others are given a path that does not exist.
     let hosts = hostfile(dir.path(), 3);
     let multi = dir.path().join("multi");
+    let absent = dir.path().join("not-on-this-host.csv");
     let followers: Vec<Child> = (1..3)
-        .map(|i| cluster_process(&input, &multi, &hosts, i, 3))
+        .map(|i| cluster_process(&absent, &multi, &hosts, i, 3))
         .collect();
     let leader = cluster_process(&input, &multi, &hosts, 0, 3);
     let (ok, err) = stderr_of(leader);
@@ -177,6 +179,7 @@ fn three_processes_match_one_and_a_killed_process_is_named() {
         let (ok, err) = stderr_of(f);
         assert!(ok, "a follower failed: {err}");
     }
+    assert!(!absent.exists() && !multi.join("not-on-this-host.csv").exists());
     assert_identical(&single, &multi);
     let summary = std::fs::read_to_string(multi.join("summary.json")).expect("summary");
     assert!(summary.contains("3 process(es) x 1 worker(s)"), "{summary}");

@@ -491,9 +491,20 @@ impl Session {
         trace: &Trace,
         params: &KernelParams,
     ) -> Result<Option<LayerEdges>, DistError> {
+        if !self.config.leads() {
+            return Err(DistError::Config(format!(
+                "process {} does not count: only process 0 reads the input and feeds the dataflow; the other processes serve it (Session::serve)",
+                self.config.process
+            )));
+        }
         self.posts_counted += trace.events.len() as u64;
         if self.config.is_single_worker() {
             return Ok(Some(lockstep_engine::count_pairs(trace, params)));
+        }
+        if self.commands.is_empty() {
+            return Err(DistError::Config(
+                "the co-action stage was already declared done on this session".into(),
+            ));
         }
         let job = Arc::new(Job {
             trace: Arc::new(trace.clone()),
@@ -570,13 +581,73 @@ impl Session {
         })
     }
 
-    /// Closes the dataflow on this process and waits (up to `timeout`) for timely to shut down
-    /// cleanly; every process should call it after its last [`Session::count`].
+    /// Process 0, after its last [`Session::count`]: closes the dataflow, so that the other
+    /// processes (in [`Session::serve`]) finish and exit while process 0 goes on with the later
+    /// stages.
+    pub fn done(&mut self) {
+        self.commands.clear();
+    }
+
+    /// A process other than 0: takes part in every kernel run process 0 feeds, without reading
+    /// any input, until process 0 closes the dataflow ([`Session::done`]). Returns the bytes this
+    /// process's workers sent. Fails, naming the process, when another process dies, falls silent
+    /// (no heartbeat for the peer timeout) or never connects.
+    pub fn serve(mut self) -> Result<ExchangeStats, DistError> {
+        if self.config.leads() {
+            return Err(DistError::Config(
+                "process 0 feeds the dataflow (Session::count); it does not serve".into(),
+            ));
+        }
+        let t0 = Instant::now();
+        self.commands.clear();
+        loop {
+            match self.replies.recv_timeout(Duration::from_millis(100)) {
+                Ok(Reply::Done { bytes, .. }) => self.stats.add(bytes),
+                Ok(Reply::Finished) => {
+                    // Timely also ends when a peer's connection fails; only a clean end counts.
+                    if let Some(e) = self.timely_failure() {
+                        return Err(e);
+                    }
+                    self.seconds += t0.elapsed().as_secs_f64();
+                    return Ok(self.stats);
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Err(self.failure("timely ended without finishing cleanly"));
+                }
+                Ok(Reply::StartFailed(m)) | Ok(Reply::Failed(m)) => {
+                    return Err(self.timely_failure().unwrap_or(DistError::Worker {
+                        process: self.config.process,
+                        detail: m,
+                    }));
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    if let Some(e) = self.timely_failure() {
+                        return Err(e);
+                    }
+                    if let Some(e) = self.silent_peers() {
+                        return Err(e);
+                    }
+                    if self.connected.get().is_none()
+                        && self.started.elapsed() > self.config.connect_timeout
+                    {
+                        return Err(DistError::ConnectTimeout {
+                            me: self.config.process,
+                            missing: self.missing_peers(),
+                            secs: self.config.connect_timeout.as_secs(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    /// Closes the dataflow on this process (see [`Session::done`]) and waits (up to `timeout`)
+    /// for timely to shut down cleanly; process 0 calls it after the run.
     pub fn finish(mut self, timeout: Duration) -> Result<ExchangeStats, DistError> {
         if self.config.is_single_worker() {
             return Ok(self.stats);
         }
-        self.commands.clear();
+        self.done();
         let until = Instant::now() + timeout;
         loop {
             let left = until.saturating_duration_since(Instant::now());
@@ -612,5 +683,9 @@ impl lockstep_pipeline::PairCounter for Session {
         params: &KernelParams,
     ) -> Result<Option<LayerEdges>, String> {
         self.count(trace, params).map_err(|e| e.to_string())
+    }
+
+    fn done(&mut self) {
+        Session::done(self);
     }
 }

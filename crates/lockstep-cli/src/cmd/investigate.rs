@@ -356,6 +356,27 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         None => None,
     };
     let leads = dist.as_ref().is_none_or(|d| d.leads());
+    let show = !args.quiet;
+    // The other processes of a cluster run read no input: process 0 reads it, builds the traces
+    // and feeds their actions into the dataflow; these count what the exchanges route to them.
+    if let Some(s) = session.take_if(|_| !leads) {
+        let process = s.config().process;
+        let processes = s.config().processes();
+        let x = s
+            .serve()
+            .with_context(|| format!("process {process} of {processes}"))?;
+        if show {
+            eprintln!(
+                "co-action on timely dataflow: process {process} of {processes} read no input, counted what process 0 fed and sent {} bytes to other processes and {} bytes between its own workers",
+                x.network, x.local
+            );
+            eprintln!(
+                "this process's share is done; process 0 writes {}",
+                args.out.display()
+            );
+        }
+        return Ok(());
+    }
 
     // Where the outputs go is checked before any work: never onto an input, never mixed with
     // another run's files.
@@ -391,7 +412,6 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         None
     };
 
-    let show = !args.quiet;
     let mapping = match &ingest.mapping {
         Some(p) => Some(
             lockstep_ingest::Mapping::from_path(p)
@@ -493,19 +513,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         }
         _ => None,
     };
+    // Only the leading process gets here (the others served the dataflow and returned above).
     let (Some(mut inv), Some(staged)) = (found, staged) else {
-        if let Some(n) = &dist_note
-            && show
-        {
-            eprintln!("{n}");
-        }
-        if show {
-            eprintln!(
-                "this process's share is done; process 0 writes {}",
-                args.out.display()
-            );
-        }
-        return Ok(());
+        anyhow::bail!("the co-action stage returned no result on the leading process");
     };
     if let Some(n) = dist_note {
         if show {
