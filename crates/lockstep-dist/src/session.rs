@@ -211,8 +211,9 @@ fn build_allocators(
     ))
 }
 
-/// A running timely execution: [`Session::count`] runs one kernel job on every worker of every
-/// process; every process must submit the same jobs in the same order.
+/// A running timely execution: on process 0, [`Session::count`] feeds one kernel job into the
+/// dataflow and returns its edges; on the other processes [`Session::serve`] takes part in every
+/// job until process 0 is [`Session::done`].
 pub struct Session {
     config: DistConfig,
     commands: Vec<Sender<Command>>,
@@ -360,7 +361,7 @@ impl Session {
         self.stats
     }
 
-    /// Actions fed into the dataflow so far (every process counts every job's actions).
+    /// Actions fed into the dataflow so far (process 0).
     pub fn actions(&self) -> u64 {
         self.posts_counted
     }
