@@ -4,7 +4,9 @@
 # (--workers 1), and by 1, 2 and 4 processes on loopback (one worker each). Prints, per run,
 # the wall time, the co-action stage (sum of the per-layer timings in summary.json: trace
 # building + counting), the seconds inside the dataflow, and the bytes process 0 sent to other
-# processes per post; checks that edges/accounts/clusters are byte-identical to the engine's.
+# processes per post, and the bytes each other process sent (they read no input: only process 0
+# reads and builds the traces); checks that edges/accounts/clusters are byte-identical to the
+# engine's.
 #
 # usage: scripts/scale_loopback.sh [ACCOUNTS] [POSTS]      (default 20000 300000)
 # env:   LOCKSTEP=path/to/lockstep (default target/release/lockstep), PORT=first port (47300)
@@ -47,7 +49,7 @@ run_one() { # name out args...
 
 same() { for f in edges.csv accounts.csv clusters.csv; do cmp -s "$W/engine/$f" "$1/$f" || { echo "DIFFERS: $1/$f"; exit 1; }; done; }
 
-echo "world: $ACCOUNTS accounts, $ROWS posts; $(nproc) cores"
+echo "world: $ACCOUNTS accounts, $ROWS posts ($(stat -c %s "$IN") bytes read by process 0); $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)"
 run_one "engine (in process)" "$W/engine"
 run_one "timely --workers 1" "$W/w1" --workers 1
 same "$W/w1"
@@ -58,11 +60,16 @@ for n in 1 2 4; do
   for i in $(seq 0 $((n - 1))); do echo "127.0.0.1:$((PORT + 10 * n + i))" >>"$W/hosts$n"; done
   pids=()
   for i in $(seq 1 $((n - 1))); do
-    "$B" investigate "$IN" --out "$W/p$n" -q --processes "$n" --process "$i" --hostfile "$W/hosts$n" >/dev/null 2>&1 &
+    # Followers are given a path that does not exist: they read no input.
+    "$B" investigate "$W/absent.csv" --out "$W/p$n" --processes "$n" --process "$i" --hostfile "$W/hosts$n" >/dev/null 2>"$W/err$n.$i" &
     pids+=($!)
   done
   run_one "$n process(es) loopback" "$W/p$n" --processes "$n" --process 0 --hostfile "$W/hosts$n"
   for p in "${pids[@]}"; do wait "$p"; done
+  for i in $(seq 1 $((n - 1))); do
+    sent=$(sed -n 's/.*sent \([0-9]*\) bytes to other processes.*/\1/p' "$W/err$n.$i")
+    echo "  process $i: read no input, sent $(python3 -c "print(f'{${sent:-0}/$ROWS:.1f}')") B/post to other processes"
+  done
   same "$W/p$n"
 done
 echo "all outputs byte-identical to the engine's"

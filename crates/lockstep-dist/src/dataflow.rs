@@ -2,13 +2,19 @@
 //! pair counts exchanged by account pair and merged, then gathered on worker 0.
 //!
 //! Every kernel run (a layer at a scale) is one epoch `e` of one long-lived dataflow: each worker
-//! feeds its share of the trace's actions at time `e`, and the operators act on an epoch once
-//! their input frontier has passed it (all of its data has arrived).
+//! of process 0 feeds its share of the trace's actions at time `e` (with the owners of its share
+//! of the targets on directed layers, and worker 0 the run's parameters to every worker), and
+//! the operators act on an epoch once their input frontier has passed it (all of its data has
+//! arrived). Only process 0 reads the input and builds the traces: the workers of the other
+//! processes feed nothing (they close their inputs at once) and count whatever targets and pairs
+//! the exchanges route to them, so those processes need neither the input nor the dataset.
 
+use lockstep_engine::kernel::SkewParams;
 use lockstep_engine::kernel::{PairAcc, PairMap};
 use lockstep_engine::sample::DtSample;
-use lockstep_engine::{Event, KernelParams, LayerEdges, PartialPairs, Trace};
+use lockstep_engine::{Event, KernelParams, Layer, LayerEdges, PartialPairs, Scale, Trace};
 use lockstep_engine::{count_partition, kernel::target_runs};
+use lockstep_model::AccountId;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
@@ -24,7 +30,7 @@ use timely::dataflow::operators::{Input, Probe};
 use timely::dataflow::{InputHandleVec, ProbeHandle};
 use timely::worker::Worker;
 
-/// One kernel run handed to every worker of every process (each process builds the same trace).
+/// One kernel run handed to every worker of process 0 (the process that builds the traces).
 pub(crate) struct Job {
     /// The layer's actions.
     pub trace: Arc<Trace>,
@@ -76,8 +82,44 @@ impl ByteCounts {
     }
 }
 
-/// An action on the wire: `(target, time, account)`.
-type EventRec = (u32, i64, u32);
+/// A kernel run's parameters on the wire (from worker 0 to every worker).
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+struct RunWire {
+    layer: Layer,
+    scale: Scale,
+    window_s: i64,
+    n_accounts: u32,
+    skew: SkewParams,
+}
+
+impl RunWire {
+    fn new(p: &KernelParams) -> RunWire {
+        RunWire {
+            layer: p.layer,
+            scale: p.scale,
+            window_s: p.window_s,
+            n_accounts: p.n_accounts,
+            skew: p.skew,
+        }
+    }
+
+    fn params(&self) -> KernelParams {
+        let mut p = KernelParams::new(self.layer, self.scale, self.window_s, self.n_accounts);
+        p.skew = self.skew;
+        p
+    }
+}
+
+/// What process 0 feeds into the dataflow, routed by target (a run's parameters by destination).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+enum In {
+    /// An action `(target, time, account)`.
+    Action(u32, i64, u32),
+    /// The owner `(target, account, posted at)` of a directed layer's target.
+    Owner(u32, u32, i64),
+    /// The run's parameters, one copy for each worker (the destination worker's index).
+    Run(u32, RunWire),
+}
 
 /// A pair's running statistics on the wire (the fields of [`PairAcc`]).
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -153,6 +195,14 @@ fn target_worker(target: u32, peers: usize) -> usize {
     (spread(u64::from(target)) % peers as u64) as usize
 }
 
+/// Where process 0's input goes: actions and owners to their target's worker.
+fn in_worker(r: &In, peers: usize) -> usize {
+    match r {
+        In::Action(t, _, _) | In::Owner(t, _, _) => target_worker(*t, peers),
+        In::Run(dest, _) => *dest as usize,
+    }
+}
+
 fn pair_worker(key: u64, peers: usize) -> usize {
     (spread(key ^ 0x5bd1_e995) % peers as u64) as usize
 }
@@ -190,7 +240,11 @@ impl Meter {
 
 /// Runs one partition's kernel: the worker's events sorted, split at target boundaries into
 /// chunks counted in parallel and merged (the engine's partition API).
-fn kernel(mut events: Vec<Event>, job: &Job) -> PartialPairs {
+fn kernel(
+    mut events: Vec<Event>,
+    owner: &[Option<(AccountId, i64)>],
+    params: &KernelParams,
+) -> PartialPairs {
     events.par_sort_unstable();
     let runs = target_runs(&events);
     let chunks = (rayon::current_num_threads() * 4).max(1);
@@ -201,12 +255,33 @@ fn kernel(mut events: Vec<Event>, job: &Job) -> PartialPairs {
         .collect();
     bounds
         .into_par_iter()
-        .map(|(s, e)| count_partition(&events[s..e], &job.trace.owner, &job.params))
+        .map(|(s, e)| count_partition(&events[s..e], owner, params))
         .reduce(PartialPairs::default, PartialPairs::merge)
 }
 
-/// The worker body: builds the dataflow, then runs one epoch per [`Command::Run`] until the
-/// session closes its command channel.
+/// One epoch's input at a target worker, until the epoch is complete.
+struct Pending {
+    cap: Capability<u64>,
+    events: Vec<Event>,
+    owners: Vec<(u32, AccountId, i64)>,
+    run: Option<RunWire>,
+}
+
+/// The owner column of a partition (indexed by target id; `None` where unknown).
+fn owner_column(owners: &[(u32, AccountId, i64)]) -> Vec<Option<(AccountId, i64)>> {
+    let Some(max) = owners.iter().map(|o| o.0).max() else {
+        return Vec::new();
+    };
+    let mut column = vec![None; max as usize + 1];
+    for &(t, a, time) in owners {
+        column[t as usize] = Some((a, time));
+    }
+    column
+}
+
+/// The worker body: builds the dataflow, then on process 0 runs one epoch per [`Command::Run`]
+/// until the session closes its command channel; on the other processes it feeds nothing and
+/// serves the exchanges until process 0 closes the dataflow.
 pub(crate) fn run_worker(
     worker: &mut Worker,
     process: usize,
@@ -216,58 +291,61 @@ pub(crate) fn run_worker(
 ) {
     let index = worker.index();
     let peers = worker.peers();
-    let local = index.saturating_sub(process * threads);
-    let Some(rx) = commands
-        .lock()
-        .ok()
-        .and_then(|mut v| v.get_mut(local).and_then(Option::take))
-    else {
-        let _ = replies.send(Reply::Failed(format!(
-            "worker {index}: no command channel for local worker {local}"
-        )));
-        return;
-    };
-    let jobs: Rc<RefCell<HashMap<u64, Arc<Job>>>> = Rc::new(RefCell::new(HashMap::new()));
     let gathered: Rc<RefCell<HashMap<u64, PartialPairs>>> = Rc::new(RefCell::new(HashMap::new()));
+    let failures: Rc<RefCell<Vec<String>>> = Rc::new(RefCell::new(Vec::new()));
     let counts = Rc::new(RefCell::new(ByteCounts::default()));
     let meter = Rc::new(Meter {
         me: index,
         per_process: threads.max(1),
         counts: Rc::clone(&counts),
     });
-    let mut input: InputHandleVec<u64, EventRec> = InputHandleVec::new();
+    let mut input: InputHandleVec<u64, In> = InputHandleVec::new();
     let probe = ProbeHandle::new();
     worker.dataflow::<u64, _, _>(|scope| {
-        let jobs_k = Rc::clone(&jobs);
         let meter_k = Rc::clone(&meter);
         let meter_m = Rc::clone(&meter);
         let gathered_g = Rc::clone(&gathered);
+        let failures_k = Rc::clone(&failures);
         scope
             .input_from(&mut input)
             // Exchange 1: by target; each worker runs the kernel on whole targets.
             .unary_frontier::<CapacityContainerBuilder<Vec<Rec>>, _, _, _>(
-                Exchange::new(move |e: &EventRec| target_worker(e.0, peers) as u64),
+                Exchange::new(move |r: &In| in_worker(r, peers) as u64),
                 "kernel by target",
                 move |_cap, _info| {
-                    let mut stash: HashMap<u64, (Capability<u64>, Vec<Event>)> = HashMap::new();
+                    let mut stash: HashMap<u64, Pending> = HashMap::new();
                     move |(input, frontier), output| {
                         input.for_each(|cap, data| {
                             let Some(&t) = cap.least() else { return };
                             if !stash.contains_key(&t)
                                 && let Some(c) = cap.retain_least(0)
                             {
-                                stash.insert(t, (c, Vec::new()));
+                                stash.insert(
+                                    t,
+                                    Pending {
+                                        cap: c,
+                                        events: Vec::new(),
+                                        owners: Vec::new(),
+                                        run: None,
+                                    },
+                                );
                             }
                             let Some(entry) = stash.get_mut(&t) else {
                                 return;
                             };
-                            entry
-                                .1
-                                .extend(data.drain(..).map(|(target, time, account)| Event {
-                                    target,
-                                    time,
-                                    account: lockstep_model::AccountId(account),
-                                }));
+                            for r in data.drain(..) {
+                                match r {
+                                    In::Action(target, time, account) => entry.events.push(Event {
+                                        target,
+                                        time,
+                                        account: AccountId(account),
+                                    }),
+                                    In::Owner(target, account, time) => {
+                                        entry.owners.push((target, AccountId(account), time))
+                                    }
+                                    In::Run(_, run) => entry.run = Some(run),
+                                }
+                            }
                         });
                         let done: Vec<u64> = stash
                             .keys()
@@ -275,14 +353,21 @@ pub(crate) fn run_worker(
                             .filter(|t| !frontier.less_equal(t))
                             .collect();
                         for t in done {
-                            let Some((cap, events)) = stash.remove(&t) else {
+                            let Some(p) = stash.remove(&t) else {
                                 continue;
                             };
-                            let Some(job) = jobs_k.borrow().get(&t).cloned() else {
+                            let Some(run) = p.run else {
+                                if !p.events.is_empty() {
+                                    failures_k.borrow_mut().push(format!(
+                                        "worker {index}: actions of run {t} arrived without the run's parameters"
+                                    ));
+                                }
                                 continue;
                             };
-                            let part = kernel(events, &job);
-                            let mut session = output.session(&cap);
+                            let params = run.params();
+                            let owner = owner_column(&p.owners);
+                            let part = kernel(p.events, &owner, &params);
+                            let mut session = output.session(&p.cap);
                             for (k, acc) in part.pairs {
                                 let rec = Rec::Pair(k, PairWire::from_acc(acc));
                                 meter_k.record(rec_worker(&rec, peers), &rec);
@@ -401,15 +486,63 @@ pub(crate) fn run_worker(
             .probe_with(&probe);
     });
 
+    let report_failures = |replies: &Sender<Reply>| -> bool {
+        let f = std::mem::take(&mut *failures.borrow_mut());
+        if f.is_empty() {
+            return false;
+        }
+        let _ = replies.send(Reply::Failed(f.join("; ")));
+        true
+    };
+    if process != 0 {
+        // Nothing to feed: serve the exchanges until process 0 closes the dataflow.
+        drop(input);
+        while worker.has_dataflows() {
+            worker.step_or_park(None);
+        }
+        if !report_failures(replies) {
+            let bytes = std::mem::take(&mut *counts.borrow_mut());
+            let _ = replies.send(Reply::Done { edges: None, bytes });
+        }
+        return;
+    }
+    let Some(rx) = commands
+        .lock()
+        .ok()
+        .and_then(|mut v| v.get_mut(index).and_then(Option::take))
+    else {
+        let _ = replies.send(Reply::Failed(format!("worker {index}: no command channel")));
+        return;
+    };
     let mut epoch: u64 = 0;
     while let Ok(Command::Run(job)) = rx.recv() {
-        let n = job.trace.events.len();
-        let (lo, hi) = (n * index / peers, n * (index + 1) / peers);
-        jobs.borrow_mut().insert(epoch, Arc::clone(&job));
-        for e in &job.trace.events[lo..hi] {
-            let rec: EventRec = (e.target, e.time, e.account.0);
-            meter.record(target_worker(e.target, peers), &rec);
+        let trace = &job.trace;
+        // This worker's share of process 0's actions and of the directed layer's owners.
+        let n = trace.events.len();
+        let (lo, hi) = (n * index / threads, n * (index + 1) / threads);
+        for e in &trace.events[lo..hi] {
+            let rec = In::Action(e.target, e.time, e.account.0);
+            meter.record(in_worker(&rec, peers), &rec);
             input.send(rec);
+        }
+        let m = trace.owner.len();
+        for (t, o) in trace.owner[m * index / threads..m * (index + 1) / threads]
+            .iter()
+            .enumerate()
+        {
+            if let Some((a, time)) = o {
+                let rec = In::Owner((m * index / threads + t) as u32, a.0, *time);
+                meter.record(in_worker(&rec, peers), &rec);
+                input.send(rec);
+            }
+        }
+        if index == 0 {
+            let run = RunWire::new(&job.params);
+            for dest in 0..peers {
+                let rec = In::Run(dest as u32, run);
+                meter.record(dest, &rec);
+                input.send(rec);
+            }
         }
         epoch += 1;
         input.advance_to(epoch);
@@ -417,10 +550,12 @@ pub(crate) fn run_worker(
             worker.step();
         }
         let done = epoch - 1;
-        jobs.borrow_mut().remove(&done);
+        if report_failures(replies) {
+            return;
+        }
         let edges = if index == 0 {
             let part = gathered.borrow_mut().remove(&done).unwrap_or_default();
-            Some(Box::new(part.finish(&job.params, job.trace.n_targets)))
+            Some(Box::new(part.finish(&job.params, trace.n_targets)))
         } else {
             None
         };

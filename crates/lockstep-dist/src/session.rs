@@ -2,10 +2,11 @@
 
 pub use crate::dataflow::ByteCounts as ExchangeStats;
 use crate::dataflow::{Command, Job, Reply, run_worker};
+use crate::heartbeat::{self, Heartbeat};
+use crate::mesh::{self, Joined};
 use lockstep_engine::{KernelParams, LayerEdges, Trace};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::sync::{Arc, Mutex, Once};
+use std::sync::{Arc, Mutex, Once, OnceLock};
 use std::time::{Duration, Instant};
 use thiserror::Error;
 
@@ -20,6 +21,9 @@ pub struct DistConfig {
     pub addresses: Vec<String>,
     /// How long to wait for every process of the hostfile to connect.
     pub connect_timeout: Duration,
+    /// How long another process may stay silent (no heartbeat) during the run before it is
+    /// reported as hung and the run is abandoned.
+    pub peer_timeout: Duration,
 }
 
 impl DistConfig {
@@ -30,7 +34,14 @@ impl DistConfig {
             process: 0,
             addresses: Vec::new(),
             connect_timeout: Duration::from_secs(60),
+            peer_timeout: Duration::from_secs(30),
         }
+    }
+
+    /// True when the whole run has one worker: there is nothing to exchange, and the engine's
+    /// kernel runs directly on this thread's rayon pool (no timely, no copy of the trace).
+    pub fn is_single_worker(&self) -> bool {
+        self.workers == 1 && self.processes() == 1
     }
 
     /// Number of processes.
@@ -46,6 +57,13 @@ impl DistConfig {
     fn validate(&self) -> Result<(), DistError> {
         if self.workers == 0 {
             return Err(DistError::Config("--workers must be at least 1".into()));
+        }
+        if self.peer_timeout < 2 * heartbeat::INTERVAL {
+            return Err(DistError::Config(format!(
+                "--peer-timeout must be at least {} ms (heartbeats are sent every {} ms)",
+                (2 * heartbeat::INTERVAL).as_millis(),
+                heartbeat::INTERVAL.as_millis()
+            )));
         }
         if self.addresses.len() > 1 && self.process >= self.addresses.len() {
             return Err(DistError::Config(format!(
@@ -86,15 +104,28 @@ pub enum DistError {
         /// What the network layer saw.
         detail: String,
     },
+    /// Other processes fell silent: no heartbeat for longer than the peer timeout, with their
+    /// connections still open (stopped, hung, or their host cut off).
+    #[error(
+        "{peers} sent no heartbeat for more than {secs} s (stopped, hung or cut off from this host); the run is abandoned on process {me} and no output was written: end that process and restart every process of the hostfile"
+    )]
+    PeerSilent {
+        /// The silent processes with their hostfile addresses, in process order.
+        peers: String,
+        /// This process.
+        me: usize,
+        /// The peer timeout in seconds.
+        secs: f64,
+    },
     /// Not every process connected in time.
     #[error(
-        "process {me}: not every process of the hostfile ({addresses}) connected within {secs} s; start each of them with its --process index, or raise --connect-timeout"
+        "process {me}: {missing} did not connect within {secs} s; start each process of the hostfile with its --process index, or raise --connect-timeout"
     )]
     ConnectTimeout {
         /// This process.
         me: usize,
-        /// The hostfile's addresses.
-        addresses: String,
+        /// The processes that had not joined this process's mesh, with their addresses.
+        missing: String,
         /// The timeout.
         secs: u64,
     },
@@ -142,13 +173,57 @@ fn watch_timely_panics() {
     });
 }
 
-/// A running timely execution: [`Session::count`] runs one kernel job on every worker of every
-/// process; every process must submit the same jobs in the same order.
+/// Timely's communication for `threads` workers in this process and, when `addresses` lists
+/// several processes, the TCP mesh to the others (connected by [`mesh::connect`], silently).
+fn build_allocators(
+    addresses: &[String],
+    process: usize,
+    threads: usize,
+    joined: &Joined,
+) -> Result<
+    (
+        Vec<timely::communication::AllocatorBuilder>,
+        Box<dyn std::any::Any + Send>,
+    ),
+    String,
+> {
+    use timely::communication::allocator::{AllocatorBuilder, ProcessBuilder};
+    if addresses.len() <= 1 {
+        let comm = if threads == 1 {
+            timely::CommunicationConfig::Thread
+        } else {
+            timely::CommunicationConfig::Process(threads)
+        };
+        return comm.try_build_with(timely::communication::initialize::Hooks::default());
+    }
+    let sockets = mesh::connect(addresses, process, joined).map_err(|e| e.to_string())?;
+    let hooks = timely::communication::initialize::Hooks::default();
+    let local =
+        ProcessBuilder::new_typed_vector(threads, hooks.refill.clone(), hooks.spill.clone());
+    let (builders, guard) =
+        timely::communication::allocator::zero_copy::initialize::initialize_networking_from_sockets(
+            local, sockets, process, threads, hooks,
+        )
+        .map_err(|e| format!("failed to initialize networking: {e}"))?;
+    Ok((
+        builders.into_iter().map(AllocatorBuilder::Tcp).collect(),
+        Box::new(guard),
+    ))
+}
+
+/// A running timely execution: on process 0, [`Session::count`] feeds one kernel job into the
+/// dataflow and returns its edges; on the other processes [`Session::serve`] takes part in every
+/// job until process 0 is [`Session::done`].
 pub struct Session {
     config: DistConfig,
     commands: Vec<Sender<Command>>,
     replies: Receiver<Reply>,
-    connected: Arc<AtomicBool>,
+    /// When this process's mesh was complete (set by the thread that starts timely).
+    connected: Arc<OnceLock<Instant>>,
+    /// Which processes joined this process's mesh (cluster runs).
+    joined: Joined,
+    /// This process's heartbeat (cluster runs; `None` when UDP could not be bound, see notes).
+    heartbeat: Option<Heartbeat>,
     started: Instant,
     panics_seen: usize,
     stats: ExchangeStats,
@@ -164,6 +239,40 @@ impl Session {
         watch_timely_panics();
         let panics_seen = TIMELY_PANICS.lock().map(|v| v.len()).unwrap_or(0);
         let threads = config.workers;
+        let joined: Joined = Arc::new(Mutex::new(vec![false; config.addresses.len()]));
+        let connected = Arc::new(OnceLock::new());
+        if config.is_single_worker() {
+            // One worker in all: the engine's kernel runs directly in `count`.
+            let (_, replies) = mpsc::channel();
+            let _ = connected.set(Instant::now());
+            return Ok(Session {
+                config,
+                commands: Vec::new(),
+                replies,
+                connected,
+                joined,
+                heartbeat: None,
+                started: Instant::now(),
+                panics_seen,
+                stats: ExchangeStats::default(),
+                posts_counted: 0,
+                seconds: 0.0,
+            });
+        }
+        let heartbeat = if config.addresses.len() > 1 {
+            match heartbeat::start(&config.addresses, config.process) {
+                Ok(h) => Some(h),
+                Err(e) => {
+                    eprintln!(
+                        "process {}: no heartbeat (UDP {}: {e}); a hung process will not be detected in this run",
+                        config.process, config.addresses[config.process]
+                    );
+                    None
+                }
+            }
+        } else {
+            None
+        };
         let mut senders = Vec::with_capacity(threads);
         let mut receivers = Vec::with_capacity(threads);
         for _ in 0..threads {
@@ -173,29 +282,15 @@ impl Session {
         }
         let receivers = Arc::new(Mutex::new(receivers));
         let (reply_tx, reply_rx) = mpsc::channel::<Reply>();
-        let connected = Arc::new(AtomicBool::new(false));
-        let comm = if config.addresses.len() > 1 {
-            timely::CommunicationConfig::Cluster {
-                threads,
-                process: config.process,
-                addresses: config.addresses.clone(),
-                report: false,
-                zerocopy: false,
-            }
-        } else if threads == 1 {
-            timely::CommunicationConfig::Thread
-        } else {
-            timely::CommunicationConfig::Process(threads)
-        };
         let process = config.process;
-        let cluster_size = (config.addresses.len() > 1).then_some(config.addresses.len());
+        let addresses = config.addresses.clone();
         let flag = Arc::clone(&connected);
+        let joined_m = Arc::clone(&joined);
         let starter_replies = reply_tx.clone();
         std::thread::Builder::new()
             .name("lockstep-dist".into())
             .spawn(move || {
-                let built =
-                    comm.try_build_with(timely::communication::initialize::Hooks::default());
+                let built = build_allocators(&addresses, process, threads, &joined_m);
                 let (builders, others) = match built {
                     Ok(b) => b,
                     Err(e) => {
@@ -203,9 +298,12 @@ impl Session {
                         return;
                     }
                 };
-                flag.store(true, Ordering::SeqCst);
-                if let Some(n) = cluster_size {
-                    eprintln!("process {process}: connected to the {n} processes of the hostfile");
+                let _ = flag.set(Instant::now());
+                if addresses.len() > 1 {
+                    eprintln!(
+                        "process {process}: connected to the {} processes of the hostfile",
+                        addresses.len()
+                    );
                 }
                 let worker_replies = Mutex::new(reply_tx);
                 let guards = timely::execute::execute_from(
@@ -243,6 +341,8 @@ impl Session {
             commands: senders,
             replies: reply_rx,
             connected,
+            joined,
+            heartbeat,
             started: Instant::now(),
             panics_seen,
             stats: ExchangeStats::default(),
@@ -261,7 +361,7 @@ impl Session {
         self.stats
     }
 
-    /// Actions fed into the dataflow so far (every process counts every job's actions).
+    /// Actions fed into the dataflow so far (process 0).
     pub fn actions(&self) -> u64 {
         self.posts_counted
     }
@@ -279,6 +379,10 @@ impl Session {
     /// a process sees is not always the dead one's. On the first failure this waits
     /// [`PEER_FAILURE_SETTLE`] for the other network threads and names every peer whose
     /// connection failed.
+    ///
+    /// A silent process (see [`Session::silent_peers`]) is the cause when one is found after
+    /// settling: a survivor that detected it first exits, and its closed connections are a
+    /// consequence.
     fn timely_failure(&self) -> Option<DistError> {
         let any_new = TIMELY_PANICS
             .lock()
@@ -288,6 +392,9 @@ impl Session {
             return None;
         }
         std::thread::sleep(PEER_FAILURE_SETTLE);
+        if let Some(e) = self.silent_peers() {
+            return Some(e);
+        }
         let v = TIMELY_PANICS.lock().ok()?;
         let new = v.get(self.panics_seen..)?;
         // A network thread names the peer; prefer it over the workers' follow-on panics.
@@ -303,15 +410,9 @@ impl Session {
         peers.sort_by_key(|&(p, _)| p);
         peers.dedup_by_key(|&mut (p, _)| p);
         if let Some(&(_, detail)) = peers.first() {
-            let names: Vec<String> = peers
-                .iter()
-                .map(|&(p, _)| {
-                    let address = self.config.addresses.get(p).map_or("?", String::as_str);
-                    format!("process {p} ({address})")
-                })
-                .collect();
+            let names: Vec<usize> = peers.iter().map(|&(p, _)| p).collect();
             return Some(DistError::PeerFailed {
-                peers: names.join(", "),
+                peers: self.name_peers(&names),
                 me: self.config.process,
                 detail: detail.to_string(),
             });
@@ -320,6 +421,57 @@ impl Session {
             process: self.config.process,
             detail: format!("{name}: {msg}"),
         })
+    }
+
+    /// `process 2 (10.0.0.3:4100)` for each of `peers`.
+    fn name_peers(&self, peers: &[usize]) -> String {
+        peers
+            .iter()
+            .map(|&p| {
+                let address = self.config.addresses.get(p).map_or("?", String::as_str);
+                format!("process {p} ({address})")
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The processes silent for longer than the peer timeout since the mesh was complete, as an
+    /// error (cluster runs with a heartbeat only).
+    fn silent_peers(&self) -> Option<DistError> {
+        let hb = self.heartbeat.as_ref()?;
+        let since = *self.connected.get()?;
+        let last = hb.last.lock().ok()?;
+        let silent = heartbeat::silent(
+            &last,
+            self.config.process,
+            since,
+            self.config.peer_timeout,
+            Instant::now(),
+        );
+        (!silent.is_empty()).then(|| DistError::PeerSilent {
+            peers: self.name_peers(&silent),
+            me: self.config.process,
+            secs: self.config.peer_timeout.as_secs_f64(),
+        })
+    }
+
+    /// The processes that have not joined this process's mesh yet.
+    fn missing_peers(&self) -> String {
+        let joined = self.joined.lock().map(|v| v.clone()).unwrap_or_default();
+        let missing: Vec<usize> = joined
+            .iter()
+            .enumerate()
+            .filter(|&(_, &j)| !j)
+            .map(|(p, _)| p)
+            .collect();
+        if missing.is_empty() {
+            format!(
+                "not every process of the hostfile ({})",
+                self.config.addresses.join(", ")
+            )
+        } else {
+            self.name_peers(&missing)
+        }
     }
 
     /// Runs the kernel on `trace` across every worker of every process. Returns the layer's
@@ -340,11 +492,25 @@ impl Session {
         trace: &Trace,
         params: &KernelParams,
     ) -> Result<Option<LayerEdges>, DistError> {
+        if !self.config.leads() {
+            return Err(DistError::Config(format!(
+                "process {} does not count: only process 0 reads the input and feeds the dataflow; the other processes serve it (Session::serve)",
+                self.config.process
+            )));
+        }
+        self.posts_counted += trace.events.len() as u64;
+        if self.config.is_single_worker() {
+            return Ok(Some(lockstep_engine::count_pairs(trace, params)));
+        }
+        if self.commands.is_empty() {
+            return Err(DistError::Config(
+                "the co-action stage was already declared done on this session".into(),
+            ));
+        }
         let job = Arc::new(Job {
             trace: Arc::new(trace.clone()),
             params: *params,
         });
-        self.posts_counted += trace.events.len() as u64;
         for tx in &self.commands {
             if tx.send(Command::Run(Arc::clone(&job))).is_err() {
                 return Err(self.failure("a worker thread has ended"));
@@ -365,7 +531,7 @@ impl Session {
                     if let Some(e) = self.timely_failure() {
                         return Err(e);
                     }
-                    return Err(if self.connected.load(Ordering::SeqCst) {
+                    return Err(if self.connected.get().is_some() {
                         DistError::Worker {
                             process: self.config.process,
                             detail: m,
@@ -382,12 +548,15 @@ impl Session {
                     if let Some(e) = self.timely_failure() {
                         return Err(e);
                     }
-                    if !self.connected.load(Ordering::SeqCst)
+                    if let Some(e) = self.silent_peers() {
+                        return Err(e);
+                    }
+                    if self.connected.get().is_none()
                         && self.started.elapsed() > self.config.connect_timeout
                     {
                         return Err(DistError::ConnectTimeout {
                             me: self.config.process,
-                            addresses: self.config.addresses.join(", "),
+                            missing: self.missing_peers(),
                             secs: self.config.connect_timeout.as_secs(),
                         });
                     }
@@ -413,10 +582,73 @@ impl Session {
         })
     }
 
-    /// Closes the dataflow on this process and waits (up to `timeout`) for timely to shut down
-    /// cleanly; every process should call it after its last [`Session::count`].
-    pub fn finish(mut self, timeout: Duration) -> Result<ExchangeStats, DistError> {
+    /// Process 0, after its last [`Session::count`]: closes the dataflow, so that the other
+    /// processes (in [`Session::serve`]) finish and exit while process 0 goes on with the later
+    /// stages.
+    pub fn done(&mut self) {
         self.commands.clear();
+    }
+
+    /// A process other than 0: takes part in every kernel run process 0 feeds, without reading
+    /// any input, until process 0 closes the dataflow ([`Session::done`]). Returns the bytes this
+    /// process's workers sent. Fails, naming the process, when another process dies, falls silent
+    /// (no heartbeat for the peer timeout) or never connects.
+    pub fn serve(mut self) -> Result<ExchangeStats, DistError> {
+        if self.config.leads() {
+            return Err(DistError::Config(
+                "process 0 feeds the dataflow (Session::count); it does not serve".into(),
+            ));
+        }
+        let t0 = Instant::now();
+        self.commands.clear();
+        loop {
+            match self.replies.recv_timeout(Duration::from_millis(100)) {
+                Ok(Reply::Done { bytes, .. }) => self.stats.add(bytes),
+                Ok(Reply::Finished) => {
+                    // Timely also ends when a peer's connection fails; only a clean end counts.
+                    if let Some(e) = self.timely_failure() {
+                        return Err(e);
+                    }
+                    self.seconds += t0.elapsed().as_secs_f64();
+                    return Ok(self.stats);
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Err(self.failure("timely ended without finishing cleanly"));
+                }
+                Ok(Reply::StartFailed(m)) | Ok(Reply::Failed(m)) => {
+                    return Err(self.timely_failure().unwrap_or(DistError::Worker {
+                        process: self.config.process,
+                        detail: m,
+                    }));
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    if let Some(e) = self.timely_failure() {
+                        return Err(e);
+                    }
+                    if let Some(e) = self.silent_peers() {
+                        return Err(e);
+                    }
+                    if self.connected.get().is_none()
+                        && self.started.elapsed() > self.config.connect_timeout
+                    {
+                        return Err(DistError::ConnectTimeout {
+                            me: self.config.process,
+                            missing: self.missing_peers(),
+                            secs: self.config.connect_timeout.as_secs(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    /// Closes the dataflow on this process (see [`Session::done`]) and waits (up to `timeout`)
+    /// for timely to shut down cleanly; process 0 calls it after the run.
+    pub fn finish(mut self, timeout: Duration) -> Result<ExchangeStats, DistError> {
+        if self.config.is_single_worker() {
+            return Ok(self.stats);
+        }
+        self.done();
         let until = Instant::now() + timeout;
         loop {
             let left = until.saturating_duration_since(Instant::now());
@@ -452,5 +684,9 @@ impl lockstep_pipeline::PairCounter for Session {
         params: &KernelParams,
     ) -> Result<Option<LayerEdges>, String> {
         self.count(trace, params).map_err(|e| e.to_string())
+    }
+
+    fn done(&mut self) {
+        Session::done(self);
     }
 }

@@ -133,3 +133,51 @@ fn bad_settings_are_refused() {
         .unwrap_or_default();
     assert!(e.contains("--process 2 is out of range"), "{e}");
 }
+
+/// Two processes of a cluster on loopback, in this test's process: process 0 feeds every run,
+/// process 1 reads nothing and serves; the counts equal the engine's, directed layer included,
+/// and both processes sent records over the network.
+#[test]
+fn a_follower_that_reads_nothing_counts_its_share() {
+    let addresses: Vec<String> = {
+        let l: Vec<std::net::TcpListener> = (0..2)
+            .map(|_| std::net::TcpListener::bind("127.0.0.1:0").expect("bind"))
+            .collect();
+        l.iter()
+            .map(|x| x.local_addr().expect("addr").to_string())
+            .collect()
+    };
+    let config = |process: usize| {
+        let mut c = DistConfig::threads(2);
+        c.process = process;
+        c.addresses = addresses.clone();
+        c
+    };
+    let follower = Session::start(config(1)).expect("start process 1");
+    let served = std::thread::spawn(move || follower.serve());
+    let mut leader = Session::start(config(0)).expect("start process 0");
+    let n_accounts = 1_500 + 1_200;
+    for (t, s, w) in [
+        (
+            trace(Layer::Repost, 21, 20_000, 2_000, 1_500),
+            Scale::Burst,
+            120,
+        ),
+        (
+            trace(Layer::Amplify, 22, 10_000, 800, 1_500),
+            Scale::Drip,
+            3_600,
+        ),
+    ] {
+        let kp = KernelParams::new(t.layer.unwrap_or(Layer::Repost), s, w, n_accounts);
+        let got = leader
+            .count(&t, &kp)
+            .expect("count")
+            .expect("process 0 leads");
+        assert_same(&got, &count_pairs(&t, &kp), &format!("{:?}", t.layer));
+    }
+    leader.done();
+    let sent_by_1 = served.join().expect("thread").expect("process 1 serves");
+    let sent_by_0 = leader.finish(Duration::from_secs(30)).expect("finish");
+    assert!(sent_by_0.network > 0 && sent_by_1.network > 0);
+}

@@ -115,6 +115,10 @@ pub trait PairCounter {
         trace: &Trace,
         params: &KernelParams,
     ) -> Result<Option<LayerEdges>, String>;
+
+    /// The co-action stage has submitted its last run (a distributed counter releases the
+    /// processes that only count, while the leader goes on with the later stages).
+    fn done(&mut self) {}
 }
 
 /// The default [`PairCounter`]: [`lockstep_engine::count_pairs`] on this machine's threads.
@@ -524,6 +528,7 @@ fn run_lockstep(
             progress.step();
         }
     }
+    counter.done();
     if !coincide.is_empty() {
         inv.notes.push(format!(
             "burst and drip windows coincide (data resolution {}) for layer(s) {}: only the drip scale runs for them, so each co-action is counted once",

@@ -159,6 +159,10 @@ pub struct Args {
     /// Seconds to wait for every process of the hostfile to connect (default 60).
     #[arg(long, value_name = "SECS", default_value_t = 60)]
     pub connect_timeout: u64,
+    /// Seconds another process of a cluster run may send no heartbeat (stopped, hung, cut off)
+    /// before this one abandons the run naming it (default 30).
+    #[arg(long, value_name = "SECS", default_value_t = 30.0)]
+    pub peer_timeout: f64,
 }
 
 /// The timely settings from `--workers/--processes/--process/--hostfile`, or `None` for the
@@ -169,6 +173,8 @@ fn dist_config(args: &Args) -> anyhow::Result<Option<lockstep_dist::DistConfig>>
     }
     let mut cfg = lockstep_dist::DistConfig::threads(args.workers.unwrap_or(1));
     cfg.connect_timeout = std::time::Duration::from_secs(args.connect_timeout);
+    cfg.peer_timeout = std::time::Duration::try_from_secs_f64(args.peer_timeout)
+        .map_err(|e| anyhow::anyhow!("--peer-timeout {}: {e}", args.peer_timeout))?;
     if let (Some(p), Some(i), Some(h)) = (args.processes, args.process, &args.hostfile) {
         let addresses = lockstep_dist::read_hostfile(h).context("reading --hostfile")?;
         if addresses.len() != p {
@@ -350,6 +356,27 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         None => None,
     };
     let leads = dist.as_ref().is_none_or(|d| d.leads());
+    let show = !args.quiet;
+    // The other processes of a cluster run read no input: process 0 reads it, builds the traces
+    // and feeds their actions into the dataflow; these count what the exchanges route to them.
+    if let Some(s) = session.take_if(|_| !leads) {
+        let process = s.config().process;
+        let processes = s.config().processes();
+        let x = s
+            .serve()
+            .with_context(|| format!("process {process} of {processes}"))?;
+        if show {
+            eprintln!(
+                "co-action on timely dataflow: process {process} of {processes} read no input, counted what process 0 fed and sent {} bytes to other processes and {} bytes between its own workers",
+                x.network, x.local
+            );
+            eprintln!(
+                "this process's share is done; process 0 writes {}",
+                args.out.display()
+            );
+        }
+        return Ok(());
+    }
 
     // Where the outputs go is checked before any work: never onto an input, never mixed with
     // another run's files.
@@ -385,7 +412,6 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         None
     };
 
-    let show = !args.quiet;
     let mapping = match &ingest.mapping {
         Some(p) => Some(
             lockstep_ingest::Mapping::from_path(p)
@@ -468,32 +494,28 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             let x = s
                 .finish(std::time::Duration::from_secs(args.connect_timeout.max(10)))
                 .with_context(|| format!("process {} of {}", d.process, d.processes()))?;
-            Some(format!(
-                "co-action on timely dataflow: {} process(es) x {} worker(s); process {} sent {} bytes to other processes and {} bytes between its own workers for {} actions; {:.2} s in the dataflow",
-                d.processes(),
-                d.workers,
-                d.process,
-                x.network,
-                x.local,
-                actions,
-                seconds
-            ))
+            Some(if d.is_single_worker() {
+                format!(
+                    "co-action with one worker (--workers 1): nothing to exchange, the engine's kernel counted {actions} actions directly; {seconds:.2} s counting"
+                )
+            } else {
+                format!(
+                    "co-action on timely dataflow: {} process(es) x {} worker(s); process {} sent {} bytes to other processes and {} bytes between its own workers for {} actions; {:.2} s in the dataflow",
+                    d.processes(),
+                    d.workers,
+                    d.process,
+                    x.network,
+                    x.local,
+                    actions,
+                    seconds
+                )
+            })
         }
         _ => None,
     };
+    // Only the leading process gets here (the others served the dataflow and returned above).
     let (Some(mut inv), Some(staged)) = (found, staged) else {
-        if let Some(n) = &dist_note
-            && show
-        {
-            eprintln!("{n}");
-        }
-        if show {
-            eprintln!(
-                "this process's share is done; process 0 writes {}",
-                args.out.display()
-            );
-        }
-        return Ok(());
+        anyhow::bail!("the co-action stage returned no result on the leading process");
     };
     if let Some(n) = dist_note {
         if show {
@@ -559,6 +581,7 @@ pub fn investigate_paths(inputs: &[PathBuf], out: &Path, force: bool) -> anyhow:
         process: None,
         hostfile: None,
         connect_timeout: 60,
+        peer_timeout: 30.0,
     })
 }
 
