@@ -1,8 +1,12 @@
 //! # `weekend_silence`: a cluster that goes quiet on weekends
 //!
-//! **Measures.** The share of a cluster's posts made on Saturday and Sunday (local time at the
-//! cluster's best-fitting work-schedule offset, [`super::schedule::fit`]) against the share of the
-//! observation window that is weekend at that offset (2/7 for whole weeks). The ratio
+//! **Measures.** The share of a cluster's posts made on Saturday and Sunday, in local time at the
+//! offset where the cluster's quietest six hours fall at night (01:00-07:00,
+//! [`super::activity_clock::sleep_trough`]), against the share of the observation window that is
+//! weekend at that offset (2/7 for whole weeks). Not at the offset that best fits an office
+//! schedule: across a whole day of candidate offsets that one can move a community's Saturday
+//! and Sunday nights into Friday and Monday (a 9-account activist cluster posting 78% on weekends
+//! read as 7% there). The ratio
 //! `weekend share / weekend share of the window` is 1 for people who post every day alike and
 //! above 1 for people who post more in their free time. Strength: `clamp((0.7 - ratio) / 0.35,
 //! 0, 1)` (half the expected weekend activity gives 0.57, a third 0.95); value: the ratio. A
@@ -28,7 +32,8 @@
 //! observed days (0.42 of what daily posting gives)".
 
 use super::SignalColumn;
-use super::schedule::{WeekHist, fit, utc, weekend_share};
+use super::activity_clock::{sleep_trough, trough_offset};
+use super::schedule::{WeekHist, utc, weekend_share};
 use crate::context::{Context, DAY, hour_of_week};
 use lockstep_model::AccountId;
 
@@ -92,20 +97,30 @@ pub fn compute(ctx: &Context<'_>) -> SignalColumn {
     }
     for (g, members) in ctx.groups.members.iter().enumerate() {
         let h = hist(ctx, members);
-        let Some(f) = fit(&h).filter(|f| f.posts >= MIN_GROUP_POSTS) else {
+        let posts: f64 = h.iter().sum();
+        if posts < MIN_GROUP_POSTS {
+            continue;
+        }
+        let mut day = [0.0; 24];
+        for (bin, &c) in h.iter().enumerate() {
+            day[bin % 24] += c;
+        }
+        let Some((trough, _)) = sleep_trough(&day) else {
             continue;
         };
-        let expected = window_weekend_share(start, end + 1, f.offset);
+        let offset = trough_offset(trough);
+        let expected = window_weekend_share(start, end + 1, offset);
         if expected <= 0.0 {
             continue;
         }
-        let ratio = f.weekend_share / expected;
+        let share = weekend_share(&h, offset);
+        let ratio = share / expected;
         col.group_strength[g] = strength(ratio) as f32;
         col.group_text[g] = format!(
             "{:.0}% of the cluster's {:.0} posts fall on weekends at {}, against {:.0}% of the observed days ({:.2} of what daily posting gives)",
-            100.0 * f.weekend_share,
-            f.posts,
-            utc(f.offset),
+            100.0 * share,
+            posts,
+            utc(offset),
             100.0 * expected,
             ratio
         );
