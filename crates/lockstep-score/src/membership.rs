@@ -416,7 +416,7 @@ mod tests {
             id
         };
         let day = 86_400;
-        let who = |d: usize| if d % 2 == 0 { "core" } else { "core2" };
+        let who = |d: usize| if d.is_multiple_of(2) { "core" } else { "core2" };
         let core: Vec<String> = (0..8)
             .map(|d| push(&mut b, who(d), d as i64 * day, "", ""))
             .collect();
@@ -427,7 +427,7 @@ mod tests {
         for (d, c) in core.iter().enumerate().take(4) {
             push(&mut b, "late", d as i64 * day + 5 * 3600, c, who(d));
             // A fan of one persona: reposts only "core", late.
-            if d % 2 == 0 {
+            if d.is_multiple_of(2) {
                 push(&mut b, "fan", d as i64 * day + 6 * 3600, c, "core");
                 push(&mut b, "fan", d as i64 * day + 7 * 3600, c, "core");
             }
