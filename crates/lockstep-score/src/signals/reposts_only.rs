@@ -2,9 +2,11 @@
 //!
 //! **Measures.** The share of an account's posts that are reposts of someone else's post (not
 //! originals, replies or quotes). Account strength: `clamp((share - 0.6) / 0.3, 0, 1)` for
-//! accounts with [`MIN_ACCOUNT_POSTS`]+ posts; value: the share. Cluster strength: the same ramp
-//! on the pooled share of all the members' posts (clusters with [`MIN_GROUP_POSTS`]+ posts), so
-//! the reading is about what the cluster as a whole does. Not applicable at all when the data set
+//! accounts with [`MIN_ACCOUNT_POSTS`]+ posts; value: the share. Cluster strength: the mean of
+//! the members' strengths, shrunk by coverage like any member mean (`mean * min(1, coverage /
+//! 0.5)`), for clusters with [`MIN_GROUP_POSTS`]+ posts: the members' mean, not the pooled share,
+//! because one retweet bot with 1,444 reposts in a fan cluster of 33 made the pooled share read
+//! 0.48 and carried the fans over the threshold (independent `organic_only` world, seed 1). Not applicable at all when the data set
 //! is itself almost only reposts ([`MAX_DATASET_SHARE`]): then the collection, not the accounts,
 //! decided what they look like.
 //!
@@ -21,8 +23,8 @@
 //! export), for which the signal switches itself off. It weighs like a handle pattern: it says
 //! *how* an account takes part, not that it is fake, and needs other evidence beside it.
 //!
-//! **Evidence.** "88% of the cluster's 148182 posts are reposts (77 of 101 members post almost
-//! only reposts)"; per account "93% of its 240 posts are reposts".
+//! **Evidence.** "77 of 101 members post almost only reposts (mean repost share 88% over the 101
+//! members with 10+ posts)"; per account "93% of its 240 posts are reposts".
 
 use super::SignalColumn;
 use crate::context::Context;
@@ -75,25 +77,29 @@ pub fn compute(ctx: &Context<'_>) -> SignalColumn {
         col.aux[i] = total as f32;
     }
     for (g, members) in ctx.groups.members.iter().enumerate() {
-        let (mut total, mut reposts) = (0usize, 0usize);
+        // The members' mean, not the pooled share: one retweet bot with 1,444 reposts in a fan
+        // cluster of 33 must not make the fans look like a cell (independent organic-only world).
+        let (mut total, mut read, mut sum, mut share_sum, mut only) = (0usize, 0usize, 0.0, 0.0, 0);
         for &a in members {
-            let (t, r) = tally(a);
-            total += t;
-            reposts += r;
+            total += ctx.posts_of(a).len();
+            let st = col.strength[a.idx()];
+            if st.is_nan() {
+                continue;
+            }
+            read += 1;
+            sum += f64::from(st);
+            share_sum += f64::from(col.value[a.idx()]);
+            only += usize::from(st >= 0.5);
         }
-        if total < MIN_GROUP_POSTS {
+        if total < MIN_GROUP_POSTS || read == 0 {
             continue;
         }
-        let share = reposts as f64 / total as f64;
-        let only = members
-            .iter()
-            .filter(|a| col.strength[a.idx()] >= 0.5)
-            .count();
-        col.group_strength[g] = strength(share) as f32;
+        let coverage = read as f64 / members.len() as f64;
+        col.group_strength[g] = (sum / read as f64 * (coverage / 0.5).min(1.0)) as f32;
         col.group_text[g] = format!(
-            "{:.0}% of the cluster's {total} posts are reposts ({only} of {} members post almost only reposts)",
-            100.0 * share,
-            members.len()
+            "{only} of {} members post almost only reposts (mean repost share {:.0}% over the {read} members with {MIN_ACCOUNT_POSTS}+ posts)",
+            members.len(),
+            100.0 * share_sum / read as f64
         );
     }
     col
@@ -222,7 +228,7 @@ mod tests {
         assert_eq!(col.group_strength[g(2)], 0.0);
         assert_eq!(
             col.group_text[g(1)],
-            "100% of the cluster's 60 posts are reposts (3 of 3 members post almost only reposts)"
+            "3 of 3 members post almost only reposts (mean repost share 100% over the 3 members with 10+ posts)"
         );
         let cell1 = ds
             .account_by_external("cell1")
