@@ -15,7 +15,7 @@
 //! Left and Right trolls in the FiveThirtyEight file are 90% retweets, its Russian-language
 //! retweet cells 94-100%; the amplifier cells of the Chinese 2019 network and of the simulated
 //! and independently generated operations 70-80%. People who take part in a movement or a
-//! fandom also write, reply and quote: activist, fan and organic clusters measured 25-48%
+//! fandom also write, reply and quote: activist, fan and organic clusters measured 15-48%
 //! reposts, the highest activist cluster 71% (section 7 of docs/scoring.md).
 //!
 //! **False-positive risks.** Retweet-heavy real users (news junkies, partisans who mostly pass

@@ -18,7 +18,7 @@
 //! working days and went quiet on weekends and public holidays (Stanford Internet Observatory,
 //! Graphika); the IRA's German-language accounts in the FiveThirtyEight file (a cluster of 46)
 //! posted 1% of their 9,180 posts on weekends. Real communities post *more* in their free time:
-//! in every organic, activist and fan cluster measured (section 7 of docs/scoring.md) the ratio
+//! in every organic, activist and fan cluster of 8+ accounts measured (docs/scoring.md) the ratio
 //! is 0.8 or higher. It measures something the `schedule` signal does not: a team working shifts
 //! around the clock on weekdays has no office-hours share but still leaves its weekends empty.
 //!
