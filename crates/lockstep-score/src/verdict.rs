@@ -36,9 +36,10 @@
 //!    boosting spread too thin for pair statistics left out of every cluster).
 //!
 //! 4. *Membership test* ([`crate::membership`]): an account in no cluster whose few reposts land in
-//!    an inauthentic cluster's bursts far more often than the base rate explains (binomial test,
-//!    Bonferroni over the accounts tested) joins that cluster as `inauthentic`, with the p-value in
-//!    its evidence (`cluster_membership`), unless its own evidence says organic.
+//!    an inauthentic cluster's bursts, or on posts of two or more of its members, far more often
+//!    than the base rate explains (binomial test, Benjamini-Hochberg at 1% over the accounts
+//!    tested) joins that cluster as `inauthentic`, with the p-value in its evidence
+//!    (`cluster_membership`), unless its own evidence says organic.
 //!
 //! An account's score is `sigmoid(l * z_c + (1 - l) * z_a)` as above; a member carried by rule 1
 //! is reported with its cluster's score when that is higher, so score and verdict agree.

@@ -57,10 +57,12 @@ pub mod language_mix;
 pub mod login_ip;
 pub mod many_personas;
 pub mod reaction_time;
+pub mod reposts_only;
 pub mod repurposed;
 pub mod schedule;
 pub mod state_media;
 pub mod timing_regularity;
+pub mod weekend_silence;
 
 use crate::context::Context;
 use crate::evidence::Evidence;
@@ -192,6 +194,8 @@ register_signals! {
     ClosedEngagement => closed_engagement,
     ReactionTime => reaction_time,
     ManyPersonas => many_personas,
+    WeekendSilence => weekend_silence,
+    RepostsOnly => reposts_only,
 }
 
 impl Signal {
