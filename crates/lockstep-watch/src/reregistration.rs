@@ -147,9 +147,11 @@ pub struct Match {
     pub amplified: BTreeSet<String>,
     /// Own posts whose text the network's accounts posted.
     pub template_posts: u32,
-    /// The suspended account whose handle stem it has.
+    /// The suspended account whose handle stem it has (counted only for an account created
+    /// after the network went silent).
     pub suspended_stem_of: Option<String>,
-    /// Accounts outside the known networks in the horizon with that stem (itself included).
+    /// Accounts outside the known networks in the horizon created after the network went
+    /// silent with that stem (itself included).
     pub stem_sharers: u32,
     /// lockstep-score's handle_pattern strength of its handle.
     pub generated_handle: f32,
@@ -380,18 +382,32 @@ pub fn matches(s: &Snapshot<'_>) -> Vec<(usize, String, Match)> {
             }
         }
     }
-    let mut sharers: HashMap<String, u32> = HashMap::new();
+    // A suspended stem counts for an account created after its network went silent; its
+    // sharers are the accounts outside the networks created after that silence with that stem.
+    let silent: Vec<Option<i64>> = net_names
+        .iter()
+        .map(|name| traits.get(*name).and_then(|t| t.silent_since(at)))
+        .collect();
+    let mut created_by_stem: HashMap<String, Vec<i64>> = HashMap::new();
     for a in (0..n_acc).filter(|&a| net_of[a].is_none()) {
-        *sharers
-            .entry(stem(ds.str(ds.accounts.screen_name[a])))
-            .or_default() += 1;
+        if let Some(c) = ds.accounts.created_at[a] {
+            created_by_stem
+                .entry(stem(ds.str(ds.accounts.screen_name[a])))
+                .or_default()
+                .push(c);
+        }
     }
     for a in (0..n_acc).filter(|&a| candidate(a)) {
         let s = stem(ds.str(ds.accounts.screen_name[a]));
-        if let Some(&(n, id)) = stems.get(s.as_str()) {
+        if let Some(&(n, id)) = stems.get(s.as_str())
+            && let (Some(created), Some(quiet)) = (ds.accounts.created_at[a], silent[n])
+            && created > quiet
+        {
             let m = found.entry((a, n)).or_default();
             m.suspended_stem_of = Some(id.to_string());
-            m.stem_sharers = sharers.get(&s).copied().unwrap_or(1);
+            m.stem_sharers = created_by_stem
+                .get(&s)
+                .map_or(1, |v| v.iter().filter(|&&c| c > quiet).count() as u32);
         }
         if let Some((devs, ips)) = logins.get(ext(a)) {
             for (n, name) in net_names.iter().enumerate() {
