@@ -97,8 +97,12 @@ pub fn read_accounts_from(r: impl Read, path: &Path) -> Result<Vec<AccountRecord
             )
         })?;
         let r = cell(c_role);
-        let role = Role::parse(r)
-            .ok_or_else(|| bad("role", format!("expected core, amplifier or empty, got '{r}'")))?;
+        let role = Role::parse(r).ok_or_else(|| {
+            bad(
+                "role",
+                format!("expected core, amplifier or empty, got '{r}'"),
+            )
+        })?;
         out.push(AccountRecord {
             line,
             account_id: account_id.to_string(),

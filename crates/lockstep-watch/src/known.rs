@@ -31,6 +31,9 @@ pub struct KnownNetworks {
     pub network_of: HashMap<String, usize>,
 }
 
+/// The network of the suspended accounts (`suspended.txt`) outside every inauthentic cluster.
+pub const UNCLUSTERED: &str = "suspended-unclustered";
+
 fn bad(path: &Path, line: usize, what: String) -> WatchError {
     WatchError::Config(format!("--known {}:{line}: {what}", path.display()))
 }
@@ -74,6 +77,7 @@ impl KnownNetworks {
                         .map(str::trim)
                         .filter(|l| !l.is_empty() && !l.starts_with('#'))
                         .collect();
+                    let mut clustered: BTreeSet<&str> = BTreeSet::new();
                     for n in nets.values_mut() {
                         n.suspended = n
                             .accounts
@@ -81,6 +85,23 @@ impl KnownNetworks {
                             .filter(|a| ids.contains(a.as_str()))
                             .cloned()
                             .collect();
+                        clustered.extend(n.accounts.iter().map(String::as_str));
+                    }
+                    // Suspended accounts outside every inauthentic cluster: one more network.
+                    let rest: BTreeSet<String> = ids
+                        .iter()
+                        .filter(|a| !clustered.contains(*a))
+                        .map(|a| a.to_string())
+                        .collect();
+                    if !rest.is_empty() {
+                        nets.insert(
+                            UNCLUSTERED.to_string(),
+                            KnownNetwork {
+                                name: UNCLUSTERED.to_string(),
+                                accounts: rest.clone(),
+                                suspended: rest,
+                            },
+                        );
                     }
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -142,9 +163,11 @@ mod tests {
             "account_id,screen_name,cluster_id,verdict\n1,a,0,inauthentic\n2,b,0,inauthentic\n3,c,1,coordinated_organic\n4,d,,none\n",
         )
         .unwrap();
-        std::fs::write(d.path().join("suspended.txt"), "# ids\n1\n").unwrap();
+        std::fs::write(d.path().join("suspended.txt"), "# ids\n1\n7\n").unwrap();
         let k = KnownNetworks::load(d.path()).unwrap();
-        assert_eq!(k.networks.len(), 1);
+        assert_eq!(k.networks.len(), 2);
+        assert_eq!(k.networks[1].name, UNCLUSTERED);
+        assert_eq!(k.network_of.get("7"), Some(&1));
         assert_eq!(k.networks[0].accounts.len(), 2);
         assert_eq!(k.networks[0].suspended.iter().collect::<Vec<_>>(), ["1"]);
         assert_eq!(k.network_of.get("2"), Some(&0));

@@ -20,6 +20,7 @@ pub mod coaction;
 pub mod known;
 pub mod message;
 pub mod nats;
+pub mod reregistration;
 pub mod snapshot;
 pub mod state;
 
@@ -93,9 +94,9 @@ pub struct WatchConfig {
     pub investigate: InvestigateConfig,
     /// Known suspended networks for re-registration alerts (`--known`).
     pub known: Option<PathBuf>,
-    /// Distinct known partners a new account needs for a re-registration alert
-    /// (`--reregistration-partners`, default 2).
-    pub reregistration_partners: usize,
+    /// Confidence a new account needs for a re-registration alert
+    /// (`--reregistration-confidence`, default 0.5; [`reregistration`]).
+    pub reregistration_confidence: f64,
 }
 
 impl WatchConfig {
@@ -108,7 +109,7 @@ impl WatchConfig {
             max_lateness_s: 300,
             investigate: InvestigateConfig::default(),
             known: None,
-            reregistration_partners: 2,
+            reregistration_confidence: 0.5,
         }
     }
 }
@@ -148,13 +149,12 @@ pub enum Evidence {
 /// Evidence of a `re_registration` alert.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ReRegistrationEvidence {
-    /// Per new account: the known accounts it has a significant co-action edge with or shares
-    /// a cluster with.
-    pub partners: BTreeMap<String, Vec<String>>,
-    /// How many of those partners are suspended.
+    /// Per new account: its evidence against the network and its confidence.
+    pub accounts: BTreeMap<String, reregistration::Match>,
+    /// How many distinct suspended accounts they co-act with, amplify or take a handle stem
+    /// from.
     pub suspended_partners: usize,
-    /// Layers of the significant edges to known accounts (`cluster` when through a shared
-    /// cluster).
+    /// Layers of their co-action links (`cluster` for a shared coordinated cluster).
     pub layers: Vec<String>,
 }
 
@@ -459,85 +459,63 @@ impl Watcher {
         Ok(())
     }
 
-    /// Re-registration alerts: accounts outside every known network with significant
-    /// co-action edges to (or a shared coordinated cluster with) at least
-    /// `reregistration_partners` accounts of one known network.
+    /// Re-registration alerts ([`reregistration`]): learns the known networks' traits from the
+    /// snapshot, then alerts on the accounts outside them whose evidence reaches
+    /// `reregistration_confidence`, one alert per network and snapshot.
     fn re_registrations(&mut self, snap: &snapshot::Snapshot, at: i64) {
         let Some(known) = &self.known else {
             return;
         };
-        let ds = &snap.dataset;
-        let inv = &snap.investigation;
-        let ext =
-            |a: lockstep_model::AccountId| ds.str(ds.accounts.external_id[a.idx()]).to_string();
-        // (network, new account) -> (known partners, layers)
-        type Found = BTreeMap<(usize, String), (BTreeSet<String>, BTreeSet<String>)>;
-        let mut found: Found = BTreeMap::new();
-        for k in &inv.kept {
-            let (le, e) = inv.edge(k);
-            let (a, b) = (ext(e.a), ext(e.b));
-            for (x, y) in [(&a, &b), (&b, &a)] {
-                if let Some(&n) = known.network_of.get(x)
-                    && !known.network_of.contains_key(y)
-                {
-                    let f = found.entry((n, y.clone())).or_default();
-                    f.0.insert(x.clone());
-                    f.1.insert(le.layer.as_str().to_string());
-                }
+        let mut logins = reregistration::Logins::new();
+        for m in self.horizon.values() {
+            if let Some((d, ip)) = reregistration::login_of(&m.raw) {
+                let e = logins.entry(m.account.clone()).or_default();
+                e.0.extend(d);
+                e.1.extend(ip);
             }
         }
-        for c in &inv.clusters {
-            if !matches!(
-                c.verdict,
-                Some(Verdict::Inauthentic | Verdict::CoordinatedUndetermined)
-            ) {
-                continue;
-            }
-            let members: Vec<String> = c.members.iter().map(|&a| ext(a)).collect();
-            let mut by_net: BTreeMap<usize, Vec<&String>> = BTreeMap::new();
-            for m in &members {
-                if let Some(&n) = known.network_of.get(m) {
-                    by_net.entry(n).or_default().push(m);
-                }
-            }
-            for (n, ks) in by_net {
-                for m in members
-                    .iter()
-                    .filter(|m| !known.network_of.contains_key(*m))
-                {
-                    let f = found.entry((n, m.clone())).or_default();
-                    f.0.extend(ks.iter().map(|k| (*k).clone()));
-                    f.1.insert("cluster".into());
-                }
-            }
-        }
-        // network -> [(new account, known partners, layers)]
-        type Row = (String, BTreeSet<String>, BTreeSet<String>);
-        let mut per_net: BTreeMap<usize, Vec<Row>> = BTreeMap::new();
-        for ((n, acc), (partners, layers)) in found {
-            if partners.len() >= self.config.reregistration_partners
-                && !self.ck.reregistered.contains(&acc)
-            {
-                per_net.entry(n).or_default().push((acc, partners, layers));
+        reregistration::learn(known, &mut self.ck.known_traits, &snap.dataset, &logins);
+        let found = reregistration::matches(&reregistration::Snapshot {
+            known,
+            traits: &self.ck.known_traits,
+            ds: &snap.dataset,
+            inv: &snap.investigation,
+            logins: &logins,
+            params: &self.config.investigate.score.params,
+            at,
+            skip: &self.ck.reregistered,
+        });
+        let mut per_net: BTreeMap<usize, BTreeMap<String, reregistration::Match>> = BTreeMap::new();
+        for (n, acc, m) in found {
+            if m.confidence >= self.config.reregistration_confidence {
+                per_net.entry(n).or_default().insert(acc, m);
             }
         }
         for (n, rows) in per_net {
             let net = &known.networks[n];
-            let accounts: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+            let accounts: Vec<String> = rows.keys().cloned().collect();
             let mut key = vec![net.name.clone()];
             key.extend(accounts.iter().cloned());
             let alert_id = alert_id("re_registration", &key);
             if !self.ck.alert_ids.insert(alert_id.clone()) {
                 continue;
             }
-            let min_partners = rows.iter().map(|r| r.1.len()).min().unwrap_or(0);
+            let confidence = rows.values().map(|m| m.confidence).fold(1.0, f64::min);
             let suspended_partners = rows
-                .iter()
-                .flat_map(|r| r.1.iter())
+                .values()
+                .flat_map(|m| {
+                    m.partners
+                        .iter()
+                        .chain(&m.amplified)
+                        .chain(m.suspended_stem_of.iter())
+                })
                 .filter(|p| net.suspended.contains(*p))
                 .collect::<BTreeSet<_>>()
                 .len();
-            let layers: BTreeSet<String> = rows.iter().flat_map(|r| r.2.iter().cloned()).collect();
+            let layers: BTreeSet<String> = rows
+                .values()
+                .flat_map(|m| m.layers.iter().cloned())
+                .collect();
             self.ck.reregistered.extend(accounts.iter().cloned());
             self.ck.counters.alerts += 1;
             self.pending_alerts.push(Alert {
@@ -547,13 +525,9 @@ impl Watcher {
                 new_accounts: accounts.clone(),
                 accounts,
                 network: Some(net.name.clone()),
-                // One known partner would be 0.5; each further one halves the doubt.
-                confidence: 1.0 - 0.5f64.powi(min_partners as i32),
+                confidence,
                 evidence: Evidence::ReRegistration(ReRegistrationEvidence {
-                    partners: rows
-                        .iter()
-                        .map(|r| (r.0.clone(), r.1.iter().cloned().collect()))
-                        .collect(),
+                    accounts: rows,
                     suspended_partners,
                     layers: layers.into_iter().collect(),
                 }),

@@ -49,6 +49,9 @@ pub struct Checkpoint {
     /// Accounts already named by a `re_registration` alert.
     #[serde(default)]
     pub reregistered: BTreeSet<String>,
+    /// What the watcher learned about each known network (by name) for re-registration.
+    #[serde(default)]
+    pub known_traits: std::collections::BTreeMap<String, crate::reregistration::NetworkTraits>,
     /// Every alert id raised.
     pub alert_ids: BTreeSet<String>,
     /// Lines of `alerts.jsonl` that belong to this checkpoint.

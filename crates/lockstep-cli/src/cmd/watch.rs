@@ -54,10 +54,10 @@ pub struct Args {
     /// export-actions` (JSON lines).
     #[arg(long, value_name = "DIR|FILE")]
     pub known: Option<PathBuf>,
-    /// Distinct known accounts a new account must co-act with (significant edge or shared
-    /// cluster) to raise a re_registration alert.
-    #[arg(long, default_value_t = 2)]
-    pub reregistration_partners: usize,
+    /// Confidence in (0, 1] a new account's evidence must reach to raise a re_registration
+    /// alert (docs/watch.md, Re-registration).
+    #[arg(long, default_value_t = 0.5)]
+    pub reregistration_confidence: f64,
     /// Checkpoint every this many stdin lines (and at the end).
     #[arg(long, default_value_t = 10_000)]
     pub checkpoint_lines: u64,
@@ -78,7 +78,13 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     cfg.every_s = parse_duration(&a.every).context("--every")?;
     cfg.max_lateness_s = parse_duration(&a.max_lateness).context("--max-lateness")?;
     cfg.known = a.known.clone();
-    cfg.reregistration_partners = a.reregistration_partners.max(1);
+    if !(a.reregistration_confidence > 0.0 && a.reregistration_confidence <= 1.0) {
+        anyhow::bail!(
+            "--reregistration-confidence {}: expected a number in (0, 1]",
+            a.reregistration_confidence
+        );
+    }
+    cfg.reregistration_confidence = a.reregistration_confidence;
     if let Some(p) = &a.config {
         cfg.investigate = InvestigateConfig::from_path(p).context("reading --config")?;
     }
