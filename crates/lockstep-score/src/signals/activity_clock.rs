@@ -311,31 +311,12 @@ pub fn describe(ctx: &Context<'_>, params: &ScoreParams, a: AccountId) -> String
     }
 }
 
-/// This signal's registration (see [`super::SignalDef`]).
-pub struct Def;
-
-impl super::SignalDef for Def {
-    const SUMMARY: &'static str =
-        "No sleep, or sleeping in a time zone at odds with the claimed location.";
-    const DEFAULT_WEIGHT: f64 = 2.5;
-
-    fn compute(
-        ctx: &crate::context::Context<'_>,
-        params: &crate::params::ScoreParams,
-    ) -> super::SignalColumn {
-        compute(ctx, params)
-    }
-
-    fn describe(
-        ctx: &crate::context::Context<'_>,
-        params: &crate::params::ScoreParams,
-        a: lockstep_model::AccountId,
-        _value: f64,
-        _aux: f64,
-    ) -> String {
-        describe(ctx, params, a)
-    }
-}
+super::signal_def!(
+    "No sleep, or sleeping in a time zone at odds with the claimed location.",
+    2.5,
+    compute(ctx, params) => compute(ctx, params),
+    describe(ctx, params, a, _value, _aux) => describe(ctx, params, a),
+);
 
 #[cfg(test)]
 mod tests {

@@ -117,31 +117,13 @@ pub fn describe(value: f64, aux: f64) -> String {
     )
 }
 
-/// This signal's registration (see [`super::SignalDef`]).
-pub struct Def;
-
-impl super::SignalDef for Def {
-    const SUMMARY: &'static str = "Engagement received almost only from inside the cluster.";
-    // Reported, not scored: it cannot yet tell fandoms from operations (docs/scoring.md).
-    const DEFAULT_WEIGHT: f64 = 0.0;
-
-    fn compute(
-        ctx: &crate::context::Context<'_>,
-        _params: &crate::params::ScoreParams,
-    ) -> super::SignalColumn {
-        compute(ctx)
-    }
-
-    fn describe(
-        _ctx: &crate::context::Context<'_>,
-        _params: &crate::params::ScoreParams,
-        _a: lockstep_model::AccountId,
-        value: f64,
-        aux: f64,
-    ) -> String {
-        describe(value, aux)
-    }
-}
+// Weight 0: reported, not scored; it cannot yet tell fandoms from operations (docs/scoring.md).
+super::signal_def!(
+    "Engagement received almost only from inside the cluster.",
+    0.0,
+    compute(ctx, _params) => compute(ctx),
+    describe(_ctx, _params, _a, value, aux) => describe(value, aux),
+);
 
 #[cfg(test)]
 mod tests {

@@ -110,32 +110,13 @@ pub fn describe(ctx: &Context<'_>, a: AccountId, value: f64, params: &ScoreParam
     )
 }
 
-/// This signal's registration (see [`super::SignalDef`]).
-pub struct Def;
-
-impl super::SignalDef for Def {
-    const SUMMARY: &'static str =
-        "Members created within days of each other, far above the background rate.";
-    const DEFAULT_WEIGHT: f64 = 3.0;
-    const SPEAKS_FOR_AUTHENTICITY: bool = true;
-
-    fn compute(
-        ctx: &crate::context::Context<'_>,
-        params: &crate::params::ScoreParams,
-    ) -> super::SignalColumn {
-        compute(ctx, params)
-    }
-
-    fn describe(
-        ctx: &crate::context::Context<'_>,
-        params: &crate::params::ScoreParams,
-        a: lockstep_model::AccountId,
-        value: f64,
-        _aux: f64,
-    ) -> String {
-        describe(ctx, a, value, params)
-    }
-}
+super::signal_def!(
+    "Members created within days of each other, far above the background rate.",
+    3.0,
+    speaks_for_authenticity: true,
+    compute(ctx, params) => compute(ctx, params),
+    describe(ctx, params, a, value, _aux) => describe(ctx, a, value, params),
+);
 
 #[cfg(test)]
 mod tests {

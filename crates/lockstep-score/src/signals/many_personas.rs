@@ -223,31 +223,12 @@ pub fn describe(value: f64, aux: f64) -> String {
     )
 }
 
-/// This signal's registration (see [`super::SignalDef`]).
-pub struct Def;
-
-impl super::SignalDef for Def {
-    const SUMMARY: &'static str =
-        "Cluster mates presenting unrelated personas on one operator's daily clock.";
-    const DEFAULT_WEIGHT: f64 = 1.5;
-
-    fn compute(
-        ctx: &crate::context::Context<'_>,
-        _params: &crate::params::ScoreParams,
-    ) -> super::SignalColumn {
-        compute(ctx)
-    }
-
-    fn describe(
-        _ctx: &crate::context::Context<'_>,
-        _params: &crate::params::ScoreParams,
-        _a: lockstep_model::AccountId,
-        value: f64,
-        aux: f64,
-    ) -> String {
-        describe(value, aux)
-    }
-}
+super::signal_def!(
+    "Cluster mates presenting unrelated personas on one operator's daily clock.",
+    1.5,
+    compute(ctx, _params) => compute(ctx),
+    describe(_ctx, _params, _a, value, aux) => describe(value, aux),
+);
 
 #[cfg(test)]
 mod tests {

@@ -45,6 +45,43 @@ macro_rules! parameter_free_signal {
 }
 pub(crate) use parameter_free_signal;
 
+/// Registers a signal whose `compute`/`describe` take some of the trait's arguments: the
+/// forwarding is written as one line each, with the unused arguments named `_x`, e.g.
+/// `signal_def!("Summary.", 2.0, compute(ctx, params) => compute(ctx, params),
+/// describe(ctx, _params, a, value, _aux) => describe(ctx, a, value));`.
+macro_rules! signal_def {
+    ($summary:expr, $weight:expr, $(speaks_for_authenticity: $auth:expr,)?
+     compute($cc:pat_param, $cp:pat_param) => $compute:expr,
+     describe($dc:pat_param, $dp:pat_param, $da:pat_param, $dv:pat_param, $dx:pat_param) => $describe:expr $(,)?) => {
+        /// This signal's registration (see [`super::SignalDef`]).
+        pub struct Def;
+
+        impl super::SignalDef for Def {
+            const SUMMARY: &'static str = $summary;
+            const DEFAULT_WEIGHT: f64 = $weight;
+            $(const SPEAKS_FOR_AUTHENTICITY: bool = $auth;)?
+
+            fn compute(
+                $cc: &crate::context::Context<'_>,
+                $cp: &crate::params::ScoreParams,
+            ) -> super::SignalColumn {
+                $compute
+            }
+
+            fn describe(
+                $dc: &crate::context::Context<'_>,
+                $dp: &crate::params::ScoreParams,
+                $da: lockstep_model::AccountId,
+                $dv: f64,
+                $dx: f64,
+            ) -> String {
+                $describe
+            }
+        }
+    };
+}
+pub(crate) use signal_def;
+
 pub mod activity_clock;
 pub mod client_concentration;
 pub mod closed_engagement;

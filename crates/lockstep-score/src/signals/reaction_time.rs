@@ -148,31 +148,12 @@ pub fn describe(ctx: &Context<'_>, a: AccountId) -> String {
     }
 }
 
-/// This signal's registration (see [`super::SignalDef`]).
-pub struct Def;
-
-impl super::SignalDef for Def {
-    const SUMMARY: &'static str =
-        "Reposts landing seconds after the source, at a regularity people do not keep.";
-    const DEFAULT_WEIGHT: f64 = 2.0;
-
-    fn compute(
-        ctx: &crate::context::Context<'_>,
-        _params: &crate::params::ScoreParams,
-    ) -> super::SignalColumn {
-        compute(ctx)
-    }
-
-    fn describe(
-        ctx: &crate::context::Context<'_>,
-        _params: &crate::params::ScoreParams,
-        a: lockstep_model::AccountId,
-        _value: f64,
-        _aux: f64,
-    ) -> String {
-        describe(ctx, a)
-    }
-}
+super::signal_def!(
+    "Reposts landing seconds after the source, at a regularity people do not keep.",
+    2.0,
+    compute(ctx, _params) => compute(ctx),
+    describe(ctx, _params, a, _value, _aux) => describe(ctx, a),
+);
 
 #[cfg(test)]
 mod tests {

@@ -242,30 +242,12 @@ pub fn describe(ctx: &Context<'_>, a: AccountId, value: f64, offset: f64) -> Str
     )
 }
 
-/// This signal's registration (see [`super::SignalDef`]).
-pub struct Def;
-
-impl super::SignalDef for Def {
-    const SUMMARY: &'static str = "Office hours on weekdays in one time zone.";
-    const DEFAULT_WEIGHT: f64 = 2.5;
-
-    fn compute(
-        ctx: &crate::context::Context<'_>,
-        params: &crate::params::ScoreParams,
-    ) -> super::SignalColumn {
-        compute(ctx, params)
-    }
-
-    fn describe(
-        ctx: &crate::context::Context<'_>,
-        _params: &crate::params::ScoreParams,
-        a: lockstep_model::AccountId,
-        value: f64,
-        aux: f64,
-    ) -> String {
-        describe(ctx, a, value, aux)
-    }
-}
+super::signal_def!(
+    "Office hours on weekdays in one time zone.",
+    2.5,
+    compute(ctx, params) => compute(ctx, params),
+    describe(ctx, _params, a, value, aux) => describe(ctx, a, value, aux),
+);
 
 #[cfg(test)]
 mod tests {

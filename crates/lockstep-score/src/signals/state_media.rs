@@ -110,30 +110,12 @@ pub fn describe(ctx: &Context<'_>, a: AccountId, value: f64, params: &ScoreParam
     )
 }
 
-/// This signal's registration (see [`super::SignalDef`]).
-pub struct Def;
-
-impl super::SignalDef for Def {
-    const SUMMARY: &'static str = "Links to and reposts of state-controlled media.";
-    const DEFAULT_WEIGHT: f64 = 1.5;
-
-    fn compute(
-        ctx: &crate::context::Context<'_>,
-        params: &crate::params::ScoreParams,
-    ) -> super::SignalColumn {
-        compute(ctx, params)
-    }
-
-    fn describe(
-        ctx: &crate::context::Context<'_>,
-        params: &crate::params::ScoreParams,
-        a: lockstep_model::AccountId,
-        value: f64,
-        _aux: f64,
-    ) -> String {
-        describe(ctx, a, value, params)
-    }
-}
+super::signal_def!(
+    "Links to and reposts of state-controlled media.",
+    1.5,
+    compute(ctx, params) => compute(ctx, params),
+    describe(ctx, params, a, value, _aux) => describe(ctx, a, value, params),
+);
 
 #[cfg(test)]
 mod tests {

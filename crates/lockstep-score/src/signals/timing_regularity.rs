@@ -104,30 +104,12 @@ pub fn describe(ctx: &Context<'_>, a: AccountId, _value: f64) -> String {
     }
 }
 
-/// This signal's registration (see [`super::SignalDef`]).
-pub struct Def;
-
-impl super::SignalDef for Def {
-    const SUMMARY: &'static str = "Near-constant gaps between posts.";
-    const DEFAULT_WEIGHT: f64 = 1.5;
-
-    fn compute(
-        ctx: &crate::context::Context<'_>,
-        params: &crate::params::ScoreParams,
-    ) -> super::SignalColumn {
-        compute(ctx, params)
-    }
-
-    fn describe(
-        ctx: &crate::context::Context<'_>,
-        _params: &crate::params::ScoreParams,
-        a: lockstep_model::AccountId,
-        value: f64,
-        _aux: f64,
-    ) -> String {
-        describe(ctx, a, value)
-    }
-}
+super::signal_def!(
+    "Near-constant gaps between posts.",
+    1.5,
+    compute(ctx, params) => compute(ctx, params),
+    describe(ctx, _params, a, value, _aux) => describe(ctx, a, value),
+);
 
 #[cfg(test)]
 mod tests {
